@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2.x ORM models, engines and repositories."""
