@@ -1,0 +1,1 @@
+"""The command table, argument parsing and dispatch."""
