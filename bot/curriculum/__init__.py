@@ -1,0 +1,1 @@
+"""The learning path: schema, loading and validation, Markdown import."""
