@@ -1,0 +1,65 @@
+"""Text safety for anything the bot echoes: it must never ping, and must fit.
+
+Member-supplied text (notes, resource titles, display names) ends up in
+channel messages. Discord and Slack both turn certain tokens into
+notifications, so every adapter passes outgoing text through
+:func:`neutralize_mentions`. The result stays readable: a zero-width space
+after the ``@`` breaks the ping without changing what people see.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ZWSP", "clip", "neutralize_mentions"]
+
+ZWSP = "\u200b"
+ELLIPSIS = "…"
+
+# Broadcast words both platforms (and Slack's link_names) turn into pings.
+# No word boundary: Discord pings "@everyone" even when letters follow it.
+_BROADCAST_RE = re.compile(r"@(?=(?:everyone|here|channel))", re.IGNORECASE)
+# Discord <@123>, <@!123>, <@&123>; Slack <@U123>, <@U123|name>, <!here>,
+# <!subteam^S123|@team>. Any <@…> or <!…> token is treated as a mention.
+_ANGLE_MENTION_RE = re.compile(r"<([@!])([^<>]*)>")
+_SLACK_SPECIAL = {"here": "here", "channel": "channel", "everyone": "everyone"}
+
+
+def _render_angle_mention(match: re.Match[str]) -> str:
+    sigil, body = match.group(1), match.group(2)
+    target, _, label = body.partition("|")
+    if label.strip():
+        name = label.strip().lstrip("@" + ZWSP)
+    elif sigil == "!":
+        keyword = target.split("^", 1)[0].lower()
+        name = _SLACK_SPECIAL.get(keyword, "team" if keyword == "subteam" else keyword or "mention")
+    elif target.startswith("&"):
+        name = "role"
+    else:
+        name = "user"
+    return f"@{ZWSP}{name}"
+
+
+def _neutralize_once(text: str) -> str:
+    text = _ANGLE_MENTION_RE.sub(_render_angle_mention, text)
+    return _BROADCAST_RE.sub(f"@{ZWSP}", text)
+
+
+def neutralize_mentions(text: str) -> str:
+    """Return ``text`` readable but unable to ping anyone on Discord or Slack."""
+    # A label may itself hold a mention ("<@U1|<@123>>"), so repeat until nothing
+    # changes. Each pass removes a "<…>" pair or breaks a broadcast word, so this ends.
+    while True:
+        changed = _neutralize_once(text)
+        if changed == text:
+            return text
+        text = changed
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten ``text`` to at most ``limit`` characters, ending in an ellipsis if cut."""
+    if limit < 1:
+        raise ValueError("clip limit must be at least 1")
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + ELLIPSIS
