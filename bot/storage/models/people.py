@@ -1,0 +1,104 @@
+"""Workspaces (a Discord guild, a Slack team, the console's `local`) and their members."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.storage.base import Base
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    LEFT = "left"
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str] = mapped_column(String(64))
+    cohort_start: Mapped[date | None] = mapped_column(Date)
+    daily_channel: Mapped[str | None] = mapped_column(String(64))
+    daily_post_time: Mapped[time | None] = mapped_column(Time)
+    leaderboard_channel: Mapped[str | None] = mapped_column(String(64))
+    streak_freezes_per_week: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    admins: Mapped[list[WorkspaceAdmin]] = relationship(
+        back_populates="workspace", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class WorkspaceAdmin(Base):
+    """The workspace's own admin list, on top of whoever the platform calls an admin."""
+
+    __tablename__ = "workspace_admins"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+
+    workspace: Mapped[Workspace] = relationship(back_populates="admins")
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "user_id"),
+        # The reminder scan: active members of one workspace.
+        Index("ix_members_workspace_id_status", "workspace_id", "status"),
+        # The all-time leaderboard reads the top of this index.
+        Index("ix_members_workspace_id_total_minutes", "workspace_id", "total_minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(100))
+    timezone: Mapped[str] = mapped_column(String(64))
+    reminder_time: Mapped[time] = mapped_column(Time)
+    start_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=MemberStatus.ACTIVE.value)
+    leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Kept in step with hour_logs by the hours service, so all-time ranks need no scan.
+    total_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    pauses: Mapped[list[Pause]] = relationship(
+        back_populates="member",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Pause.start_date",
+    )
+
+
+class Pause(Base):
+    """A paused interval: `end_date` is the last paused day, None while still paused."""
+
+    __tablename__ = "pauses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+    member: Mapped[Member] = relationship(back_populates="pauses")
