@@ -122,6 +122,9 @@ class Schedule(_Model):
     weekday_focus: str | None = None
     saturday: list[ScheduleItem]
     sunday: list[ScheduleItem]
+    #: Hours per day the source gives in its headings: "Weekdays (1-2 hours per day)".
+    weekday_hours: Hours | None = None
+    weekend_hours: Hours | None = None
 
 
 class KeyResources(_Model):
@@ -132,6 +135,8 @@ class KeyResources(_Model):
 
 class Curriculum(_Model):
     title: str = Field(min_length=1)
+    #: A second `#` heading under the title, when the source has one.
+    subtitle: str | None = None
     description: str = ""
     months: list[Month] = Field(min_length=1)
     schedule: Schedule
