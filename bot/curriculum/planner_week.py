@@ -1,0 +1,316 @@
+"""Laying one path week's content out over its seven path days.
+
+Rhythm: a date follows the weekly schedule of its *calendar* weekday, so the long
+sessions always fall on Saturday and Sunday, whatever weekday a cohort started on
+and however pauses moved the path.
+
+Content: the week's weekdays are shared out between its topic blocks in order
+(in proportion to their hours); inside a block the topics go to the theory
+slots front-loaded and the exercises (capstone requirements, deliverables) to the
+hands-on slots back-loaded, so a block's topics come before its exercises. The
+weekend reviews what was studied, builds on and completes what was started and
+previews what comes next. Whatever a lopsided week (after pauses) left out is
+added to its last day, so every topic and exercise of a week is in its plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+from bot.curriculum.models import Block, Curriculum, Schedule, Topic, Week
+from bot.curriculum.planner_minutes import WeekBudget, allocate
+from bot.curriculum.planner_models import DayKind, ItemKind, PlanItem
+
+# Checked in order, so "Review weekly concepts" is a review, not theory.
+_LABEL_KINDS: tuple[tuple[ItemKind, tuple[str, ...]], ...] = (
+    (ItemKind.REVIEW, ("review",)),
+    (ItemKind.PREPARE, ("prepare", "next week")),
+    (ItemKind.EXERCISES, ("exercise",)),
+    (ItemKind.PROJECT, ("project",)),
+    (ItemKind.HANDS_ON, ("hands-on", "hands on", "implement", "practi", "build")),
+    (ItemKind.THEORY, ("theory", "concept", "study", "read")),
+)
+_DEFAULT_KINDS = {
+    DayKind.WEEKDAY: (ItemKind.THEORY, ItemKind.HANDS_ON),
+    DayKind.SATURDAY: (ItemKind.REVIEW, ItemKind.PROJECT),
+    DayKind.SUNDAY: (ItemKind.EXERCISES, ItemKind.PREPARE),
+}
+_TOPIC_KINDS = (ItemKind.THEORY, ItemKind.REVIEW)
+_TASK_KINDS = (ItemKind.HANDS_ON, ItemKind.EXERCISES, ItemKind.PROJECT)
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: ItemKind
+    label: str
+    minutes_min: int
+    minutes_max: int
+
+
+def schedule_slots(schedule: Schedule, day_kind: DayKind) -> list[Slot]:
+    """The schedule's slices for a kind of day, each classified by its label."""
+    entries = {
+        DayKind.WEEKDAY: schedule.weekday,
+        DayKind.SATURDAY: schedule.saturday,
+        DayKind.SUNDAY: schedule.sunday,
+    }[day_kind]
+    defaults = _DEFAULT_KINDS[day_kind]
+    slots = []
+    for position, entry in enumerate(entries):
+        label = entry.label.lower()
+        kind = next(
+            (kind for kind, words in _LABEL_KINDS if any(word in label for word in words)),
+            defaults[min(position, len(defaults) - 1)],
+        )
+        slots.append(Slot(kind, entry.label, entry.minutes_min, entry.minutes_max))
+    return slots
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    order: int
+    block: int
+    topic: Topic
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    order: int
+    block: int
+    text: str
+    deliverable: bool = False
+
+
+_Ref = TypeVar("_Ref", TopicRef, TaskRef)
+
+
+@dataclass
+class _Draft:
+    slot: Slot
+    title: str
+    topics: list[TopicRef] = field(default_factory=list)
+    tasks: list[TaskRef] = field(default_factory=list)
+
+
+@dataclass
+class _DayDraft:
+    when: date
+    kind: DayKind
+    study_blocks: list[int] = field(default_factory=list)
+    topics: list[TopicRef] = field(default_factory=list)
+    tasks: list[TaskRef] = field(default_factory=list)
+    drafts: list[_Draft] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DayLayout:
+    when: date
+    kind: DayKind
+    items: list[PlanItem]
+    #: Indexes into the week's blocks of the blocks this day works on.
+    blocks: list[int]
+
+
+@dataclass(frozen=True)
+class WeekLayout:
+    days: list[DayLayout]
+    budget: WeekBudget
+
+
+def week_content(week: Week) -> tuple[list[TopicRef], list[TaskRef]]:
+    """Every topic and every task (exercise, requirement, deliverable) of a week, in order."""
+    topics: list[TopicRef] = []
+    tasks: list[TaskRef] = []
+    for index, block in enumerate(week.blocks):
+        topics += [TopicRef(len(topics) + i, index, t) for i, t in enumerate(block.topics)]
+        tasks += [TaskRef(len(tasks) + i, index, t) for i, t in enumerate(block.tasks())]
+        tasks += [
+            TaskRef(len(tasks) + i, index, text, deliverable=True)
+            for i, text in enumerate(block.deliverables)
+        ]
+    return topics, tasks
+
+
+def layout_week(curriculum: Curriculum, week: Week, dates: Sequence[date]) -> WeekLayout:
+    """Plan a path week whose path days fall on `dates` (seven of them, in order)."""
+    days = [_DayDraft(when, DayKind.of(when)) for when in dates]
+    topics, tasks = week_content(week)
+    _assign_study(days, week.blocks, topics, tasks)
+    next_week = _next_week(curriculum, week)
+    for position, day in enumerate(days):
+        before = days[:position]
+        later = days[position + 1 :]
+        day.drafts = [
+            _draft(slot, day, before, later, week, topics, tasks, next_week)
+            for slot in schedule_slots(curriculum.schedule, day.kind)
+        ]
+    _cover_leftovers(days, topics, tasks)
+    slots = [draft.slot for day in days for draft in day.drafts]
+    budget = allocate(
+        [(slot.minutes_min, slot.minutes_max) for slot in slots], week.hours, week.number
+    )
+    minutes = iter(budget.minutes)
+    layouts = [
+        DayLayout(
+            day.when,
+            day.kind,
+            [_item(draft, next(minutes)) for draft in day.drafts],
+            _blocks_of(day.drafts),
+        )
+        for day in days
+    ]
+    return WeekLayout(layouts, budget)
+
+
+def _assign_study(
+    days: list[_DayDraft], blocks: list[Block], topics: list[TopicRef], tasks: list[TaskRef]
+) -> None:
+    """Share the weekdays between the blocks; spread each block's topics and tasks on them."""
+    study = [day for day in days if day.kind is DayKind.WEEKDAY]
+    for index, positions in enumerate(_days_per_block(len(study), blocks)):
+        block_days = [study[p] for p in positions]
+        for day in block_days:
+            day.study_blocks.append(index)
+        if not block_days:
+            continue
+        count = len(block_days)
+        own_topics = [ref for ref in topics if ref.block == index]
+        # Front-loaded: earlier days take the extra topic when they do not divide evenly.
+        bounds = [math.ceil(i * len(own_topics) / count) for i in range(count + 1)]
+        for i, day in enumerate(block_days):
+            day.topics += own_topics[bounds[i] : bounds[i + 1]]
+        own_tasks = [ref for ref in tasks if ref.block == index]
+        # Back-loaded: task j lands on the day that closes its share, after the topics began.
+        for j, ref in enumerate(own_tasks):
+            block_days[math.ceil((j + 1) * count / len(own_tasks)) - 1].tasks.append(ref)
+
+
+def _days_per_block(study_days: int, blocks: list[Block]) -> list[list[int]]:
+    if not study_days:
+        return [[] for _ in blocks]
+    if study_days < len(blocks):
+        return [[index * study_days // len(blocks)] for index in range(len(blocks))]
+    weights = [_weight(block) for block in blocks]
+    spare = study_days - len(blocks)
+    shares = [spare * w / sum(weights) for w in weights]
+    counts = [1 + int(share) for share in shares]
+    order = sorted(range(len(blocks)), key=lambda i: (int(shares[i]) - shares[i], i))
+    for index in order[: study_days - sum(counts)]:
+        counts[index] += 1
+    result, first = [], 0
+    for count in counts:
+        result.append(list(range(first, first + count)))
+        first += count
+    return result
+
+
+def _weight(block: Block) -> float:
+    if block.hours is not None and block.hours.max > 0:
+        return (block.hours.min + block.hours.max) / 2
+    return float(max(1, len(block.topics) + len(block.tasks()) + len(block.deliverables)))
+
+
+def _next_week(curriculum: Curriculum, week: Week) -> Week | None:
+    later = [other for other in curriculum.weeks() if other.number > week.number]
+    return min(later, key=lambda other: other.number) if later else None
+
+
+def _draft(
+    slot: Slot,
+    day: _DayDraft,
+    before: list[_DayDraft],
+    later: list[_DayDraft],
+    week: Week,
+    topics: list[TopicRef],
+    tasks: list[TaskRef],
+    next_week: Week | None,
+) -> _Draft:
+    label = slot.label
+    focus = " / ".join(week.blocks[b].title for b in day.study_blocks) or week.title
+    studied = _unique(
+        ref
+        for d in before
+        for draft in d.drafts
+        if draft.slot.kind is not ItemKind.PREPARE
+        for ref in draft.topics
+    )
+    started = _unique(ref for d in before for draft in d.drafts for ref in draft.tasks)
+    match slot.kind:
+        case ItemKind.THEORY:
+            if day.topics:
+                return _Draft(slot, f"{label}: {focus}", topics=list(day.topics))
+            concepts = [week.blocks[b].concept for b in day.study_blocks]
+            return _Draft(slot, f"{label}: {'; '.join(filter(None, concepts)) or focus}")
+        case ItemKind.HANDS_ON:
+            if day.tasks:
+                return _Draft(slot, f"{label}: {focus}", tasks=list(day.tasks))
+            ongoing = [ref for ref in started if ref.block in day.study_blocks]
+            if ongoing:
+                return _Draft(slot, f"{label}: keep going", tasks=[ongoing[-1]])
+            return _Draft(slot, f"{label}: try today's topics in code", topics=list(day.topics))
+        case ItemKind.REVIEW:
+            if studied:
+                return _Draft(slot, f"{label}: what you studied this week", topics=studied)
+            if topics:
+                return _Draft(slot, f"{label}: a first look at this week", topics=list(topics))
+            return _Draft(slot, f"{label}: what the path so far brings to {week.title}")
+        case ItemKind.PROJECT | ItemKind.EXERCISES:
+            if started:
+                return _Draft(slot, f"{label}: {week.title}", tasks=started)
+            return _Draft(slot, f"{label}: get this week's work going", tasks=list(tasks))
+        case _:  # ItemKind.PREPARE
+            ahead = _unique(ref for d in later for ref in d.topics)
+            if ahead:
+                return _Draft(slot, f"{label}: the rest of this week", topics=ahead)
+            if next_week is not None:
+                return _Draft(slot, f"{label}: Week {next_week.number} · {next_week.title}")
+            return _Draft(slot, f"{label}: look back and choose what comes next")
+
+
+def _unique(refs: Iterable[_Ref]) -> list[_Ref]:
+    """Each ref once, in the curriculum's order."""
+    seen: dict[int, _Ref] = {}
+    for ref in refs:
+        seen.setdefault(ref.order, ref)
+    return [seen[order] for order in sorted(seen)]
+
+
+def _cover_leftovers(days: list[_DayDraft], topics: list[TopicRef], tasks: list[TaskRef]) -> None:
+    """Put whatever a lopsided week left out on its last day, so nothing is lost."""
+    with_slots = [day for day in days if day.drafts]
+    if not with_slots:
+        return
+    drafts = with_slots[-1].drafts
+    placed_topics = {ref.order for day in days for d in day.drafts for ref in d.topics}
+    placed_tasks = {ref.order for day in days for d in day.drafts for ref in d.tasks}
+    missing_topics = [ref for ref in topics if ref.order not in placed_topics]
+    missing_tasks = [ref for ref in tasks if ref.order not in placed_tasks]
+    if missing_topics:
+        _first_of(drafts, _TOPIC_KINDS).topics.extend(missing_topics)
+    if missing_tasks:
+        _first_of(drafts, _TASK_KINDS).tasks.extend(missing_tasks)
+
+
+def _first_of(drafts: list[_Draft], kinds: tuple[ItemKind, ...]) -> _Draft:
+    return next((draft for draft in drafts if draft.slot.kind in kinds), drafts[0])
+
+
+def _blocks_of(drafts: list[_Draft]) -> list[int]:
+    blocks = {ref.block for draft in drafts for ref in draft.topics}
+    blocks.update(ref.block for draft in drafts for ref in draft.tasks)
+    return sorted(blocks)
+
+
+def _item(draft: _Draft, minutes: int) -> PlanItem:
+    return PlanItem(
+        kind=draft.slot.kind,
+        title=draft.title,
+        minutes=minutes,
+        topics=[ref.topic for ref in draft.topics],
+        exercises=[ref.text for ref in draft.tasks if not ref.deliverable],
+        deliverables=[ref.text for ref in draft.tasks if ref.deliverable],
+    )
