@@ -1,0 +1,1 @@
+"""The core: one module per capability, no platform code, time from an injected Clock."""

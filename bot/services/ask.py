@@ -1,0 +1,45 @@
+"""/ask: the curriculum's resources answer, scoped to the member's current week."""
+
+from __future__ import annotations
+
+from bot.replies import Reply
+from bot.services.context import Core, UserError
+from bot.services.timeline import calendar_for, current_week
+from bot.storage.models import Member
+from bot.text import clip, neutralize_mentions
+
+MAX_QUESTION = 500
+
+
+async def ask(core: Core, member: Member | None, question: str) -> Reply:
+    question = question.strip()
+    if not question:
+        raise UserError("Ask me something, e.g. /ask what should I read for HNSW?")
+    if len(question) > MAX_QUESTION:
+        raise UserError(f"Keep questions under {MAX_QUESTION} characters")
+    if core.asker is None:
+        return Reply.error(
+            "Search over the curriculum isn't set up on this bot",
+            "An admin can build it with `pathbot index`.",
+            title="Not available",
+        )
+    week = None
+    if member is not None:
+        today = core.local_today(member.timezone)
+        week = current_week(calendar_for(member, core.curriculum, today), today)
+    answer = await core.asker.ask(question, k=3, current_week=week)
+    lines = [neutralize_mentions(answer.answer)]
+    lines.extend(
+        f"• {neutralize_mentions(clip(source_line(source), 300))}" for source in answer.sources
+    )
+    title = "Answer" if answer.in_scope else "Not in the path"
+    return Reply(title=title, lines=lines)
+
+
+def source_line(source: object) -> str:
+    """One line for a cited source, whatever shape the RAG gives it."""
+    for name in ("citation", "label", "title", "text"):
+        value = getattr(source, name, None)
+        if isinstance(value, str) and value:
+            return value
+    return str(source)

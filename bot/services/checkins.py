@@ -1,0 +1,65 @@
+"""Daily check-ins: done, partial or blocked; checking in again the same day updates it."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.replies import Reply
+from bot.services.context import Core, UserError
+from bot.services.hours import check_note
+from bot.services.members import require_active
+from bot.storage.models import CheckIn, Member
+from bot.text import neutralize_mentions
+
+
+class CheckInStatus(StrEnum):
+    DONE = "done"
+    PARTIAL = "partial"
+    BLOCKED = "blocked"
+
+
+_REPLIES = {
+    CheckInStatus.DONE: "Nice work today!",
+    CheckInStatus.PARTIAL: "Some progress beats none: see you tomorrow.",
+    CheckInStatus.BLOCKED: "Being stuck is part of it: /ask or your cohort can help.",
+}
+
+
+def parse_status(text: str) -> CheckInStatus:
+    try:
+        return CheckInStatus(text.strip().lower())
+    except ValueError:
+        raise UserError(
+            f"{text!r} isn't a check-in status", "Use done, partial or blocked."
+        ) from None
+
+
+async def checked_in(db: AsyncSession, member_id: int, day: date) -> CheckIn | None:
+    return await db.scalar(
+        select(CheckIn).where(CheckIn.member_id == member_id).where(CheckIn.local_date == day)
+    )
+
+
+async def check_in(
+    db: AsyncSession, core: Core, member: Member, status: CheckInStatus, note: str | None
+) -> Reply:
+    require_active(member)
+    note = check_note(note)
+    today = core.local_today(member.timezone)
+    row = await checked_in(db, member.id, today)
+    updated = row is not None
+    if row is None:
+        row = CheckIn(member_id=member.id, local_date=today)
+        db.add(row)
+    row.status = status.value
+    row.note = note
+    row.updated_at = core.clock.now()
+    lines = [_REPLIES[status]]
+    if note:
+        lines.append(f"Note: {neutralize_mentions(note)}")
+    title = "Check-in updated" if updated else "Checked in"
+    return Reply(title=f"{title}: {status.value} ({today.isoformat()})", lines=lines)

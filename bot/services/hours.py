@@ -1,0 +1,165 @@
+"""Logging study time (and undoing it), with the weekly and all-time totals kept in step."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.replies import Reply, ReplyField
+from bot.services.context import Core, UserError
+from bot.services.members import require_active
+from bot.services.timeline import calendar_for, path_week_of
+from bot.storage.models import HourLog, Member, WeeklyTotal
+from bot.text import neutralize_mentions
+
+MAX_ENTRY_MINUTES = 16 * 60
+MAX_DAY_MINUTES = 24 * 60
+MAX_DAYS_BACK = 7
+MAX_NOTE = 1000
+
+
+def week_start(day: date) -> date:
+    """Monday of the calendar week a date falls in."""
+    return day - timedelta(days=day.weekday())
+
+
+def hours_text(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest else f"{hours}h"
+
+
+def check_note(note: str | None) -> str | None:
+    if note is None or not note.strip():
+        return None
+    if len(note) > MAX_NOTE:
+        raise UserError(f"Notes are limited to {MAX_NOTE:,} characters (yours has {len(note):,})")
+    return note.strip()
+
+
+def check_day(today: date, day: date) -> None:
+    if day > today:
+        raise UserError(
+            f"{day.isoformat()} is in the future (today is {today.isoformat()} for you)"
+        )
+    if (today - day).days > MAX_DAYS_BACK:
+        raise UserError(f"You can log up to {MAX_DAYS_BACK} days back, not {day.isoformat()}")
+
+
+async def day_minutes(db: AsyncSession, member: Member, day: date) -> int:
+    total = await db.scalar(
+        select(func.coalesce(func.sum(HourLog.minutes), 0))
+        .where(HourLog.member_id == member.id)
+        .where(HourLog.local_date == day)
+    )
+    return int(total or 0)
+
+
+async def log_hours(
+    db: AsyncSession, core: Core, member: Member, minutes: int, note: str | None, day: date | None
+) -> Reply:
+    require_active(member)
+    today = core.local_today(member.timezone)
+    day = day or today
+    check_day(today, day)
+    note = check_note(note)
+    if minutes <= 0:
+        raise UserError("Log at least a minute")
+    if minutes > MAX_ENTRY_MINUTES:
+        raise UserError(
+            f"{hours_text(minutes)} is more than {MAX_ENTRY_MINUTES // 60} h in one entry",
+            "Split it over the days you actually studied with --date.",
+        )
+    already = await day_minutes(db, member, day)
+    if already + minutes > MAX_DAY_MINUTES:
+        raise UserError(
+            f"That would make {hours_text(already + minutes)} on {day.isoformat()}: "
+            "a day only has 24 h"
+        )
+    calendar = calendar_for(member, core.curriculum, today)
+    week = path_week_of(calendar, day)
+    block = _block_index(core, calendar.locate(day)[1], week)
+    db.add(
+        HourLog(
+            workspace_id=member.workspace_id,
+            member_id=member.id,
+            local_date=day,
+            minutes=minutes,
+            note=note,
+            path_week=week,
+            block_index=block,
+            created_at=core.clock.now(),
+        )
+    )
+    await _add_to_totals(db, member, day, minutes)
+    lines = [
+        f"{hours_text(minutes)} on {day.isoformat()}"
+        + (f": {neutralize_mentions(note)}" if note else "")
+    ]
+    if week is not None:
+        lines.append(f"Counts toward week {week} of the path.")
+    return Reply(
+        title="Logged",
+        lines=lines,
+        fields=[
+            ReplyField(name="That day", value=hours_text(already + minutes)),
+            ReplyField(name="Total", value=hours_text(member.total_minutes)),
+        ],
+    )
+
+
+async def undo_last(db: AsyncSession, core: Core, member: Member) -> Reply:
+    last = await db.scalar(
+        select(HourLog)
+        .where(HourLog.member_id == member.id)
+        .order_by(HourLog.created_at.desc(), HourLog.id.desc())
+        .limit(1)
+    )
+    if last is None:
+        raise UserError("There's nothing to undo: you haven't logged any time yet")
+    await _add_to_totals(db, member, last.local_date, -last.minutes)
+    await db.delete(last)
+    return Reply(
+        title="Undone",
+        lines=[f"Removed {hours_text(last.minutes)} on {last.local_date.isoformat()}."],
+        fields=[ReplyField(name="Total", value=hours_text(member.total_minutes))],
+    )
+
+
+def _block_index(core: Core, path_day: int | None, week: int | None) -> int | None:
+    if path_day is None or week is None:
+        return None
+    blocks = len(core.curriculum.week(week).blocks)
+    # The planner works through a week's blocks in order, so split its days evenly.
+    return min(blocks - 1, ((path_day - 1) % 7) * blocks // 7)
+
+
+async def _add_to_totals(db: AsyncSession, member: Member, day: date, minutes: int) -> None:
+    member.total_minutes += minutes
+    values = {
+        "workspace_id": member.workspace_id,
+        "member_id": member.id,
+        "week_start": week_start(day),
+        "minutes": minutes,
+    }
+    if db.get_bind().dialect.name == "postgresql":
+        pg = pg_insert(WeeklyTotal).values(values)
+        await db.execute(
+            pg.on_conflict_do_update(
+                index_elements=["member_id", "week_start"],
+                set_={"minutes": WeeklyTotal.minutes + pg.excluded.minutes},
+            )
+        )
+        return
+    lite = sqlite_insert(WeeklyTotal).values(values)
+    await db.execute(
+        lite.on_conflict_do_update(
+            index_elements=["member_id", "week_start"],
+            set_={"minutes": WeeklyTotal.minutes + lite.excluded.minutes},
+        )
+    )

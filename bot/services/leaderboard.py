@@ -1,0 +1,179 @@
+"""Leaderboards for this week, last week and all time: hours, then streak.
+
+Weekly boards read `weekly_totals` (one row per member per week) and all-time
+boards `members.total_minutes`, both through an index ordered by minutes, so a
+board costs the same at ten members or a hundred thousand. Streaks, the
+tie-breaker, are only computed for the handful of members near the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.replies import Reply
+from bot.services.context import Core, UserError
+from bot.services.hours import hours_text, week_start
+from bot.services.streaks import active_dates_by_member, compute_streaks
+from bot.services.timeline import calendar_for
+from bot.storage.models import Member, MemberStatus, WeeklyTotal, Workspace
+from bot.text import neutralize_mentions
+
+SHOWN = 10
+#: Rows fetched beyond those shown, so ties on minutes can be broken by streak.
+CANDIDATES = 25
+
+
+class Period(StrEnum):
+    THIS = "this"
+    LAST = "last"
+    ALL = "all"
+
+
+def parse_period(text: str) -> Period:
+    aliases = {"this": Period.THIS, "week": Period.THIS, "last": Period.LAST, "all": Period.ALL}
+    period = aliases.get(text.strip().lower())
+    if period is None:
+        raise UserError(f"{text!r} isn't a leaderboard period", "Use this, last or all.")
+    return period
+
+
+@dataclass(frozen=True)
+class Entry:
+    rank: int
+    member_id: int
+    name: str
+    minutes: int
+    streak: int
+
+
+@dataclass(frozen=True)
+class Board:
+    period: Period
+    week_start: date | None
+    entries: list[Entry]
+
+
+def _week_of(core: Core, workspace: Workspace, period: Period) -> date | None:
+    if period is Period.ALL:
+        return None
+    monday = week_start(core.local_today(workspace.timezone))
+    return monday - timedelta(days=7) if period is Period.LAST else monday
+
+
+def _visible(workspace: Workspace) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Member.workspace_id == workspace.id,
+        Member.leaderboard_opt_out.is_(False),
+        Member.status != MemberStatus.LEFT.value,
+    )
+
+
+async def board(
+    db: AsyncSession, core: Core, workspace: Workspace, period: Period, shown: int = SHOWN
+) -> Board:
+    monday = _week_of(core, workspace, period)
+    if monday is None:
+        query = (
+            select(Member, Member.total_minutes)
+            .where(*_visible(workspace), Member.total_minutes > 0)
+            .order_by(Member.total_minutes.desc())
+        )
+    else:
+        query = (
+            select(Member, WeeklyTotal.minutes)
+            .join(WeeklyTotal, WeeklyTotal.member_id == Member.id)
+            .where(*_visible(workspace), WeeklyTotal.workspace_id == workspace.id)
+            .where(WeeklyTotal.week_start == monday, WeeklyTotal.minutes > 0)
+            .order_by(WeeklyTotal.minutes.desc())
+        )
+    rows = list(
+        (await db.execute(query.limit(CANDIDATES).options(selectinload(Member.pauses)))).tuples()
+    )
+    dates = await active_dates_by_member(db, [member.id for member, _ in rows])
+    scored = []
+    for member, minutes in rows:
+        today = core.local_today(member.timezone)
+        calendar = calendar_for(member, core.curriculum, today)
+        streak = compute_streaks(
+            calendar, today, dates[member.id], workspace.streak_freezes_per_week
+        ).current
+        scored.append((minutes, streak, member))
+    scored.sort(key=lambda row: (-row[0], -row[1], row[2].display_name.casefold()))
+    entries = [
+        Entry(rank, member.id, neutralize_mentions(member.display_name), minutes, streak)
+        for rank, (minutes, streak, member) in enumerate(scored[:shown], start=1)
+    ]
+    return Board(period, monday, entries)
+
+
+async def rank_of(
+    db: AsyncSession, core: Core, workspace: Workspace, member: Member, period: Period
+) -> tuple[int, int] | None:
+    """The member's (rank by minutes, minutes) on a board, or None when not on it."""
+    if member.leaderboard_opt_out or member.status == MemberStatus.LEFT:
+        return None
+    monday = _week_of(core, workspace, period)
+    if monday is None:
+        mine = member.total_minutes
+        ahead = (
+            select(func.count())
+            .select_from(Member)
+            .where(*_visible(workspace), Member.total_minutes > mine)
+        )
+    else:
+        mine = int(
+            await db.scalar(
+                select(WeeklyTotal.minutes).where(
+                    WeeklyTotal.member_id == member.id, WeeklyTotal.week_start == monday
+                )
+            )
+            or 0
+        )
+        ahead = (
+            select(func.count())
+            .select_from(WeeklyTotal)
+            .join(Member, WeeklyTotal.member_id == Member.id)
+            .where(*_visible(workspace), WeeklyTotal.workspace_id == workspace.id)
+            .where(WeeklyTotal.week_start == monday, WeeklyTotal.minutes > mine)
+        )
+    if mine <= 0:
+        return None
+    return int(await db.scalar(ahead) or 0) + 1, mine
+
+
+def render(found: Board, me: tuple[int, int] | None = None) -> Reply:
+    label = {
+        Period.THIS: "this week",
+        Period.LAST: "last week",
+        Period.ALL: "all time",
+    }[found.period]
+    title = f"Leaderboard, {label}"
+    if found.week_start is not None:
+        title += f" (from {found.week_start:%a %Y-%m-%d})"
+    if not found.entries:
+        return Reply(
+            title=title, lines=["No hours logged yet. Be the first: /log 1h"], ephemeral=False
+        )
+    medals = {1: "🥇", 2: "🥈", 3: "🥉"}
+    lines = [
+        f"{medals.get(entry.rank, f'{entry.rank}.')} {entry.name}: {hours_text(entry.minutes)}"
+        + (f" · 🔥{entry.streak}" if entry.streak else "")
+        for entry in found.entries
+    ]
+    if me is not None and all(entry.rank != me[0] for entry in found.entries):
+        lines.append(f"… you: #{me[0]} with {hours_text(me[1])}")
+    return Reply(title=title, lines=lines, ephemeral=False)
+
+
+async def leaderboard(
+    db: AsyncSession, core: Core, workspace: Workspace, member: Member | None, period: Period
+) -> Reply:
+    found = await board(db, core, workspace, period)
+    me = await rank_of(db, core, workspace, member, period) if member is not None else None
+    return render(found, me)

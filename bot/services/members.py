@@ -1,0 +1,197 @@
+"""Joining, personal settings, pausing, resuming and leaving."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.commands.caller import Caller
+from bot.replies import Reply, ReplyField
+from bot.services.context import Core, UserError
+from bot.storage.models import Member, MemberStatus, Pause, Workspace
+from bot.text import clip, neutralize_mentions
+
+DEFAULT_REMINDER = time(9, 0)
+MAX_NAME = 100
+#: How far a start date may lie from today, either way.
+MAX_START_OFFSET = timedelta(days=366)
+
+
+async def find_member(db: AsyncSession, workspace: Workspace, user_id: str) -> Member | None:
+    return await db.scalar(
+        select(Member)
+        .where(Member.workspace_id == workspace.id)
+        .where(Member.user_id == user_id)
+        .options(selectinload(Member.pauses))
+    )
+
+
+async def member_by_id(db: AsyncSession, member_id: int) -> Member | None:
+    return await db.scalar(
+        select(Member).where(Member.id == member_id).options(selectinload(Member.pauses))
+    )
+
+
+def safe_name(member: Member) -> str:
+    return neutralize_mentions(member.display_name)
+
+
+def next_monday(today: date) -> date:
+    return today + timedelta(days=(7 - today.weekday()) % 7)
+
+
+def require_active(member: Member) -> None:
+    if member.status == MemberStatus.PAUSED:
+        raise UserError("You're paused right now", "Run /resume when you're back.")
+    if member.status == MemberStatus.LEFT:
+        raise UserError("You left the path", "Run /join to come back.")
+
+
+async def join(
+    db: AsyncSession,
+    core: Core,
+    workspace: Workspace,
+    caller: Caller,
+    start: date | None,
+    timezone: str | None,
+    reminder: time | None,
+) -> Reply:
+    member = await find_member(db, workspace, caller.user_id)
+    if member is not None and member.status != MemberStatus.LEFT:
+        raise UserError(
+            "You've already joined",
+            "Change your time zone or reminder with /settings, or see /progress.",
+        )
+    zone = timezone or workspace.timezone
+    today = core.local_today(zone)
+    start = start or workspace.cohort_start or next_monday(today)
+    if abs(start - today) > MAX_START_OFFSET:
+        raise UserError("Pick a start date within a year of today")
+    name = clip(caller.display_name.strip() or caller.user_id, MAX_NAME)
+    is_new = member is None
+    if member is None:
+        member = Member(
+            workspace_id=workspace.id,
+            user_id=caller.user_id,
+            display_name=name,
+            status=MemberStatus.ACTIVE.value,
+            leaderboard_opt_out=False,
+            total_minutes=0,
+            joined_at=core.clock.now(),
+            pauses=[],
+        )
+        db.add(member)
+    member.status = MemberStatus.ACTIVE.value
+    member.timezone = zone
+    member.start_date = start
+    if reminder is not None or is_new:
+        member.reminder_time = reminder or DEFAULT_REMINDER
+    await db.flush()
+    when = "today" if start == today else f"on {start:%A %Y-%m-%d}"
+    return Reply(
+        title=f"Welcome, {neutralize_mentions(name)}!",
+        lines=[
+            f"Your {core.curriculum.total_days // 7}-week path starts {when}.",
+            "See /today for the day's plan, /log 1h30 to log time, /checkin done when you're done.",
+        ],
+        fields=[
+            ReplyField(name="Time zone", value=zone),
+            ReplyField(name="Reminder", value=f"{member.reminder_time:%H:%M}"),
+        ],
+    )
+
+
+def show_settings(member: Member) -> Reply:
+    return Reply(
+        title="Your settings",
+        lines=["Change one with /settings timezone|reminder|name|leaderboard VALUE."],
+        fields=[
+            ReplyField(name="Name", value=safe_name(member)),
+            ReplyField(name="Time zone", value=member.timezone),
+            ReplyField(name="Reminder", value=f"{member.reminder_time:%H:%M}"),
+            ReplyField(name="Start date", value=member.start_date.isoformat()),
+            ReplyField(
+                name="On the leaderboard", value="no" if member.leaderboard_opt_out else "yes"
+            ),
+            ReplyField(name="Status", value=member.status),
+        ],
+    )
+
+
+def set_timezone(member: Member, timezone: str) -> Reply:
+    member.timezone = timezone
+    return Reply(title="Time zone updated", lines=[f"Your days now run on {timezone}."])
+
+
+def set_reminder(member: Member, when: time) -> Reply:
+    member.reminder_time = when
+    return Reply(
+        title="Reminder updated", lines=[f"I'll remind you at {when:%H:%M} ({member.timezone})."]
+    )
+
+
+def set_name(member: Member, name: str) -> Reply:
+    name = name.strip()
+    if not name:
+        raise UserError("Your name can't be empty")
+    if len(name) > MAX_NAME:
+        raise UserError(f"Keep your name under {MAX_NAME} characters")
+    member.display_name = name
+    return Reply(title="Name updated", lines=[f"You're {neutralize_mentions(name)} now."])
+
+
+def set_leaderboard(member: Member, show: bool) -> Reply:
+    member.leaderboard_opt_out = not show
+    if show:
+        return Reply(title="Leaderboard", lines=["You're on the leaderboard."])
+    return Reply(title="Leaderboard", lines=["You're hidden from the leaderboard."])
+
+
+def pause(core: Core, member: Member) -> Reply:
+    require_active(member)
+    today = core.local_today(member.timezone)
+    member.pauses.append(Pause(start_date=today, end_date=None))
+    member.status = MemberStatus.PAUSED.value
+    return Reply(
+        title="Paused",
+        lines=[
+            "Your plan waits for you and your streak is safe; no reminders meanwhile.",
+            "Run /resume when you're back.",
+        ],
+    )
+
+
+def resume(core: Core, member: Member) -> Reply:
+    if member.status != MemberStatus.PAUSED:
+        raise UserError("You're not paused")
+    _close_pause(member, core.local_today(member.timezone))
+    member.status = MemberStatus.ACTIVE.value
+    return Reply(title="Welcome back!", lines=["Your plan picks up where you left it: see /today."])
+
+
+def leave(core: Core, member: Member) -> Reply:
+    if member.status == MemberStatus.LEFT:
+        raise UserError("You've already left")
+    _close_pause(member, core.local_today(member.timezone))
+    member.status = MemberStatus.LEFT.value
+    return Reply(
+        title="You've left the path",
+        lines=[
+            "No more reminders. Your history stays until you run /forgetme.",
+            "Run /join to come back any time.",
+        ],
+    )
+
+
+def _close_pause(member: Member, today: date) -> None:
+    """End an open pause yesterday: today is an ordinary day again."""
+    for item in list(member.pauses):
+        if item.end_date is None:
+            if item.start_date >= today:
+                # Paused and resumed the same day: no day was actually paused.
+                member.pauses.remove(item)
+            else:
+                item.end_date = today - timedelta(days=1)

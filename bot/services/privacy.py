@@ -1,0 +1,103 @@
+"""Export everything about a member (JSON) and forget them entirely."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.replies import Attachment, Reply
+from bot.services.context import Core
+from bot.storage.models import CheckIn, FinishedExercise, HourLog, Member, Workspace, WorkspaceAdmin
+
+CONFIRM_WORD = "confirm"
+
+
+async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Member) -> Reply:
+    checkins = await db.scalars(
+        select(CheckIn).where(CheckIn.member_id == member.id).order_by(CheckIn.local_date)
+    )
+    logs = await db.scalars(
+        select(HourLog).where(HourLog.member_id == member.id).order_by(HourLog.id)
+    )
+    exercises = await db.scalars(
+        select(FinishedExercise)
+        .where(FinishedExercise.member_id == member.id)
+        .order_by(FinishedExercise.id)
+    )
+    data: dict[str, Any] = {
+        "exported_at": core.clock.now().isoformat(),
+        "workspace": {"platform": workspace.platform, "id": workspace.external_id},
+        "member": {
+            "user_id": member.user_id,
+            "display_name": member.display_name,
+            "timezone": member.timezone,
+            "reminder_time": member.reminder_time.strftime("%H:%M"),
+            "start_date": member.start_date.isoformat(),
+            "status": member.status,
+            "leaderboard_opt_out": member.leaderboard_opt_out,
+            "joined_at": member.joined_at.isoformat(),
+        },
+        "pauses": [
+            {
+                "start": p.start_date.isoformat(),
+                "end": p.end_date.isoformat() if p.end_date else None,
+            }
+            for p in member.pauses
+        ],
+        "checkins": [
+            {"date": c.local_date.isoformat(), "status": c.status, "note": c.note} for c in checkins
+        ],
+        "hour_logs": [
+            {
+                "date": h.local_date.isoformat(),
+                "minutes": h.minutes,
+                "note": h.note,
+                "path_week": h.path_week,
+                "block": h.block_index,
+                "created_at": h.created_at.isoformat(),
+            }
+            for h in logs
+        ],
+        "finished_exercises": [
+            {"week": e.path_week, "title": e.title, "date": e.local_date.isoformat()}
+            for e in exercises
+        ],
+    }
+    content = json.dumps(data, indent=2, ensure_ascii=False)
+    return Reply(
+        title="Your data",
+        lines=[
+            f"{len(data['checkins'])} check-ins, {len(data['hour_logs'])} hour logs, "
+            f"{len(data['finished_exercises'])} finished exercises."
+        ],
+        attachment=Attachment(
+            filename=f"pathbot-{member.user_id}.json",
+            content_type="application/json",
+            content=content,
+        ),
+    )
+
+
+def forget_warning() -> Reply:
+    return Reply(
+        title="Forget me?",
+        lines=[
+            "This deletes everything pathbot knows about you here: your membership, "
+            "check-ins, hours, exercises and pauses. It cannot be undone.",
+            "Run /export first if you want a copy, then /forgetme confirm.",
+        ],
+    )
+
+
+async def forget(db: AsyncSession, workspace: Workspace, member: Member) -> Reply:
+    # Cascades remove check-ins, logs, totals, exercises and pauses with the member.
+    await db.execute(delete(Member).where(Member.id == member.id))
+    await db.execute(
+        delete(WorkspaceAdmin)
+        .where(WorkspaceAdmin.workspace_id == workspace.id)
+        .where(WorkspaceAdmin.user_id == member.user_id)
+    )
+    return Reply(title="Forgotten", lines=["Everything about you here is deleted. Take care!"])

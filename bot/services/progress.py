@@ -1,0 +1,106 @@
+"""/progress: hours against the plan, streaks and how far along the path a member is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.models import Curriculum
+from bot.curriculum.planner_calendar import PathCalendar
+from bot.curriculum.planner_models import DayStatus
+from bot.replies import Reply, ReplyField
+from bot.services.context import Core
+from bot.services.hours import hours_text
+from bot.services.plan import week_minutes
+from bot.services.streaks import StreakStats, active_dates_by_member, compute_streaks
+from bot.services.timeline import calendar_for, current_week
+from bot.storage.models import Member, Workspace
+
+#: Within this much of the plan counts as on track.
+ON_TRACK_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Progress:
+    today: date
+    status: DayStatus
+    week: int | None
+    week_minutes: int
+    week_target: str | None
+    total_minutes: int
+    percent: int
+    expected_minutes: int
+    streaks: StreakStats
+
+
+def expected_minutes(curriculum: Curriculum, calendar: PathCalendar, today: date) -> int:
+    """Minutes the plan expects by the end of yesterday (each week's lower bound)."""
+    status, day = calendar.locate(today)
+    if status is DayStatus.NOT_STARTED:
+        return 0
+    days_done = curriculum.total_days if day is None else day - 1
+    total = 0.0
+    for week in curriculum.weeks():
+        first = (week.number - 1) * 7
+        share = min(max(days_done - first, 0), 7) / 7
+        total += week.hours.min * 60 * share
+    return round(total)
+
+
+async def member_progress(
+    db: AsyncSession, core: Core, member: Member, workspace: Workspace
+) -> Progress:
+    today = core.local_today(member.timezone)
+    calendar = calendar_for(member, core.curriculum, today)
+    status, day = calendar.locate(today)
+    week = current_week(calendar, today)
+    dates = (await active_dates_by_member(db, [member.id]))[member.id]
+    streaks = compute_streaks(calendar, today, dates, workspace.streak_freezes_per_week)
+    if status is DayStatus.COMPLETE:
+        percent = 100
+    else:
+        percent = 0 if day is None else round(100 * (day - 1) / calendar.total_days)
+    return Progress(
+        today=today,
+        status=status,
+        week=week,
+        week_minutes=await week_minutes(db, member.id, week) if week else 0,
+        week_target=str(core.curriculum.week(week).hours) if week else None,
+        total_minutes=member.total_minutes,
+        percent=percent,
+        expected_minutes=expected_minutes(core.curriculum, calendar, today),
+        streaks=streaks,
+    )
+
+
+def pace(progress: Progress) -> str:
+    gap = progress.total_minutes - progress.expected_minutes
+    if progress.status is DayStatus.NOT_STARTED:
+        return "not started yet"
+    if abs(gap) < ON_TRACK_MINUTES:
+        return "on track"
+    return f"{hours_text(abs(gap))} {'ahead of' if gap > 0 else 'behind'} the plan"
+
+
+async def progress(db: AsyncSession, core: Core, member: Member, workspace: Workspace) -> Reply:
+    result = await member_progress(db, core, member, workspace)
+    streaks = result.streaks
+    week_value = (
+        f"{hours_text(result.week_minutes)} / {result.week_target}"
+        if result.week is not None
+        else "not started"
+    )
+    return Reply(
+        title=f"Your progress ({result.today.isoformat()})",
+        lines=[f"You are {pace(result)}."],
+        fields=[
+            ReplyField(name=f"Week {result.week or '-'}", value=week_value),
+            ReplyField(name="Total", value=hours_text(result.total_minutes)),
+            ReplyField(name="Path", value=f"{result.percent}%"),
+            ReplyField(name="Streak", value=f"{streaks.current} days"),
+            ReplyField(name="Longest streak", value=f"{streaks.longest} days"),
+            ReplyField(name="Days missed", value=str(streaks.missed)),
+        ],
+    )

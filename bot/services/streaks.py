@@ -1,0 +1,76 @@
+"""Streaks: consecutive days with a check-in or logged hours, in the member's zone.
+
+A missed day breaks the streak unless a freeze is left for that path week.
+Paused days neither count nor break; today only counts once it is active (it is
+not missed until it is over); after the path ends, missed days stop mattering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.planner_calendar import PathCalendar
+from bot.curriculum.planner_models import DayStatus
+from bot.storage.models import CheckIn, HourLog
+
+
+@dataclass(frozen=True)
+class StreakStats:
+    current: int = 0
+    longest: int = 0
+    #: Missed path days so far (frozen ones included), today excluded.
+    missed: int = 0
+    #: Days with activity on or after the start.
+    active: int = 0
+    frozen: int = 0
+
+
+def compute_streaks(
+    calendar: PathCalendar, today: date, active_dates: Collection[date], freezes_per_week: int
+) -> StreakStats:
+    current = longest = missed = active = frozen = 0
+    used: dict[int, int] = {}
+    day = calendar.start
+    while day <= today:
+        status, path_day = calendar.locate(day)
+        if status is DayStatus.PAUSED:
+            pass
+        elif day in active_dates:
+            current += 1
+            active += 1
+            longest = max(longest, current)
+        elif status is DayStatus.ACTIVE and day != today and path_day is not None:
+            missed += 1
+            week = (path_day - 1) // 7
+            if used.get(week, 0) < freezes_per_week:
+                used[week] = used.get(week, 0) + 1
+                frozen += 1
+            else:
+                current = 0
+        day += timedelta(days=1)
+    return StreakStats(current, longest, missed, active, frozen)
+
+
+async def active_dates_by_member(
+    db: AsyncSession, member_ids: Sequence[int], since: date | None = None
+) -> dict[int, set[date]]:
+    """Dates with a check-in or an hour log, per member, in one query."""
+    result: dict[int, set[date]] = {member_id: set() for member_id in member_ids}
+    if not member_ids:
+        return result
+    checkins = select(CheckIn.member_id, CheckIn.local_date).where(
+        CheckIn.member_id.in_(member_ids)
+    )
+    logs = select(HourLog.member_id, HourLog.local_date).where(HourLog.member_id.in_(member_ids))
+    if since is not None:
+        checkins = checkins.where(CheckIn.local_date >= since)
+        logs = logs.where(HourLog.local_date >= since)
+    rows = await db.execute(union(checkins, logs))
+    for member_id, day in rows.tuples():
+        result[member_id].add(day)
+    return result

@@ -1,0 +1,139 @@
+"""Workspaces: found or created on first contact, and their admins' settings."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.commands.caller import Caller
+from bot.replies import Reply, ReplyField
+from bot.services.context import Core, UserError
+from bot.storage.models import Workspace, WorkspaceAdmin
+
+MAX_FREEZES_PER_WEEK = 7
+
+
+async def find_workspace(db: AsyncSession, caller: Caller) -> Workspace | None:
+    return await db.scalar(
+        select(Workspace)
+        .where(Workspace.platform == caller.platform.value)
+        .where(Workspace.external_id == caller.workspace_id)
+        .options(selectinload(Workspace.admins))
+    )
+
+
+async def ensure_workspace(db: AsyncSession, core: Core, caller: Caller) -> Workspace:
+    workspace = await find_workspace(db, caller)
+    if workspace is None:
+        workspace = Workspace(
+            platform=caller.platform.value,
+            external_id=caller.workspace_id,
+            timezone=core.default_timezone,
+            streak_freezes_per_week=1,
+            created_at=core.clock.now(),
+            admins=[],
+        )
+        db.add(workspace)
+        await db.flush()
+    return workspace
+
+
+def is_admin(workspace: Workspace | None, caller: Caller) -> bool:
+    if caller.is_platform_admin:
+        return True
+    return workspace is not None and any(a.user_id == caller.user_id for a in workspace.admins)
+
+
+def describe(workspace: Workspace) -> Reply:
+    admins = ", ".join(sorted(a.user_id for a in workspace.admins)) or "(platform admins only)"
+    return Reply(
+        title="Workspace settings",
+        fields=[
+            ReplyField(name="Time zone", value=workspace.timezone),
+            ReplyField(name="Cohort start", value=_or_unset(workspace.cohort_start)),
+            ReplyField(name="Daily post channel", value=workspace.daily_channel or "(not set)"),
+            ReplyField(name="Daily post time", value=_or_unset(workspace.daily_post_time)),
+            ReplyField(
+                name="Leaderboard channel", value=workspace.leaderboard_channel or "(not set)"
+            ),
+            ReplyField(
+                name="Streak freezes per week", value=str(workspace.streak_freezes_per_week)
+            ),
+            ReplyField(name="Admins", value=admins, inline=False),
+        ],
+    )
+
+
+def _or_unset(value: date | time | None) -> str:
+    if value is None:
+        return "(not set)"
+    return value.strftime("%H:%M") if isinstance(value, time) else value.isoformat()
+
+
+def set_channel(workspace: Workspace, which: str, channel: str | None) -> Reply:
+    if not channel:
+        raise UserError(
+            "Tell me which channel (or run this in the channel itself)",
+            "e.g. /set-channel daily #study-plan",
+        )
+    if which == "daily":
+        workspace.daily_channel = channel
+    elif which == "leaderboard":
+        workspace.leaderboard_channel = channel
+    else:
+        raise UserError(f"There is no {which!r} channel: use daily or leaderboard")
+    return Reply(title="Channel set", lines=[f"The {which} channel is now {channel}."])
+
+
+def set_post_time(workspace: Workspace, when: time) -> Reply:
+    workspace.daily_post_time = when
+    return Reply(
+        title="Daily post time set",
+        lines=[f"The day's plan is posted at {when:%H:%M} ({workspace.timezone})."],
+    )
+
+
+def set_cohort_start(workspace: Workspace, start: date) -> Reply:
+    workspace.cohort_start = start
+    return Reply(
+        title="Cohort start set",
+        lines=[f"New members start on {start:%A %Y-%m-%d} unless they choose a date."],
+    )
+
+
+def set_timezone(workspace: Workspace, timezone: str) -> Reply:
+    workspace.timezone = timezone
+    return Reply(title="Workspace time zone set", lines=[f"The workspace now runs on {timezone}."])
+
+
+def set_freezes(workspace: Workspace, count: int) -> Reply:
+    if not 0 <= count <= MAX_FREEZES_PER_WEEK:
+        raise UserError(f"Streak freezes per week go from 0 to {MAX_FREEZES_PER_WEEK}")
+    workspace.streak_freezes_per_week = count
+    return Reply(
+        title="Streak freezes set",
+        lines=[f"Each member may now miss {count} day(s) per path week without losing a streak."],
+    )
+
+
+async def add_admin(db: AsyncSession, workspace: Workspace, user_id: str) -> Reply:
+    if any(a.user_id == user_id for a in workspace.admins):
+        return Reply(title="Already an admin", lines=[f"{user_id} is already an admin."])
+    workspace.admins.append(WorkspaceAdmin(user_id=user_id))
+    await db.flush()
+    return Reply(title="Admin added", lines=[f"{user_id} is now an admin of this workspace."])
+
+
+async def remove_admin(db: AsyncSession, workspace: Workspace, user_id: str) -> Reply:
+    if not any(a.user_id == user_id for a in workspace.admins):
+        raise UserError(f"{user_id} is not on this workspace's admin list")
+    await db.execute(
+        delete(WorkspaceAdmin)
+        .where(WorkspaceAdmin.workspace_id == workspace.id)
+        .where(WorkspaceAdmin.user_id == user_id)
+    )
+    await db.refresh(workspace, ["admins"])
+    return Reply(title="Admin removed", lines=[f"{user_id} is no longer an admin here."])
