@@ -122,8 +122,8 @@ def _line(state: _State, number: int, line: str) -> None:
     if time:
         _time_investment(state, number, time.group("hours"))
         return
-    if state.section in ("intro", "closing", "key") and not line.startswith(" "):
-        if state.section == "key":
+    if state.section != "months" and not line.startswith(" "):
+        if state.section in ("schedule", "key"):
             _store_text(state)
             state.section = "closing"
         state.paragraph.append(line.strip())
