@@ -1,0 +1,127 @@
+"""Handlers and specs of the workspace admins' commands."""
+
+from __future__ import annotations
+
+from bot.commands.invocation import Invocation
+from bot.commands.table import CommandSpec, Kind, Param, Permission
+from bot.replies import Reply
+from bot.services import report, workspaces
+from bot.services.context import UserError
+
+
+async def _workspace(inv: Invocation) -> Reply:
+    return workspaces.describe(inv.workspace)
+
+
+async def _set_channel(inv: Invocation) -> Reply:
+    channel = inv.args.text("channel") or inv.caller.channel_id
+    return workspaces.set_channel(inv.workspace, inv.args.require_text("which"), channel)
+
+
+async def _post_time(inv: Invocation) -> Reply:
+    when = inv.args.clock_time("time")
+    assert when is not None  # required parameter
+    return workspaces.set_post_time(inv.workspace, when)
+
+
+async def _cohort_start(inv: Invocation) -> Reply:
+    start = inv.args.day("date")
+    assert start is not None  # required parameter
+    return workspaces.set_cohort_start(inv.workspace, start)
+
+
+async def _workspace_tz(inv: Invocation) -> Reply:
+    return workspaces.set_timezone(inv.workspace, inv.args.require_text("timezone"))
+
+
+async def _freezes(inv: Invocation) -> Reply:
+    count = inv.args.integer("count")
+    assert count is not None  # required parameter
+    return workspaces.set_freezes(inv.workspace, count)
+
+
+async def _admin_add(inv: Invocation) -> Reply:
+    return await workspaces.add_admin(inv.db, inv.workspace, inv.args.require_text("user"))
+
+
+async def _admin_remove(inv: Invocation) -> Reply:
+    user = inv.args.require_text("user")
+    if user == inv.caller.user_id and not inv.caller.is_platform_admin:
+        raise UserError("You can't remove yourself", "Ask another admin to do it.")
+    return await workspaces.remove_admin(inv.db, inv.workspace, user)
+
+
+async def _report(inv: Invocation) -> Reply:
+    return await report.cohort_report(inv.db, inv.core, inv.workspace)
+
+
+ADMIN_COMMANDS = (
+    CommandSpec(
+        "workspace", "Show this workspace's settings.", _workspace, permission=Permission.ADMIN
+    ),
+    CommandSpec(
+        "set-channel",
+        "Set the daily-post or leaderboard channel (default: this channel).",
+        _set_channel,
+        params=(
+            Param("which", Kind.CHOICE, "Which channel.", choices=("daily", "leaderboard")),
+            Param("channel", Kind.TEXT, "Channel id or name.", required=False),
+        ),
+        permission=Permission.ADMIN,
+        examples=("/set-channel daily", "/set-channel leaderboard C0123456"),
+    ),
+    CommandSpec(
+        "post-time",
+        "When the day's plan is posted, in the workspace's time zone.",
+        _post_time,
+        params=(Param("time", Kind.TIME, "e.g. 07:00."),),
+        permission=Permission.ADMIN,
+        examples=("/post-time 07:00",),
+    ),
+    CommandSpec(
+        "cohort-start",
+        "The date new members start on by default.",
+        _cohort_start,
+        params=(Param("date", Kind.DATE, "e.g. 2027-01-04."),),
+        permission=Permission.ADMIN,
+        examples=("/cohort-start 2027-01-04",),
+    ),
+    CommandSpec(
+        "workspace-tz",
+        "The workspace's time zone (daily posts, leaderboard weeks, new members).",
+        _workspace_tz,
+        params=(Param("timezone", Kind.TIMEZONE, "e.g. Europe/Berlin."),),
+        permission=Permission.ADMIN,
+        examples=("/workspace-tz Europe/Berlin",),
+    ),
+    CommandSpec(
+        "freezes",
+        "Missed days per path week that don't break a streak (default 1).",
+        _freezes,
+        params=(Param("count", Kind.INTEGER, "0 to 7."),),
+        permission=Permission.ADMIN,
+        examples=("/freezes 2",),
+    ),
+    CommandSpec(
+        "admin-add",
+        "Add a workspace admin.",
+        _admin_add,
+        params=(Param("user", Kind.USER, "A mention or user id."),),
+        permission=Permission.ADMIN,
+        examples=("/admin-add @carol",),
+    ),
+    CommandSpec(
+        "admin-remove",
+        "Remove a workspace admin.",
+        _admin_remove,
+        params=(Param("user", Kind.USER, "A mention or user id."),),
+        permission=Permission.ADMIN,
+        examples=("/admin-remove @carol",),
+    ),
+    CommandSpec(
+        "report",
+        "Cohort report: CSV with hours per week, check-ins, streak and status per member.",
+        _report,
+        permission=Permission.ADMIN,
+    ),
+)

@@ -1,0 +1,139 @@
+"""From a command's words to typed arguments, with the shared forgiving parsers.
+
+Positional parameters are filled in order; an optional one whose reader rejects
+the word is skipped, so `/join Europe/Berlin 08:00` works without a start date.
+Options come as `--name VALUE` or `--name=VALUE` anywhere on the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from bot.commands.invocation import Args
+from bot.commands.parsing import (
+    ParseError,
+    parse_date,
+    parse_duration,
+    parse_time_of_day,
+    parse_timezone,
+)
+from bot.commands.table import CommandSpec, Kind, Param
+
+# Discord <@123>/<@!123>, Slack <@U123> or <@U123|name>.
+_USER_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
+_USER_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+# Which kind a word most looks like, to pick the error worth showing.
+_LOOKS_LIKE: dict[Kind, re.Pattern[str]] = {
+    Kind.DATE: re.compile(r"\d{4}-|today|yesterday", re.IGNORECASE),
+    Kind.TIME: re.compile(r"\d{1,2}(:\d\d)?\s*([ap]\.?m\.?)?$|noon|midnight", re.IGNORECASE),
+    Kind.TIMEZONE: re.compile(r"[A-Za-z_]+(/[A-Za-z_+-]+)*$"),
+    Kind.DURATION: re.compile(r"[\d.:]"),
+    Kind.INTEGER: re.compile(r"[\d-]"),
+}
+
+
+def convert(param: Param, word: str, today: date) -> object:
+    readers: dict[Kind, Callable[[str], object]] = {
+        Kind.TEXT: lambda text: text,
+        Kind.DURATION: parse_duration,
+        Kind.TIME: parse_time_of_day,
+        Kind.TIMEZONE: lambda text: parse_timezone(text).key,
+        Kind.DATE: lambda text: parse_date(text, today),
+        Kind.INTEGER: _integer,
+        Kind.USER: _user,
+        Kind.CHOICE: lambda text: _choice(param, text),
+    }
+    return readers[param.kind](word)
+
+
+def parse_args(spec: CommandSpec, words: list[str], today: date) -> Args:
+    values: dict[str, object] = {}
+    options = {param.name: param for param in spec.params if param.option}
+    positional_words: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if not word.startswith("--") or word == "--":
+            positional_words.append(word)
+            continue
+        name, has_value, value = word[2:].partition("=")
+        param = options.get(name.lower())
+        if param is None:
+            known = ", ".join(f"--{o}" for o in options) or "none"
+            raise ParseError(f"/{spec.name} has no option --{name} (options: {known})")
+        if not has_value:
+            if index >= len(words):
+                raise ParseError(f"--{name} needs a value: {param.usage()}")
+            value = words[index]
+            index += 1
+        values[param.name] = convert(param, value, today)
+    _fill_positionals(spec, positional_words, today, values)
+    return Args(values)
+
+
+def _fill_positionals(
+    spec: CommandSpec, words: list[str], today: date, values: dict[str, object]
+) -> None:
+    params = [param for param in spec.params if not param.option]
+    position = 0
+    for param in params:
+        if position >= len(words):
+            if param.required:
+                raise ParseError(f"/{spec.name} needs {param.name.upper()}: {spec.usage()}")
+            continue
+        if param.rest:
+            values[param.name] = convert(param, " ".join(words[position:]), today)
+            position = len(words)
+            continue
+        try:
+            values[param.name] = convert(param, words[position], today)
+        except ParseError:
+            if param.required or _best_error_is(param, words[position], params):
+                raise
+            continue
+        position += 1
+    if position < len(words):
+        raise ParseError(f"I didn't expect {words[position]!r} here: {spec.usage()}")
+
+
+def _best_error_is(param: Param, word: str, params: list[Param]) -> bool:
+    """Should this optional parameter's error be shown rather than skipping it?
+
+    Yes when the word looks like this kind and like no later parameter's kind, so
+    `/join 25:00` says what is wrong with the time instead of "unexpected".
+    """
+    pattern = _LOOKS_LIKE.get(param.kind)
+    if pattern is None or not pattern.match(word):
+        return False
+    later = params[params.index(param) + 1 :]
+    return not any(
+        (p := _LOOKS_LIKE.get(other.kind)) is not None and p.match(word) for other in later
+    )
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ParseError(f"{text!r} isn't a whole number") from None
+
+
+def _user(text: str) -> str:
+    cleaned = text.strip()
+    match = _USER_MENTION.fullmatch(cleaned)
+    if match:
+        return match.group(1)
+    cleaned = cleaned.removeprefix("@")
+    if not _USER_ID.fullmatch(cleaned):
+        raise ParseError(f"{text!r} isn't a user: mention them or give their user id")
+    return cleaned
+
+
+def _choice(param: Param, text: str) -> str:
+    cleaned = text.strip().lower()
+    if cleaned not in param.choices:
+        raise ParseError(f"{param.name} must be one of {', '.join(param.choices)}, not {text!r}")
+    return cleaned

@@ -1,0 +1,238 @@
+"""Handlers and specs of the commands every member uses."""
+
+from __future__ import annotations
+
+from bot.commands.invocation import Invocation
+from bot.commands.parsing import ParseError, parse_time_of_day, parse_timezone
+from bot.commands.table import CommandSpec, Kind, Param, Permission
+from bot.replies import Reply
+from bot.services import (
+    ask,
+    checkins,
+    exercises,
+    hours,
+    leaderboard,
+    members,
+    plan,
+    privacy,
+    progress,
+)
+from bot.services.context import UserError
+
+
+async def _join(inv: Invocation) -> Reply:
+    return await members.join(
+        inv.db,
+        inv.core,
+        inv.workspace,
+        inv.caller,
+        inv.args.day("start"),
+        inv.args.text("timezone"),
+        inv.args.clock_time("reminder"),
+    )
+
+
+async def _settings(inv: Invocation) -> Reply:
+    member = inv.joined
+    key, value = inv.args.text("setting"), inv.args.text("value")
+    if key is None:
+        return members.show_settings(member)
+    if value is None:
+        raise UserError(f"Give a value for {key}", "e.g. /settings timezone Europe/Berlin")
+    if key == "timezone":
+        return members.set_timezone(member, parse_timezone(value).key)
+    if key == "reminder":
+        return members.set_reminder(member, parse_time_of_day(value))
+    if key == "name":
+        return members.set_name(member, value)
+    choice = value.strip().lower()
+    if choice not in {"on", "off", "yes", "no", "show", "hide"}:
+        raise ParseError("Use /settings leaderboard on or /settings leaderboard off")
+    return members.set_leaderboard(member, choice in {"on", "yes", "show"})
+
+
+async def _pause(inv: Invocation) -> Reply:
+    return members.pause(inv.core, inv.joined)
+
+
+async def _resume(inv: Invocation) -> Reply:
+    return members.resume(inv.core, inv.joined)
+
+
+async def _leave(inv: Invocation) -> Reply:
+    return members.leave(inv.core, inv.joined)
+
+
+async def _today(inv: Invocation) -> Reply:
+    return await plan.today(inv.db, inv.core, inv.joined)
+
+
+async def _week(inv: Invocation) -> Reply:
+    return await plan.week(inv.db, inv.core, inv.joined, inv.args.integer("week"))
+
+
+async def _checkin(inv: Invocation) -> Reply:
+    status = checkins.parse_status(inv.args.require_text("status"))
+    return await checkins.check_in(inv.db, inv.core, inv.joined, status, inv.args.text("note"))
+
+
+async def _log(inv: Invocation) -> Reply:
+    minutes = inv.args.integer("duration")
+    assert minutes is not None  # required parameter
+    return await hours.log_hours(
+        inv.db, inv.core, inv.joined, minutes, inv.args.text("note"), inv.args.day("date")
+    )
+
+
+async def _undo(inv: Invocation) -> Reply:
+    return await hours.undo_last(inv.db, inv.core, inv.joined)
+
+
+async def _finish(inv: Invocation) -> Reply:
+    return await exercises.finish(inv.db, inv.core, inv.joined, inv.args.require_text("exercise"))
+
+
+async def _progress(inv: Invocation) -> Reply:
+    return await progress.progress(inv.db, inv.core, inv.joined, inv.workspace)
+
+
+async def _leaderboard(inv: Invocation) -> Reply:
+    period = leaderboard.parse_period(inv.args.text("period") or inv.args.text("week") or "this")
+    return await leaderboard.leaderboard(inv.db, inv.core, inv.workspace, inv.member, period)
+
+
+async def _ask(inv: Invocation) -> Reply:
+    return await ask.ask(inv.core, inv.member, inv.args.require_text("question"))
+
+
+async def _export(inv: Invocation) -> Reply:
+    return await privacy.export(inv.db, inv.core, inv.workspace, inv.joined)
+
+
+async def _forgetme(inv: Invocation) -> Reply:
+    if inv.args.text("confirm") != privacy.CONFIRM_WORD:
+        return privacy.forget_warning()
+    return await privacy.forget(inv.db, inv.workspace, inv.joined)
+
+
+_NOTE = Param(
+    "note", Kind.TEXT, "What you did (up to 1,000 characters).", required=False, rest=True
+)
+
+MEMBER_COMMANDS = (
+    CommandSpec(
+        "join",
+        "Join the path: start date, time zone and reminder time, in any order.",
+        _join,
+        params=(
+            Param("start", Kind.DATE, "First day (default: cohort start or next Monday).", False),
+            Param("timezone", Kind.TIMEZONE, "Your time zone (default: the workspace's).", False),
+            Param("reminder", Kind.TIME, "Daily reminder time (default 09:00).", False),
+        ),
+        permission=Permission.EVERYONE,
+        examples=("/join", "/join 2027-01-04 Europe/Berlin 08:00", "/join Asia/Kolkata 7pm"),
+    ),
+    CommandSpec(
+        "settings",
+        "Show or change your time zone, reminder, name or leaderboard visibility.",
+        _settings,
+        params=(
+            Param(
+                "setting",
+                Kind.CHOICE,
+                "What to change.",
+                required=False,
+                choices=("timezone", "reminder", "name", "leaderboard"),
+            ),
+            Param("value", Kind.TEXT, "The new value.", required=False, rest=True),
+        ),
+        examples=("/settings", "/settings reminder 7:30", "/settings leaderboard off"),
+    ),
+    CommandSpec("pause", "Pause your path: no reminders, your streak is safe.", _pause),
+    CommandSpec("resume", "Resume after a pause; the plan picks up where you left it.", _resume),
+    CommandSpec("leave", "Leave the path (your data stays until /forgetme).", _leave),
+    CommandSpec(
+        "today",
+        "Today's plan: what to study, for how long, what to read.",
+        _today,
+        aliases=("plan",),
+    ),
+    CommandSpec(
+        "week",
+        "This path week (or week N): blocks, numbered exercises, the days.",
+        _week,
+        params=(Param("week", Kind.INTEGER, "Path week number (default: yours).", False),),
+        examples=("/week", "/week 5"),
+    ),
+    CommandSpec(
+        "checkin",
+        "Check in for today: done, partial or blocked (again to update it).",
+        _checkin,
+        params=(
+            Param("status", Kind.CHOICE, "How it went.", choices=("done", "partial", "blocked")),
+            _NOTE,
+        ),
+        examples=("/checkin done", "/checkin blocked stuck on the attention maths"),
+    ),
+    CommandSpec(
+        "log",
+        "Log study time, with an optional note, for today or up to 7 days back.",
+        _log,
+        params=(
+            Param("duration", Kind.DURATION, "1.5, 90m, 1h30, 1:30 or 2 hours."),
+            _NOTE,
+            Param("date", Kind.DATE, "The day it was (default today).", False, option=True),
+        ),
+        examples=("/log 1h30 read the HNSW paper", "/log 45m --date yesterday"),
+    ),
+    CommandSpec("undo", "Remove your most recent hour log.", _undo),
+    CommandSpec(
+        "finish",
+        "Mark an exercise of this week finished, by its number in /week or by words.",
+        _finish,
+        params=(Param("exercise", Kind.TEXT, "Number or words from its title.", rest=True),),
+        examples=("/finish 2", "/finish tokenizer"),
+        aliases=("done",),
+    ),
+    CommandSpec(
+        "progress",
+        "Hours this week and in total, % of the path, streaks, ahead or behind.",
+        _progress,
+        aliases=("stats",),
+    ),
+    CommandSpec(
+        "leaderboard",
+        "The leaderboard: this week, last week or all time (hours, then streak).",
+        _leaderboard,
+        params=(
+            Param("period", Kind.CHOICE, "Which board.", False, choices=("this", "last", "all")),
+            Param(
+                "week",
+                Kind.CHOICE,
+                "Same as PERIOD.",
+                False,
+                option=True,
+                choices=("this", "last", "all"),
+            ),
+        ),
+        permission=Permission.EVERYONE,
+        examples=("/leaderboard", "/leaderboard --week last", "/leaderboard all"),
+        aliases=("lb",),
+    ),
+    CommandSpec(
+        "ask",
+        "Ask what to read or study; answers cite where it sits in the path.",
+        _ask,
+        params=(Param("question", Kind.TEXT, "Your question.", rest=True),),
+        permission=Permission.EVERYONE,
+        examples=("/ask what should I read for HNSW?",),
+    ),
+    CommandSpec("export", "Download everything pathbot stores about you (JSON).", _export),
+    CommandSpec(
+        "forgetme",
+        "Delete everything about you here (asks for confirmation first).",
+        _forgetme,
+        params=(Param("confirm", Kind.CHOICE, "Type confirm.", False, choices=("confirm",)),),
+        examples=("/forgetme", "/forgetme confirm"),
+    ),
+)
