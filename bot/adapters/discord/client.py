@@ -1,0 +1,200 @@
+"""The Discord adapter: slash commands in, embeds out, nothing decided here.
+
+Every command of the core's table becomes one slash command with a single
+optional string option, `args`, that carries the rest of the line; the core
+parses it with the same forgiving parsers the console uses, so the three
+platforms accept exactly the same input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.protocols import CommandHandler, CommandInfo
+from bot.adapters.discord.render import render
+from bot.commands.caller import Caller, Platform
+from bot.replies import Reply
+from bot.text import clip
+
+log = logging.getLogger(__name__)
+
+#: Discord slash command names: 1–32 lowercase letters, digits, "-" or "_".
+_COMMAND_NAME_RE = re.compile(r"^[-_a-z0-9]{1,32}$")
+#: Discord keeps a message nonce to 25 characters.
+NONCE_LIMIT = 25
+#: Discord drops an interaction not answered within 3 s; defer well before that.
+DEFAULT_DEFER_AFTER_S = 2.0
+
+_INTERNAL_ERROR = Reply.error(
+    "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
+)
+
+Invoke = Callable[[discord.Interaction, str, str | None], Awaitable[None]]
+
+
+def discord_nonce(key: str) -> str:
+    """A stable nonce Discord accepts: the key itself, or a hash of it when too long."""
+    if len(key) <= NONCE_LIMIT:
+        return key
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:NONCE_LIMIT]
+
+
+def caller_from_interaction(interaction: discord.Interaction) -> Caller:
+    in_guild = interaction.guild_id is not None
+    return Caller(
+        platform=Platform.DISCORD,
+        workspace_id=str(interaction.guild_id) if in_guild else "dm",
+        user_id=str(interaction.user.id),
+        display_name=interaction.user.display_name,
+        is_platform_admin=in_guild and interaction.permissions.manage_guild,
+        channel_id=str(interaction.channel_id) if in_guild and interaction.channel_id else None,
+    )
+
+
+def build_slash_command(info: CommandInfo, invoke: Invoke) -> app_commands.Command[Any, Any, None]:
+    name = info.name.lower().lstrip("/")
+
+    @app_commands.describe(args="Everything after the command, as you would type it in chat")
+    async def callback(interaction: discord.Interaction, args: str | None = None) -> None:
+        await invoke(interaction, name, args)
+
+    description = clip(info.help.strip().splitlines()[0] if info.help.strip() else name, 100)
+    return app_commands.Command(name=name, description=description, callback=callback)
+
+
+class PathbotCommandTree(app_commands.CommandTree[discord.Client]):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        if isinstance(error, app_commands.CommandNotFound):
+            reply = Reply.error(
+                f"I don't know /{error.name} (any more).",
+                "Try /help for the commands I know.",
+            )
+        else:
+            log.error("slash command failed", exc_info=error)
+            reply = _INTERNAL_ERROR
+        await respond(interaction, reply)
+
+
+async def respond(interaction: discord.Interaction, reply: Reply) -> None:
+    """Answer an interaction, or follow up if it was already deferred."""
+    rendered = render(reply)
+    kwargs: dict[str, Any] = {
+        "embed": rendered.embed,
+        "ephemeral": rendered.ephemeral,
+        "allowed_mentions": discord.AllowedMentions.none(),
+    }
+    if rendered.file is not None:
+        kwargs["file"] = rendered.file
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+class PathbotDiscordClient(discord.Client):
+    """A discord.py client whose only job is to translate between Discord and the core."""
+
+    def __init__(
+        self,
+        handler: CommandHandler,
+        commands: Sequence[CommandInfo],
+        *,
+        sync_commands: bool = True,
+        dev_guild_id: int | None = None,
+        defer_after_s: float = DEFAULT_DEFER_AFTER_S,
+        max_ratelimit_wait_s: float = 30.0,
+    ) -> None:
+        # Slash commands need no privileged intents: not members, not message content.
+        # Longer rate-limit waits than `max_ratelimit_wait_s` surface as discord.RateLimited
+        # so the delivery worker can pause the platform instead of a send hanging.
+        super().__init__(
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_ratelimit_timeout=max_ratelimit_wait_s,
+        )
+        self._handler = handler
+        self._sync_commands = sync_commands
+        self._dev_guild_id = dev_guild_id
+        self._defer_after_s = defer_after_s
+        self._dm_channels: dict[str, int] = {}
+        self.tree = PathbotCommandTree(self)
+        for info in commands:
+            name = info.name.lower().lstrip("/")
+            if not _COMMAND_NAME_RE.fullmatch(name):
+                log.warning("skipping %r: not a valid Discord slash command name", info.name)
+                continue
+            self.tree.add_command(build_slash_command(info, self._invoke))
+
+    async def setup_hook(self) -> None:
+        if not self._sync_commands:
+            return
+        if self._dev_guild_id is not None:
+            # Guild commands update at once; handy while developing.
+            guild = discord.Object(id=self._dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def _invoke(self, interaction: discord.Interaction, name: str, args: str | None) -> None:
+        caller = caller_from_interaction(interaction)
+        line = f"/{name} {args.strip()}" if args and args.strip() else f"/{name}"
+        task = asyncio.ensure_future(self._handle(caller, line))
+        done, _ = await asyncio.wait({task}, timeout=self._defer_after_s)
+        if not done:
+            # Slow command (an LLM answer): defer privately, then follow up.
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        await respond(interaction, await task)
+
+    async def _handle(self, caller: Caller, line: str) -> Reply:
+        try:
+            return await self._handler.handle(caller, line)
+        except Exception:
+            log.exception("command failed: %s", line.split(" ", 1)[0])
+            return _INTERNAL_ERROR
+
+    # -- outbound --------------------------------------------------------------------------
+
+    async def resolve_target(self, target: str) -> int:
+        """Channel id for `123`, `channel:123`, or a DM channel for `dm:456` / `user:456`."""
+        kind, sep, ident = target.partition(":")
+        if not sep:
+            kind, ident = "channel", target
+        if not ident.isdigit() or kind not in {"channel", "dm", "user"}:
+            raise ValueError(f"not a Discord target: {target!r} (use a channel id or dm:<user id>)")
+        if kind == "channel":
+            return int(ident)
+        cached = self._dm_channels.get(ident)
+        if cached is None:
+            data = await self.http.start_private_message(int(ident))
+            cached = self._dm_channels[ident] = int(data["id"])
+        return cached
+
+    async def send(self, target: str, reply: Reply, *, nonce: str | None = None) -> int:
+        """Post `reply` to a channel or DM; returns the message id.
+
+        With a nonce, Discord is told to enforce it: a retry with the same nonce
+        returns the message already sent instead of posting a second one.
+        """
+        channel = self.get_partial_messageable(await self.resolve_target(target))
+        rendered = render(reply)
+        kwargs: dict[str, Any] = {
+            "embed": rendered.embed,
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }
+        if rendered.file is not None:
+            kwargs["file"] = rendered.file
+        if nonce is not None:
+            kwargs["nonce"] = discord_nonce(nonce)
+        message = await channel.send(**kwargs)
+        return message.id

@@ -1,0 +1,215 @@
+"""A fake Discord REST API on 127.0.0.1 for driving the real discord.py client.
+
+It answers the handful of routes pathbot's adapter uses (login, application
+info, command sync, interaction callbacks and follow-ups, DM channels, channel
+messages), records every request, and lets a test wait for a request without
+sleeping. Message sends honour `nonce` + `enforce_nonce` the way Discord does:
+a repeated nonce returns the first message instead of creating a new one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER_ID = "900000000000000001"
+APPLICATION_ID = "900000000000000002"
+OWNER_ID = "900000000000000003"
+TIMESTAMP = "2027-01-04T08:00:00.000000+00:00"
+
+
+def user_payload(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "username": name,
+        "global_name": name.title(),
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py only decodes a body whose content type is exactly "application/json";
+    # Discord's edge adds "Via", which discord.py takes as "a real 429, not Cloudflare".
+    headers = {"Content-Type": "application/json", "Via": "1.1 google"}
+    return web.Response(body=json.dumps(data).encode(), status=status, headers=headers)
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any] | None
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+class FakeDiscordAPI:
+    """The recording fake; `base_url` is what `discord.http.Route.BASE` should become."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.base_url = ""
+        self._ids = itertools.count(910_000_000_000_000_000)
+        self._messages_by_nonce: dict[tuple[str, str], dict[str, Any]] = {}
+        self._changed = asyncio.Condition()
+        self.fail_next_sends: list[tuple[int, dict[str, Any]]] = []
+
+    def new_id(self) -> str:
+        return str(next(self._ids))
+
+    # -- waiting ---------------------------------------------------------------------------
+
+    def matching(self, method: str, path_part: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and path_part in r.path]
+
+    async def wait_for(self, method: str, path_part: str, *, count: int = 1) -> list[Recorded]:
+        """Wait (at most 5 s, so a broken test fails instead of hanging) for `count` requests."""
+        async with asyncio.timeout(5.0), self._changed:
+            await self._changed.wait_for(lambda: len(self.matching(method, path_part)) >= count)
+        return self.matching(method, path_part)
+
+    # -- server ----------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._handle)
+        return app
+
+    async def _record(self, request: web.Request) -> Recorded:
+        body: dict[str, Any] | None = None
+        files: dict[str, bytes] = {}
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            async for part in reader:
+                if not hasattr(part, "read"):
+                    continue
+                data = await part.read()
+                if part.name == "payload_json":
+                    body = json.loads(data)
+                else:
+                    files[part.filename or part.name or "file"] = bytes(data)
+        elif request.can_read_body:
+            body = await request.json()
+        path = "/" + request.match_info["tail"]
+        recorded = Recorded(request.method, path, dict(request.query), body, files)
+        async with self._changed:
+            self.requests.append(recorded)
+            self._changed.notify_all()
+        return recorded
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        recorded = await self._record(request)
+        method, parts = recorded.method, recorded.path.strip("/").split("/")
+        if method == "GET" and parts == ["users", "@me"]:
+            return _json(user_payload(BOT_USER_ID, "pathbot", bot=True))
+        if method == "GET" and parts == ["oauth2", "applications", "@me"]:
+            return _json(self._application())
+        if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
+            commands = recorded.body or []
+            return _json(
+                [{**c, "id": self.new_id(), "application_id": APPLICATION_ID} for c in commands]
+            )
+        if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
+            return _json(self._callback(parts[1], recorded.body or {}))
+        if method == "POST" and parts == ["users", "@me", "channels"]:
+            return _json(self._dm_channel((recorded.body or {})["recipient_id"]))
+        if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
+            return self._create_message(parts[1], recorded.body or {})
+        if method in {"POST", "PATCH"} and parts[0] == "webhooks":
+            return _json(self._message("0", recorded.body or {}))
+        return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": APPLICATION_ID,
+            "name": "pathbot",
+            "description": "",
+            "icon": None,
+            "bot_public": False,
+            "bot_require_code_grant": False,
+            "owner": user_payload(OWNER_ID, "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+        }
+
+    def _callback(self, interaction_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        data = body.get("data") or {}
+        ephemeral = bool(int(data.get("flags", 0)) & 64)
+        return {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_id": self.new_id(),
+                "response_message_loading": body.get("type") == 5,
+                "response_message_ephemeral": ephemeral,
+            }
+        }
+
+    def _dm_channel(self, user_id: str) -> dict[str, Any]:
+        return {
+            "id": f"5{str(user_id)[1:]}",
+            "type": 1,
+            "last_message_id": None,
+            "recipients": [user_payload(str(user_id), "member")],
+        }
+
+    def _create_message(self, channel_id: str, body: dict[str, Any]) -> web.Response:
+        if self.fail_next_sends:
+            status, payload = self.fail_next_sends.pop(0)
+            return _json(payload, status=status)
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            known = self._messages_by_nonce.get((channel_id, nonce))
+            if known is not None:
+                return _json(known)
+        message = self._message(channel_id, body)
+        if nonce is not None:
+            self._messages_by_nonce[(channel_id, nonce)] = message
+        return _json(message)
+
+    def _message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": self.new_id(),
+            "channel_id": channel_id,
+            "type": 0,
+            "author": user_payload(BOT_USER_ID, "pathbot", bot=True),
+            "content": body.get("content") or "",
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "nonce": body.get("nonce"),
+            "flags": 0,
+        }
+
+
+@asynccontextmanager
+async def running_fake_discord() -> AsyncIterator[FakeDiscordAPI]:
+    """Start the fake on an ephemeral port; yields it with `base_url` filled in."""
+    fake = FakeDiscordAPI()
+    runner = web.AppRunner(fake.app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    server = site._server
+    assert server is not None
+    port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    fake.base_url = f"http://127.0.0.1:{port}/api/v10"
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,397 @@
+"""The real discord.py client against a fake Discord REST API.
+
+Interactions are fed to the client's connection state exactly as the gateway's
+INTERACTION_CREATE would; everything after that (the command tree, option
+parsing, the interaction callback, DM channels, messages) is discord.py's own
+code talking HTTP to the fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+import pytest
+
+from bot.adapters.discord import DiscordSender, PathbotDiscordClient, discord_nonce
+from bot.commands.caller import Caller, Platform
+from bot.replies import Attachment, Reply, ReplyField
+from bot.scheduling.senders import PermanentError, RateLimited, Target, TransientError
+from tests.fakes.discord_api import (
+    APPLICATION_ID,
+    TIMESTAMP,
+    FakeDiscordAPI,
+    running_fake_discord,
+    user_payload,
+)
+
+GUILD_ID = "800000000000000001"
+CHANNEL_ID = "800000000000000002"
+MEMBER_ID = "800000000000000003"
+MANAGE_GUILD = 1 << 5
+
+
+def assert_pings_nobody(allowed_mentions: dict[str, Any]) -> None:
+    assert allowed_mentions["parse"] == []
+    assert not allowed_mentions.get("users")
+    assert not allowed_mentions.get("roles")
+
+
+@dataclass(frozen=True)
+class Info:
+    name: str
+    help: str
+
+
+COMMANDS = [
+    Info("log", "Log study time: /log 1h30 read the HNSW paper"),
+    Info("settings", "Change workspace settings (admins only)"),
+    Info("export", "Download your data as CSV"),
+    Info("ask", "Ask about the curriculum"),
+]
+
+
+@dataclass
+class TinyDispatcher:
+    """Just enough of the core: records calls, answers like the real table would."""
+
+    calls: list[tuple[Caller, str]] = field(default_factory=list)
+
+    async def handle(self, caller: Caller, line: str) -> Reply:
+        self.calls.append((caller, line))
+        name, _, rest = line.removeprefix("/").partition(" ")
+        if name == "log":
+            return Reply(
+                title="Logged 1 h 30 min",
+                lines=[f"Note: {rest}"],
+                fields=[ReplyField(name="This week", value="6.5 / 10–12 h")],
+                ephemeral=False,
+            )
+        if name == "settings" and not caller.is_platform_admin:
+            return Reply.error("Only workspace admins can change settings.")
+        if name == "export":
+            return Reply(
+                title="Your data",
+                attachment=Attachment(
+                    filename="pathbot.csv", content_type="text/csv", content="day,hours\n1,1.5\n"
+                ),
+            )
+        if name == "ask":
+            raise RuntimeError("the index exploded")
+        return Reply.error(f"I don't know /{name}.")
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscordAPI]:
+    async with running_fake_discord() as api:
+        yield api
+
+
+@pytest.fixture
+async def dispatcher() -> TinyDispatcher:
+    return TinyDispatcher()
+
+
+@pytest.fixture
+async def client(
+    fake: FakeDiscordAPI, dispatcher: TinyDispatcher, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[PathbotDiscordClient]:
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.base_url)
+    bot = PathbotDiscordClient(dispatcher, COMMANDS)
+    await bot.login("fake-token")
+    try:
+        yield bot
+    finally:
+        await bot.close()
+
+
+def interaction(
+    name: str, args: str | None = None, *, permissions: int = 0, in_guild: bool = True
+) -> dict[str, Any]:
+    user = user_payload(MEMBER_ID, "ada")
+    payload: dict[str, Any] = {
+        "id": "810000000000000001",
+        "application_id": APPLICATION_ID,
+        "type": 2,
+        "token": "interaction-token",
+        "version": 1,
+        "locale": "en-US",
+        "app_permissions": "0",
+        "attachment_size_limit": 8 * 1024 * 1024,
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+        "context": 0 if in_guild else 1,
+        "channel_id": CHANNEL_ID,
+        "data": {
+            "id": "820000000000000001",
+            "name": name,
+            "type": 1,
+            "options": [] if args is None else [{"name": "args", "type": 3, "value": args}],
+        },
+    }
+    if in_guild:
+        payload["guild_id"] = GUILD_ID
+        payload["channel"] = {
+            "id": CHANNEL_ID,
+            "type": 0,
+            "guild_id": GUILD_ID,
+            "name": "study-hall",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "flags": 0,
+        }
+        payload["member"] = {
+            "user": user,
+            "nick": "Ada L.",
+            "roles": [],
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(permissions),
+        }
+    else:
+        payload["user"] = user
+        payload["channel"] = {"id": CHANNEL_ID, "type": 1, "recipients": [user], "flags": 0}
+    return payload
+
+
+async def invoke(client: PathbotDiscordClient, fake: FakeDiscordAPI, payload: dict[str, Any]):
+    before = len(fake.matching("POST", "/callback"))
+    client._connection.parse_interaction_create(payload)  # what the gateway would do
+    recorded = await fake.wait_for("POST", "/callback", count=before + 1)
+    return recorded[-1]
+
+
+async def test_login_syncs_one_slash_command_per_table_entry(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI
+) -> None:
+    (sync,) = fake.matching("PUT", f"/applications/{APPLICATION_ID}/commands")
+    assert sync.body is not None
+    by_name = {command["name"]: command for command in sync.body}
+    assert set(by_name) == {"log", "settings", "export", "ask"}
+    log_command = by_name["log"]
+    assert log_command["description"] == "Log study time: /log 1h30 read the HNSW paper"
+    (option,) = log_command["options"]
+    assert option["name"] == "args"
+    assert option["type"] == 3  # string
+    assert option["required"] is False
+
+
+async def test_public_reply_becomes_an_embed_that_pings_nobody(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
+) -> None:
+    request = await invoke(client, fake, interaction("log", "1h30 read @everyone <@&42> post"))
+
+    (caller, line) = dispatcher.calls[-1]
+    assert line == "/log 1h30 read @everyone <@&42> post"
+    assert caller == Caller(
+        platform=Platform.DISCORD,
+        workspace_id=GUILD_ID,
+        user_id=MEMBER_ID,
+        display_name="Ada L.",
+        is_platform_admin=False,
+        channel_id=CHANNEL_ID,
+    )
+    assert request.body is not None
+    assert request.body["type"] == 4  # CHANNEL_MESSAGE_WITH_SOURCE
+    data = request.body["data"]
+    assert_pings_nobody(data["allowed_mentions"])
+    assert not int(data.get("flags", 0)) & 64
+    (embed,) = data["embeds"]
+    assert embed["title"] == "Logged 1 h 30 min"
+    assert embed["description"] == "Note: 1h30 read @\u200beveryone @\u200brole post"
+    assert embed["fields"] == [{"name": "This week", "value": "6.5 / 10–12 h", "inline": True}]
+
+
+async def test_refusal_for_a_non_admin_is_ephemeral_and_red(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
+) -> None:
+    request = await invoke(client, fake, interaction("settings", "reminders off"))
+
+    assert dispatcher.calls[-1][0].is_platform_admin is False
+    assert request.body is not None
+    data = request.body["data"]
+    assert int(data["flags"]) & 64  # ephemeral
+    (embed,) = data["embeds"]
+    assert embed["title"] == "Sorry"
+    assert embed["description"] == "Only workspace admins can change settings."
+    assert embed["color"] == discord.Colour.red().value
+
+
+async def test_manage_guild_permission_makes_a_platform_admin(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
+) -> None:
+    await invoke(client, fake, interaction("settings", permissions=MANAGE_GUILD))
+
+    caller, line = dispatcher.calls[-1]
+    assert caller.is_platform_admin is True
+    assert line == "/settings"
+
+
+async def test_direct_message_caller_has_dm_workspace(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
+) -> None:
+    await invoke(client, fake, interaction("log", "1h", permissions=MANAGE_GUILD, in_guild=False))
+
+    caller, _ = dispatcher.calls[-1]
+    assert caller.workspace_id == "dm"
+    assert caller.channel_id is None
+    assert caller.is_platform_admin is False  # no server to manage in a DM
+
+
+async def test_attachment_is_uploaded_as_a_file(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI
+) -> None:
+    request = await invoke(client, fake, interaction("export"))
+
+    assert request.files == {"pathbot.csv": b"day,hours\n1,1.5\n"}
+    assert request.body is not None
+    assert request.body["data"]["embeds"][0]["title"] == "Your data"
+    assert int(request.body["data"]["flags"]) & 64
+
+
+async def test_crash_in_the_core_becomes_a_friendly_reply(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI
+) -> None:
+    request = await invoke(client, fake, interaction("ask", "what is HNSW?"))
+
+    assert request.body is not None
+    (embed,) = request.body["data"]["embeds"]
+    assert embed["description"].startswith("Something went wrong on my side.")
+    assert "exploded" not in str(request.body)
+
+
+async def test_unknown_command_gets_a_friendly_reply(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
+) -> None:
+    request = await invoke(client, fake, interaction("teleport", "home"))
+
+    assert dispatcher.calls == []
+    assert request.body is not None
+    (embed,) = request.body["data"]["embeds"]
+    assert embed["description"] == (
+        "I don't know /teleport (any more).\nTry /help for the commands I know."
+    )
+    assert int(request.body["data"]["flags"]) & 64
+
+
+async def test_slow_command_is_deferred_then_followed_up(
+    fake: FakeDiscordAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    release = asyncio.Event()
+
+    class SlowDispatcher:
+        async def handle(self, caller: Caller, line: str) -> Reply:
+            await release.wait()
+            return Reply(title="An answer", lines=["HNSW is a graph index."])
+
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.base_url)
+    bot = PathbotDiscordClient(SlowDispatcher(), COMMANDS, defer_after_s=0.01)
+    await bot.login("fake-token")
+    try:
+        bot._connection.parse_interaction_create(interaction("ask", "hnsw"))
+        (deferred,) = await fake.wait_for("POST", "/callback")
+        assert deferred.body == {"type": 5, "data": {"flags": 64}}
+        release.set()
+        (followup,) = await fake.wait_for("POST", f"/webhooks/{APPLICATION_ID}/")
+        assert followup.body is not None
+        assert followup.body["embeds"][0]["title"] == "An answer"
+        assert_pings_nobody(followup.body["allowed_mentions"])
+    finally:
+        await bot.close()
+
+
+async def test_send_to_a_dm_opens_the_channel_once_and_sends_the_nonce(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI
+) -> None:
+    reply = Reply(title="Day 3: attention", lines=["Read @here"], ephemeral=False)
+
+    first = await client.send(f"dm:{MEMBER_ID}", reply, nonce="reminder-42")
+    again = await client.send(f"dm:{MEMBER_ID}", reply, nonce="reminder-42")
+
+    (opened,) = fake.matching("POST", "/users/@me/channels")
+    assert opened.body == {"recipient_id": int(MEMBER_ID)}
+    sends = fake.matching("POST", "/messages")
+    assert len(sends) == 2
+    for sent in sends:
+        assert sent.body is not None
+        assert sent.body["nonce"] == "reminder-42"
+        assert sent.body["enforce_nonce"] is True
+        assert_pings_nobody(sent.body["allowed_mentions"])
+        assert sent.body["embeds"][0]["description"] == "Read @\u200bhere"
+    assert first == again  # Discord (and the fake) return the first message for a known nonce
+
+
+async def test_send_without_a_nonce_never_deduplicates(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI
+) -> None:
+    reply = Reply(title="Leaderboard", ephemeral=False)
+
+    first = await client.send(CHANNEL_ID, reply)
+    second = await client.send(CHANNEL_ID, reply)
+
+    sends = fake.matching("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert len(sends) == 2
+    assert first != second  # discord.py picks a fresh random nonce for each send
+
+
+async def test_send_refuses_a_malformed_target(client: PathbotDiscordClient) -> None:
+    with pytest.raises(ValueError, match="not a Discord target"):
+        await client.send("dm:ada", Reply(title="x"))
+
+
+def test_long_idempotency_keys_become_stable_short_nonces() -> None:
+    key = "reminder:workspace-1:member-99:2027-01-04"
+    assert len(discord_nonce(key)) == 25
+    assert discord_nonce(key) == discord_nonce(key)
+    assert discord_nonce("short") == "short"
+
+
+async def test_sender_passes_the_idempotency_key_as_nonce(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI
+) -> None:
+    sender = DiscordSender(client)
+    key = "reminder:ws:member:2027-01-04"
+
+    await sender.send(Target.user(MEMBER_ID), Reply(title="Reminder"), idempotency_key=key)
+    await sender.send(Target.channel(CHANNEL_ID), Reply(title="Plan"), idempotency_key="plan-1")
+
+    dm, channel = fake.matching("POST", "/messages")
+    assert dm.body is not None
+    assert channel.body is not None
+    assert dm.body["nonce"] == discord_nonce(key)
+    assert channel.path == f"/channels/{CHANNEL_ID}/messages"
+
+
+@pytest.mark.parametrize(
+    ("status", "payload", "headers", "error"),
+    [
+        (403, {"message": "Cannot send messages to this user", "code": 50007}, {}, PermanentError),
+        (404, {"message": "Unknown Channel", "code": 10003}, {}, PermanentError),
+        (503, {"message": "upstream"}, {}, TransientError),
+        (429, {"message": "slow down", "retry_after": 120.0, "global": False}, {}, RateLimited),
+    ],
+)
+async def test_sender_maps_discord_errors(
+    client: PathbotDiscordClient,
+    fake: FakeDiscordAPI,
+    status: int,
+    payload: dict[str, Any],
+    headers: dict[str, str],
+    error: type[Exception],
+) -> None:
+    fake.fail_next_sends.append((status, payload))
+    sender = DiscordSender(client)
+
+    with pytest.raises(error) as raised:
+        await sender.send(Target.channel(CHANNEL_ID), Reply(title="x"), idempotency_key="k")
+
+    if isinstance(raised.value, RateLimited):
+        assert raised.value.retry_after == 120.0
