@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.curriculum.dump import curriculum_to_yaml
 from bot.curriculum.importer import MarkdownImportError, import_markdown
@@ -136,3 +138,40 @@ def test_parenthesis_that_is_not_hours_stays_in_the_title() -> None:
     block = path.week(1).blocks[0]
     assert block.title == "RAG (advanced)"
     assert block.hours is None
+
+
+_SEED_LINES = (FIXTURES / "ai-engineering.md").read_text(encoding="utf-8").splitlines()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["delete", "duplicate", "truncate", "indent"]),
+            st.integers(0, len(_SEED_LINES) - 1),
+            st.integers(0, 200),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_mangled_seed_imports_or_fails_with_one_line(edits: list[tuple[str, int, int]]) -> None:
+    lines = list(_SEED_LINES)
+    for op, index, extra in edits:
+        index %= len(lines)
+        if op == "delete":
+            del lines[index]
+        elif op == "duplicate":
+            lines.insert(extra % len(lines), lines[index])
+        elif op == "truncate":
+            lines[index] = lines[index][: extra % (len(lines[index]) + 1)]
+        else:
+            lines[index] = "  " + lines[index]
+    problem: MarkdownImportError | None = None
+    try:
+        import_markdown("\n".join(lines))
+    except MarkdownImportError as error:
+        problem = error
+    if problem is not None:
+        assert "\n" not in str(problem)
+        assert 0 <= problem.line <= len(lines)
