@@ -140,14 +140,11 @@ def layout_week(curriculum: Curriculum, week: Week, dates: Sequence[date]) -> We
     days = [_DayDraft(when, DayKind.of(when)) for when in dates]
     topics, tasks = week_content(week)
     _assign_study(days, week.blocks, topics, tasks)
-    next_week = _next_week(curriculum, week)
+    context = _Context(week, topics, tasks, _next_week(curriculum, week))
     for position, day in enumerate(days):
-        before = days[:position]
-        later = days[position + 1 :]
-        day.drafts = [
-            _draft(slot, day, before, later, week, topics, tasks, next_week)
-            for slot in schedule_slots(curriculum.schedule, day.kind)
-        ]
+        # Appending one by one lets a slot see the slots before it on the same day.
+        for slot in schedule_slots(curriculum.schedule, day.kind):
+            day.drafts.append(_draft(slot, day, days[:position], days[position + 1 :], context))
     _cover_leftovers(days, topics, tasks)
     slots = [draft.slot for day in days for draft in day.drafts]
     budget = allocate(
@@ -219,30 +216,32 @@ def _next_week(curriculum: Curriculum, week: Week) -> Week | None:
     return min(later, key=lambda other: other.number) if later else None
 
 
+@dataclass(frozen=True)
+class _Context:
+    week: Week
+    topics: list[TopicRef]
+    tasks: list[TaskRef]
+    next_week: Week | None
+
+
 def _draft(
-    slot: Slot,
-    day: _DayDraft,
-    before: list[_DayDraft],
-    later: list[_DayDraft],
-    week: Week,
-    topics: list[TopicRef],
-    tasks: list[TaskRef],
-    next_week: Week | None,
+    slot: Slot, day: _DayDraft, before: list[_DayDraft], later: list[_DayDraft], ctx: _Context
 ) -> _Draft:
-    label = slot.label
+    label, week = slot.label, ctx.week
     focus = " / ".join(week.blocks[b].title for b in day.study_blocks) or week.title
+    earlier = [draft for d in before for draft in d.drafts]
     studied = _unique(
-        ref
-        for d in before
-        for draft in d.drafts
-        if draft.slot.kind is not ItemKind.PREPARE
-        for ref in draft.topics
+        ref for draft in earlier if draft.slot.kind is not ItemKind.PREPARE for ref in draft.topics
     )
-    started = _unique(ref for d in before for draft in d.drafts for ref in draft.tasks)
+    started = _unique(ref for draft in earlier for ref in draft.tasks)
     match slot.kind:
         case ItemKind.THEORY:
             if day.topics:
                 return _Draft(slot, f"{label}: {focus}", topics=list(day.topics))
+            # More days than topics: revisit the block's topics rather than idle.
+            own = [ref for ref in ctx.topics if ref.block in day.study_blocks]
+            if own:
+                return _Draft(slot, f"{label}: go deeper into {focus}", topics=own)
             concepts = [week.blocks[b].concept for b in day.study_blocks]
             return _Draft(slot, f"{label}: {'; '.join(filter(None, concepts)) or focus}")
         case ItemKind.HANDS_ON:
@@ -255,20 +254,44 @@ def _draft(
         case ItemKind.REVIEW:
             if studied:
                 return _Draft(slot, f"{label}: what you studied this week", topics=studied)
-            if topics:
-                return _Draft(slot, f"{label}: a first look at this week", topics=list(topics))
+            if ctx.topics:
+                return _Draft(slot, f"{label}: a first look at this week", topics=list(ctx.topics))
             return _Draft(slot, f"{label}: what the path so far brings to {week.title}")
         case ItemKind.PROJECT | ItemKind.EXERCISES:
-            if started:
-                return _Draft(slot, f"{label}: {week.title}", tasks=started)
-            return _Draft(slot, f"{label}: get this week's work going", tasks=list(tasks))
+            return _work(slot, day, studied, started, ctx)
         case _:  # ItemKind.PREPARE
             ahead = _unique(ref for d in later for ref in d.topics)
             if ahead:
-                return _Draft(slot, f"{label}: the rest of this week", topics=ahead)
-            if next_week is not None:
-                return _Draft(slot, f"{label}: Week {next_week.number} · {next_week.title}")
+                # A Sunday inside a path week (a mid-week start): preview its remaining days.
+                coming = " / ".join(week.blocks[b].title for b in sorted({r.block for r in ahead}))
+                return _Draft(slot, f"{label} · this week continues with {coming}", topics=ahead)
+            if ctx.next_week is not None:
+                upcoming = ctx.next_week
+                return _Draft(slot, f"{label}: Week {upcoming.number} · {upcoming.title}")
             return _Draft(slot, f"{label}: look back and choose what comes next")
+
+
+def _work(
+    slot: Slot, day: _DayDraft, studied: list[TopicRef], started: list[TaskRef], ctx: _Context
+) -> _Draft:
+    """A weekend work slot: what was started, else what is ready, else a first block to begin."""
+    label = slot.label
+    if started:
+        return _Draft(slot, f"{label}: {ctx.week.title}", tasks=started)
+    seen = {ref.block for ref in studied}
+    seen.update(ref.block for draft in day.drafts for ref in draft.topics)
+    topicless = {ref.block for ref in ctx.tasks} - {ref.block for ref in ctx.topics}
+    ready = [ref for ref in ctx.tasks if ref.block in seen | topicless]
+    if ready:
+        return _Draft(slot, f"{label}: get this week's work going", tasks=ready)
+    # Nothing studied yet (a weekend start): begin the first block, its topics listed first.
+    first = ctx.week.blocks[0].title if ctx.week.blocks else ctx.week.title
+    return _Draft(
+        slot,
+        f"{label}: get going on {first}",
+        topics=[ref for ref in ctx.topics if ref.block == 0],
+        tasks=[ref for ref in ctx.tasks if ref.block == 0],
+    )
 
 
 def _unique(refs: Iterable[_Ref]) -> list[_Ref]:
