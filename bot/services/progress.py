@@ -75,6 +75,10 @@ async def member_progress(
     )
 
 
+def days_text(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def pace(progress: Progress) -> str:
     gap = progress.total_minutes - progress.expected_minutes
     if progress.status is DayStatus.NOT_STARTED:
@@ -99,8 +103,8 @@ async def progress(db: AsyncSession, core: Core, member: Member, workspace: Work
             ReplyField(name=f"Week {result.week or '-'}", value=week_value),
             ReplyField(name="Total", value=hours_text(result.total_minutes)),
             ReplyField(name="Path", value=f"{result.percent}%"),
-            ReplyField(name="Streak", value=f"{streaks.current} days"),
-            ReplyField(name="Longest streak", value=f"{streaks.longest} days"),
+            ReplyField(name="Streak", value=days_text(streaks.current)),
+            ReplyField(name="Longest streak", value=days_text(streaks.longest)),
             ReplyField(name="Days missed", value=str(streaks.missed)),
         ],
     )

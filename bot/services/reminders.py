@@ -20,7 +20,7 @@ from bot.services.context import Core
 from bot.services.hours import hours_text
 from bot.services.leaderboard import Period, board, render
 from bot.services.plan import member_day_plan
-from bot.services.progress import member_progress, pace
+from bot.services.progress import days_text, member_progress, pace
 from bot.services.streaks import active_dates_by_member
 from bot.services.timeline import calendar_for
 from bot.storage.models import Member, MemberStatus, Workspace
@@ -111,7 +111,7 @@ async def weekly_summary(db: AsyncSession, core: Core, member_id: int) -> Reply 
                 name="Hours",
                 value=f"{hours_text(result.week_minutes)} / {result.week_target or '-'}",
             ),
-            ReplyField(name="Streak", value=f"{result.streaks.current} days"),
+            ReplyField(name="Streak", value=days_text(result.streaks.current)),
             ReplyField(name="Total", value=hours_text(result.total_minutes)),
         ],
     )

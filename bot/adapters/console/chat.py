@@ -1,0 +1,95 @@
+"""A chat with the bot in a terminal, or scripted one command per line.
+
+Interactive when standard input is a terminal (prompt with readline history);
+otherwise every line is a command and every reply is printed, as text or as one
+JSON object per line (`--json`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from bot.commands.caller import Caller
+from bot.commands.dispatcher import Dispatcher, Outcome
+from bot.replies import Reply
+
+PROMPT = "you> "
+
+
+def to_json(outcome: Outcome) -> str:
+    """The stable JSON line: the reply's fields plus `command` (None when unknown)."""
+    data = outcome.reply.model_dump(mode="json")
+    return json.dumps({"command": outcome.command, **data}, ensure_ascii=False)
+
+
+def to_text(reply: Reply) -> str:
+    text = reply.text()
+    if not reply.ok:
+        text = "✗ " + text
+    if reply.attachment is not None:
+        attachment = reply.attachment
+        text += f"\n--- {attachment.filename} ({attachment.content_type}) ---\n"
+        text += attachment.content.rstrip("\n") + "\n--- end ---"
+    return text
+
+
+def is_command(line: str) -> bool:
+    """Blank lines and `#` comments in scripts are skipped."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+async def run_lines(
+    dispatcher: Dispatcher, caller: Caller, lines: Iterable[str], out: TextIO, as_json: bool
+) -> int:
+    """Answer each command line; returns how many replies were refusals."""
+    refused = 0
+    for line in lines:
+        if not is_command(line):
+            continue
+        outcome = await dispatcher.dispatch(caller, line)
+        refused += not outcome.reply.ok
+        out.write((to_json(outcome) if as_json else to_text(outcome.reply)) + "\n")
+        if not as_json:
+            out.write("\n")
+        out.flush()
+    return refused
+
+
+def _prompted_lines() -> Iterable[str]:
+    # Importing readline gives input() line editing and history (absent on Windows).
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401
+    while True:
+        try:
+            line = input(PROMPT)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if line.strip() in {"/quit", "/exit", "quit", "exit"}:
+            return
+        yield line
+
+
+async def interactive(dispatcher: Dispatcher, caller: Caller, as_json: bool) -> int:
+    print(f"pathbot console chat as {caller.display_name} in {caller.workspace_id}.")
+    print("Type /help for the commands, /quit (or Ctrl-D) to leave.")
+    refused = 0
+    # input() blocks, so read in a thread and keep the event loop free.
+    lines = iter(_prompted_lines())
+    while True:
+        line = await asyncio.to_thread(next, lines, None)
+        if line is None:
+            return refused
+        refused += await run_lines(dispatcher, caller, [line], sys.stdout, as_json)
+
+
+async def chat(dispatcher: Dispatcher, caller: Caller, as_json: bool) -> int:
+    if sys.stdin.isatty():
+        return await interactive(dispatcher, caller, as_json)
+    return await run_lines(dispatcher, caller, sys.stdin, sys.stdout, as_json)

@@ -1,0 +1,40 @@
+"""Assembling the core from settings: engine, migrations, curriculum, Core.
+
+Every front end (console chat, `pathbot run`, the platform adapters) starts here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.curriculum.loader import load_curriculum
+from bot.services.context import Asker, Core
+from bot.storage import migrate
+from bot.storage.engine import make_engine, make_sessions
+
+
+@asynccontextmanager
+async def open_core(
+    settings: Settings, clock: Clock, asker: Asker | None = None
+) -> AsyncIterator[Core]:
+    """A ready Core: SQLite is migrated, a PostgreSQL database behind head is refused.
+
+    Raises `migrate.DatabaseNotReady` or `CurriculumError` with one-line messages.
+    """
+    curriculum = load_curriculum(settings.curriculum)
+    url = settings.resolved_database_url
+    engine = make_engine(url)
+    try:
+        await migrate.prepare(engine, url)
+        yield Core(
+            sessions=make_sessions(engine),
+            clock=clock,
+            curriculum=curriculum,
+            default_timezone=settings.timezone,
+            asker=asker,
+        )
+    finally:
+        await engine.dispose()
