@@ -21,53 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
-from bot.curriculum.models import Block, Curriculum, Schedule, Topic, Week
+from bot.curriculum.models import Block, Curriculum, Topic, Week
 from bot.curriculum.planner_minutes import WeekBudget, allocate
 from bot.curriculum.planner_models import DayKind, ItemKind, PlanItem
+from bot.curriculum.planner_slots import Slot, schedule_slots
 
-# Checked in order, so "Review weekly concepts" is a review, not theory.
-_LABEL_KINDS: tuple[tuple[ItemKind, tuple[str, ...]], ...] = (
-    (ItemKind.REVIEW, ("review",)),
-    (ItemKind.PREPARE, ("prepare", "next week")),
-    (ItemKind.EXERCISES, ("exercise",)),
-    (ItemKind.PROJECT, ("project",)),
-    (ItemKind.HANDS_ON, ("hands-on", "hands on", "implement", "practi", "build")),
-    (ItemKind.THEORY, ("theory", "concept", "study", "read")),
-)
-_DEFAULT_KINDS = {
-    DayKind.WEEKDAY: (ItemKind.THEORY, ItemKind.HANDS_ON),
-    DayKind.SATURDAY: (ItemKind.REVIEW, ItemKind.PROJECT),
-    DayKind.SUNDAY: (ItemKind.EXERCISES, ItemKind.PREPARE),
-}
 _TOPIC_KINDS = (ItemKind.THEORY, ItemKind.REVIEW)
 _TASK_KINDS = (ItemKind.HANDS_ON, ItemKind.EXERCISES, ItemKind.PROJECT)
-
-
-@dataclass(frozen=True)
-class Slot:
-    kind: ItemKind
-    label: str
-    minutes_min: int
-    minutes_max: int
-
-
-def schedule_slots(schedule: Schedule, day_kind: DayKind) -> list[Slot]:
-    """The schedule's slices for a kind of day, each classified by its label."""
-    entries = {
-        DayKind.WEEKDAY: schedule.weekday,
-        DayKind.SATURDAY: schedule.saturday,
-        DayKind.SUNDAY: schedule.sunday,
-    }[day_kind]
-    defaults = _DEFAULT_KINDS[day_kind]
-    slots = []
-    for position, entry in enumerate(entries):
-        label = entry.label.lower()
-        kind = next(
-            (kind for kind, words in _LABEL_KINDS if any(word in label for word in words)),
-            defaults[min(position, len(defaults) - 1)],
-        )
-        slots.append(Slot(kind, entry.label, entry.minutes_min, entry.minutes_max))
-    return slots
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from bot.curriculum.planner import (
     day_plan,
     week_plan,
 )
+from bot.curriculum.planner_slots import schedule_slots
 
 MONDAY = date(2027, 1, 4)
 WEDNESDAY = date(2027, 1, 6)
@@ -233,3 +234,23 @@ def test_the_json_is_the_model_dump_and_reads_back() -> None:
     assert data["status"] == "active"
     assert set(data["items"][0]) >= {"kind", "title", "minutes", "topics", "exercises"}
     assert DayPlan.model_validate(data) == plan
+
+
+def test_slot_kinds_come_from_labels_then_from_positions() -> None:
+    def item(label: str) -> ScheduleItem:
+        return ScheduleItem(label=label, minutes_min=10, minutes_max=20)
+
+    schedule = Schedule(
+        weekday=[item("Hands-on coding"), item("Reading")],
+        saturday=[item("Morning"), item("Afternoon")],
+        sunday=[item("Prepare for next week"), item("Complete exercises")],
+    )
+    kinds = {
+        day: [slot.kind for slot in schedule_slots(schedule, day)]
+        for day in (DayKind.WEEKDAY, DayKind.SATURDAY, DayKind.SUNDAY)
+    }
+    assert kinds == {
+        DayKind.WEEKDAY: [ItemKind.HANDS_ON, ItemKind.THEORY],
+        DayKind.SATURDAY: [ItemKind.REVIEW, ItemKind.PROJECT],
+        DayKind.SUNDAY: [ItemKind.PREPARE, ItemKind.EXERCISES],
+    }

@@ -12,7 +12,7 @@ from bot.config import DEFAULT_CURRICULUM
 from bot.curriculum.loader import load_curriculum
 from bot.curriculum.models import Curriculum
 from bot.curriculum.planner import DayKind, DayPlan, DayStatus, ItemKind, day_plan, week_plan
-from bot.curriculum.planner_week import Slot, schedule_slots
+from bot.curriculum.planner_slots import Slot, schedule_slots
 
 starts = st.dates(min_value=date(2024, 1, 1), max_value=date(2034, 12, 31))
 pause_offsets = st.sets(st.integers(min_value=-5, max_value=140), max_size=25)
