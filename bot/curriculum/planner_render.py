@@ -57,7 +57,9 @@ def describe_topic(topic: Topic) -> str:
 
 def day_card(plan: DayPlan) -> RenderableType:
     """The whole plan as one panel: items with minutes, resources and notes."""
-    parts: list[RenderableType] = []
+    # The headline is body text, not the panel title, so narrow terminals wrap it
+    # instead of cutting the week's name off.
+    parts: list[RenderableType] = [Text(headline(plan), style=f"bold {_STYLE[plan.status]}")]
     if plan.blocks:
         parts.append(Text("Blocks: " + " / ".join(plan.blocks), style="bold"))
     if plan.items:
@@ -72,8 +74,7 @@ def day_card(plan: DayPlan) -> RenderableType:
     if plan.status is DayStatus.ACTIVE:
         subtitle += f" · {format_minutes(plan.total_minutes)} planned"
     return Panel(
-        Group(*parts) if parts else Text(""),
-        title=Text(headline(plan), style="bold"),
+        Group(*parts),
         subtitle=Text(subtitle),
         border_style=_STYLE[plan.status],
         expand=False,
