@@ -254,3 +254,24 @@ def test_slot_kinds_come_from_labels_then_from_positions() -> None:
         DayKind.SATURDAY: [ItemKind.REVIEW, ItemKind.PROJECT],
         DayKind.SUNDAY: [ItemKind.PREPARE, ItemKind.EXERCISES],
     }
+
+
+def test_a_week_of_weekends_still_covers_everything_and_notes_the_minimum() -> None:
+    """Pausing three working weeks turns path week 1 into seven weekend days."""
+    saturday = date(2027, 1, 9)
+    paused = [
+        day for offset in range(2, 21) if (day := saturday + timedelta(days=offset)).weekday() < 5
+    ]
+    days = week_plan(real(), saturday, 1, paused)
+    assert [day.day_kind for day in days] == [DayKind.SATURDAY, DayKind.SUNDAY] * 3 + [
+        DayKind.SATURDAY
+    ]
+    week = real().week(1)
+    topics = [t for day in days for item in day.items for t in item.topics]
+    tasks = {x for day in days for item in day.items for x in item.exercises}
+    assert all(topic in topics for block in week.blocks for topic in block.topics)
+    assert tasks == {x for block in week.blocks for x in block.tasks()}
+    assert days[0].week_minutes == 7 * 180
+    assert all(any("schedule's minimum" in note for note in day.notes) for day in days)
+    # Day 1 is a Saturday: the review previews the week before the project starts on it.
+    assert days[0].items[0].title == "Review weekly concepts: a first look at this week"

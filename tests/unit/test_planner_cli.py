@@ -146,3 +146,18 @@ def test_start_is_required() -> None:
     result = runner.invoke(build_app(), ["plan", "--on", "2027-01-05"])
     assert result.exit_code != 0
     assert "--start" in result.stderr
+
+
+def test_the_card_shows_resources_with_author_and_scope_and_paused_days() -> None:
+    code, out, _ = run("--start", "2027-01-04", "--on", "2027-01-05")
+    assert code == 0
+    assert "Hands-On Machine Learning — Aurélien Géron (Chapters 1-3)" in out
+    assert "▸ Work through a simple classification problem with scikit-learn" in out
+    code, out, _ = run("--start", "2027-01-04", "--on", "2027-01-21", "--paused", "2027-01-20..22")
+    assert code == 1  # '22' is not a date: ranges take two full dates
+    code, out, _ = run(
+        "--start", "2027-01-04", "--on", "2027-01-21", "--paused", "2027-01-20..2027-01-22"
+    )
+    assert code == 0
+    assert "Paused · Day 17 · Month 1 · Week 3 (week 3 of 16)" in out
+    assert "resumes on 2027-01-23" in out
