@@ -12,15 +12,26 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.clock import FakeClock
+from bot.commands.caller import Caller, Platform
+from bot.commands.dispatcher import Dispatcher
+from bot.config import DEFAULT_CURRICULUM
+from bot.curriculum.loader import load_curriculum
+from bot.curriculum.models import Curriculum
+from bot.replies import Reply
+from bot.services.context import Core
 from bot.storage import migrate
 from bot.storage.base import Base
 from bot.storage.engine import make_engine, make_sessions
@@ -46,7 +57,7 @@ def _migrate(url: str) -> None:
         finally:
             await engine.dispose()
 
-    asyncio.run(go())
+    _run_isolated(go())
 
 
 def _admin(url: str, statement: str) -> None:
@@ -58,7 +69,14 @@ def _admin(url: str, statement: str) -> None:
         finally:
             await engine.dispose()
 
-    asyncio.run(go())
+    _run_isolated(go())
+
+
+def _run_isolated(work: Coroutine[Any, Any, None]) -> None:
+    # Session fixtures may be first requested from inside a running event loop
+    # (a test's), so set-up runs its own loop in a worker thread.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, work).result()
 
 
 @pytest.fixture(scope="session")
@@ -115,3 +133,44 @@ async def database(request: pytest.FixtureRequest) -> AsyncIterator[Database]:
         yield Database(backend, url, engine, make_sessions(engine))
     finally:
         await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def shipped_curriculum() -> Curriculum:
+    """The repository's default 16-week path."""
+    return load_curriculum(DEFAULT_CURRICULUM)
+
+
+@dataclass
+class Bot:
+    """The core over a test database, with a clock that only moves when told."""
+
+    database: Database
+    clock: FakeClock
+    core: Core
+    dispatcher: Dispatcher
+
+    async def say(self, caller: Caller, line: str) -> Reply:
+        return await self.dispatcher.handle(caller, line)
+
+    async def snapshot(self) -> dict[str, list[tuple[object, ...]]]:
+        """Every row of every table, to prove a refusal changed nothing."""
+        rows: dict[str, list[tuple[object, ...]]] = {}
+        async with self.database.engine.connect() as connection:
+            for table in Base.metadata.sorted_tables:
+                result = await connection.execute(table.select().order_by(*table.primary_key))
+                rows[table.name] = [tuple(row) for row in result]
+        return rows
+
+
+@pytest.fixture
+def pathbot(database: Database, shipped_curriculum: Curriculum) -> Bot:
+    """A Dispatcher on both backends; the clock starts Wed 2027-01-06 12:00 UTC."""
+    clock = FakeClock(datetime(2027, 1, 6, 12, tzinfo=UTC))
+    core = Core(database.sessions, clock, shipped_curriculum)
+    return Bot(database, clock, core, Dispatcher(core))
+
+
+def caller_for(user: str, workspace: str = "w1", *, admin: bool = False) -> Caller:
+    """A console caller, for tests."""
+    return Caller(Platform.CONSOLE, workspace, user, user.title(), is_platform_admin=admin)

@@ -91,7 +91,11 @@ def _fill_positionals(
         try:
             values[param.name] = convert(param, words[position], today)
         except ParseError:
-            if param.required or _best_error_is(param, words[position], params):
+            later = params[params.index(param) + 1 :]
+            # Skipping only helps when a later typed parameter may read the word;
+            # free text would swallow anything, hiding the mistake.
+            typed_later = any(other.kind is not Kind.TEXT for other in later)
+            if param.required or not typed_later or _best_error_is(param, words[position], params):
                 raise
             continue
         position += 1

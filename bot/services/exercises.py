@@ -39,7 +39,7 @@ async def finished_keys(db: AsyncSession, member_id: int, week: int) -> set[tupl
         .where(FinishedExercise.member_id == member_id)
         .where(FinishedExercise.path_week == week)
     )
-    return set(rows.tuples())
+    return set(rows)
 
 
 def pick(exercises: list[Exercise], query: str) -> Exercise:

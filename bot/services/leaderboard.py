@@ -92,9 +92,7 @@ async def board(
             .where(WeeklyTotal.week_start == monday, WeeklyTotal.minutes > 0)
             .order_by(WeeklyTotal.minutes.desc())
         )
-    rows = list(
-        (await db.execute(query.limit(CANDIDATES).options(selectinload(Member.pauses)))).tuples()
-    )
+    rows = list(await db.execute(query.limit(CANDIDATES).options(selectinload(Member.pauses))))
     dates = await active_dates_by_member(db, [member.id for member, _ in rows])
     scored = []
     for member, minutes in rows:

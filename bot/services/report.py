@@ -42,15 +42,13 @@ async def cohort_report(db: AsyncSession, core: Core, workspace: Workspace) -> R
             .where(HourLog.workspace_id == workspace.id, HourLog.path_week.is_not(None))
             .group_by(HourLog.member_id, HourLog.path_week)
         )
-        minutes = {
-            (member_id, week): int(total) for member_id, week, total in rows.tuples() if week
-        }
+        minutes = {(member_id, week): int(total) for member_id, week, total in rows if week}
         counted = await db.execute(
             select(CheckIn.member_id, func.count())
             .where(CheckIn.member_id.in_(ids))
             .group_by(CheckIn.member_id)
         )
-        checkins = dict(counted.tuples())
+        checkins = dict(counted)
     dates = await active_dates_by_member(db, ids)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -71,6 +71,6 @@ async def active_dates_by_member(
         checkins = checkins.where(CheckIn.local_date >= since)
         logs = logs.where(HourLog.local_date >= since)
     rows = await db.execute(union(checkins, logs))
-    for member_id, day in rows.tuples():
+    for member_id, day in rows:
         result[member_id].add(day)
     return result
