@@ -17,19 +17,24 @@ import pytest
 
 from bot.adapters.discord import DiscordSender, PathbotDiscordClient, discord_nonce
 from bot.commands.caller import Caller, Platform
+from bot.commands.parsing import tokenize
+from bot.commands.table import CommandSpec, Kind, Param
 from bot.replies import Attachment, Reply, ReplyField
 from bot.scheduling.senders import PermanentError, RateLimited, Target, TransientError
 from tests.fakes.discord_api import (
     APPLICATION_ID,
-    TIMESTAMP,
     FakeDiscordAPI,
     running_fake_discord,
     user_payload,
 )
+from tests.fakes.discord_interactions import (
+    CHANNEL_ID,
+    GUILD_ID,
+    MEMBER_ID,
+    interaction,
+    option,
+)
 
-GUILD_ID = "800000000000000001"
-CHANNEL_ID = "800000000000000002"
-MEMBER_ID = "800000000000000003"
 MANAGE_GUILD = 1 << 5
 
 
@@ -39,17 +44,44 @@ def assert_pings_nobody(allowed_mentions: dict[str, Any]) -> None:
     assert not allowed_mentions.get("roles")
 
 
-@dataclass(frozen=True)
-class Info:
-    name: str
-    help: str
+async def _unused(invocation: object) -> Reply:
+    raise AssertionError("the tiny dispatcher answers instead")
 
 
 COMMANDS = [
-    Info("log", "Log study time: /log 1h30 read the HNSW paper"),
-    Info("settings", "Change workspace settings (admins only)"),
-    Info("export", "Download your data as CSV"),
-    Info("ask", "Ask about the curriculum"),
+    CommandSpec(
+        "log",
+        "Log study time, with an optional note.",
+        _unused,
+        params=(
+            Param("duration", Kind.DURATION, "1.5, 90m, 1h30, 1:30 or 2 hours."),
+            Param("note", Kind.TEXT, "What you did.", required=False, rest=True),
+            Param("date", Kind.DATE, "The day it was.", required=False, option=True),
+        ),
+    ),
+    CommandSpec(
+        "settings",
+        "Change workspace settings (admins only).",
+        _unused,
+        params=(
+            Param("setting", Kind.CHOICE, "What.", required=False, choices=("reminders", "zone")),
+            Param("value", Kind.TEXT, "The new value.", required=False, rest=True),
+        ),
+    ),
+    CommandSpec("export", "Download your data as CSV.", _unused),
+    CommandSpec(
+        "ask", "Ask about the curriculum.", _unused, params=(Param("question", Kind.TEXT, "?"),)
+    ),
+    CommandSpec(
+        "nudge",
+        "Nudge a member.",
+        _unused,
+        params=(
+            Param("user", Kind.USER, "Who."),
+            Param("days", Kind.INTEGER, "How many days.", required=False),
+        ),
+    ),
+    CommandSpec("Bad Name", "Not a valid Discord name; skipped.", _unused),
 ]
 
 
@@ -61,11 +93,12 @@ class TinyDispatcher:
 
     async def handle(self, caller: Caller, line: str) -> Reply:
         self.calls.append((caller, line))
-        name, _, rest = line.removeprefix("/").partition(" ")
+        name, _, _ = line.removeprefix("/").partition(" ")
+        words = tokenize(line)
         if name == "log":
             return Reply(
                 title="Logged 1 h 30 min",
-                lines=[f"Note: {rest}"],
+                lines=[f"Note: {words[2]}"],
                 fields=[ReplyField(name="This week", value="6.5 / 10–12 h")],
                 ephemeral=False,
             )
@@ -107,59 +140,6 @@ async def client(
         await bot.close()
 
 
-def interaction(
-    name: str, args: str | None = None, *, permissions: int = 0, in_guild: bool = True
-) -> dict[str, Any]:
-    user = user_payload(MEMBER_ID, "ada")
-    payload: dict[str, Any] = {
-        "id": "810000000000000001",
-        "application_id": APPLICATION_ID,
-        "type": 2,
-        "token": "interaction-token",
-        "version": 1,
-        "locale": "en-US",
-        "app_permissions": "0",
-        "attachment_size_limit": 8 * 1024 * 1024,
-        "entitlements": [],
-        "authorizing_integration_owners": {},
-        "context": 0 if in_guild else 1,
-        "channel_id": CHANNEL_ID,
-        "data": {
-            "id": "820000000000000001",
-            "name": name,
-            "type": 1,
-            "options": [] if args is None else [{"name": "args", "type": 3, "value": args}],
-        },
-    }
-    if in_guild:
-        payload["guild_id"] = GUILD_ID
-        payload["channel"] = {
-            "id": CHANNEL_ID,
-            "type": 0,
-            "guild_id": GUILD_ID,
-            "name": "study-hall",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-            "flags": 0,
-        }
-        payload["member"] = {
-            "user": user,
-            "nick": "Ada L.",
-            "roles": [],
-            "joined_at": TIMESTAMP,
-            "deaf": False,
-            "mute": False,
-            "flags": 0,
-            "permissions": str(permissions),
-        }
-    else:
-        payload["user"] = user
-        payload["channel"] = {"id": CHANNEL_ID, "type": 1, "recipients": [user], "flags": 0}
-    return payload
-
-
 async def invoke(client: PathbotDiscordClient, fake: FakeDiscordAPI, payload: dict[str, Any]):
     before = len(fake.matching("POST", "/callback"))
     client._connection.parse_interaction_create(payload)  # what the gateway would do
@@ -173,22 +153,35 @@ async def test_login_syncs_one_slash_command_per_table_entry(
     (sync,) = fake.matching("PUT", f"/applications/{APPLICATION_ID}/commands")
     assert sync.body is not None
     by_name = {command["name"]: command for command in sync.body}
-    assert set(by_name) == {"log", "settings", "export", "ask"}
-    log_command = by_name["log"]
-    assert log_command["description"] == "Log study time: /log 1h30 read the HNSW paper"
-    (option,) = log_command["options"]
-    assert option["name"] == "args"
-    assert option["type"] == 3  # string
-    assert option["required"] is False
+    assert set(by_name) == {"log", "settings", "export", "ask", "nudge"}  # not "Bad Name"
+    assert by_name["log"]["description"] == "Log study time, with an optional note."
+    options = {o["name"]: o for o in by_name["log"]["options"]}
+    assert [o["name"] for o in by_name["log"]["options"]] == ["duration", "note", "date"]
+    duration = options["duration"]
+    assert duration["description"] == "1.5, 90m, 1h30, 1:30 or 2 hours."
+    assert (duration["type"], duration["required"]) == (3, True)  # a required string
+    assert options["note"]["required"] is False
+    (setting, _) = by_name["settings"]["options"]
+    assert [c["value"] for c in setting["choices"]] == ["reminders", "zone"]
+    user, days = by_name["nudge"]["options"]
+    assert (user["type"], user["required"]) == (6, True)  # Discord's user picker
+    assert (days["type"], days["required"]) == (4, False)  # integer
+    assert by_name["export"].get("options", []) == []
 
 
 async def test_public_reply_becomes_an_embed_that_pings_nobody(
     client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
 ) -> None:
-    request = await invoke(client, fake, interaction("log", "1h30 read @everyone <@&42> post"))
+    request = await invoke(
+        client,
+        fake,
+        interaction(
+            "log", option("duration", "1h30"), option("note", "read @everyone <@&42> post")
+        ),
+    )
 
     (caller, line) = dispatcher.calls[-1]
-    assert line == "/log 1h30 read @everyone <@&42> post"
+    assert line == '/log "1h30" "read @everyone <@&42> post"'
     assert caller == Caller(
         platform=Platform.DISCORD,
         workspace_id=GUILD_ID,
@@ -204,14 +197,18 @@ async def test_public_reply_becomes_an_embed_that_pings_nobody(
     assert not int(data.get("flags", 0)) & 64
     (embed,) = data["embeds"]
     assert embed["title"] == "Logged 1 h 30 min"
-    assert embed["description"] == "Note: 1h30 read @\u200beveryone @\u200brole post"
+    assert embed["description"] == "Note: read @\u200beveryone @\u200brole post"
     assert embed["fields"] == [{"name": "This week", "value": "6.5 / 10–12 h", "inline": True}]
 
 
 async def test_refusal_for_a_non_admin_is_ephemeral_and_red(
     client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
 ) -> None:
-    request = await invoke(client, fake, interaction("settings", "reminders off"))
+    request = await invoke(
+        client,
+        fake,
+        interaction("settings", option("setting", "reminders"), option("value", "off")),
+    )
 
     assert dispatcher.calls[-1][0].is_platform_admin is False
     assert request.body is not None
@@ -233,10 +230,30 @@ async def test_manage_guild_permission_makes_a_platform_admin(
     assert line == "/settings"
 
 
+async def test_user_and_integer_options_become_words_of_the_line(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
+) -> None:
+    target = "800000000000000099"
+    resolved = {"users": {target: user_payload(target, "grace")}}
+    payload = interaction(
+        "nudge",
+        {"name": "user", "type": 6, "value": target},
+        option("days", 3),
+        resolved=resolved,
+    )
+    await invoke(client, fake, payload)
+
+    assert dispatcher.calls[-1][1] == f'/nudge "{target}" "3"'
+
+
 async def test_direct_message_caller_has_dm_workspace(
     client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
 ) -> None:
-    await invoke(client, fake, interaction("log", "1h", permissions=MANAGE_GUILD, in_guild=False))
+    await invoke(
+        client,
+        fake,
+        interaction("log", option("duration", "1h"), permissions=MANAGE_GUILD, in_guild=False),
+    )
 
     caller, _ = dispatcher.calls[-1]
     assert caller.workspace_id == "dm"
@@ -258,7 +275,7 @@ async def test_attachment_is_uploaded_as_a_file(
 async def test_crash_in_the_core_becomes_a_friendly_reply(
     client: PathbotDiscordClient, fake: FakeDiscordAPI
 ) -> None:
-    request = await invoke(client, fake, interaction("ask", "what is HNSW?"))
+    request = await invoke(client, fake, interaction("ask", option("question", "what is HNSW?")))
 
     assert request.body is not None
     (embed,) = request.body["data"]["embeds"]
@@ -269,7 +286,7 @@ async def test_crash_in_the_core_becomes_a_friendly_reply(
 async def test_unknown_command_gets_a_friendly_reply(
     client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
 ) -> None:
-    request = await invoke(client, fake, interaction("teleport", "home"))
+    request = await invoke(client, fake, interaction("teleport", option("where", "home")))
 
     assert dispatcher.calls == []
     assert request.body is not None
@@ -296,7 +313,7 @@ async def test_slow_command_is_deferred_then_followed_up(
     bot = PathbotDiscordClient(SlowDispatcher(), COMMANDS, defer_after_s=0.01)
     await bot.login("fake-token")
     try:
-        bot._connection.parse_interaction_create(interaction("ask", "hnsw"))
+        bot._connection.parse_interaction_create(interaction("ask", option("question", "hnsw")))
         (deferred,) = await fake.wait_for("POST", "/callback")
         assert deferred.body == {"type": 5, "data": {"flags": 64}}
         release.set()

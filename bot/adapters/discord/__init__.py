@@ -2,19 +2,19 @@
 
 from bot.adapters.discord.client import (
     PathbotDiscordClient,
-    build_slash_command,
     caller_from_interaction,
     discord_nonce,
 )
-from bot.adapters.discord.protocols import CommandHandler, CommandInfo
+from bot.adapters.discord.protocols import CommandHandler
 from bot.adapters.discord.render import render, render_embed
 from bot.adapters.discord.sender import DiscordSender
+from bot.adapters.discord.slash import build_line, build_slash_command
 
 __all__ = [
     "CommandHandler",
-    "CommandInfo",
     "DiscordSender",
     "PathbotDiscordClient",
+    "build_line",
     "build_slash_command",
     "caller_from_interaction",
     "discord_nonce",

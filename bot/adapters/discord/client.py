@@ -1,9 +1,8 @@
 """The Discord adapter: slash commands in, embeds out, nothing decided here.
 
-Every command of the core's table becomes one slash command with a single
-optional string option, `args`, that carries the rest of the line; the core
-parses it with the same forgiving parsers the console uses, so the three
-platforms accept exactly the same input.
+Every command of the core's table becomes one slash command with typed options
+(see `slash.py`); an interaction becomes a `Caller` and a console-style line
+for the core's dispatcher, and the `Reply` goes back as an embed.
 """
 
 from __future__ import annotations
@@ -11,23 +10,21 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.protocols import CommandHandler, CommandInfo
+from bot.adapters.discord.protocols import CommandHandler
 from bot.adapters.discord.render import render
+from bot.adapters.discord.slash import build_slash_command
 from bot.commands.caller import Caller, Platform
+from bot.commands.table import CommandSpec
 from bot.replies import Reply
-from bot.text import clip
 
 log = logging.getLogger(__name__)
 
-#: Discord slash command names: 1–32 lowercase letters, digits, "-" or "_".
-_COMMAND_NAME_RE = re.compile(r"^[-_a-z0-9]{1,32}$")
 #: Discord keeps a message nonce to 25 characters.
 NONCE_LIMIT = 25
 #: Discord drops an interaction not answered within 3 s; defer well before that.
@@ -36,8 +33,6 @@ DEFAULT_DEFER_AFTER_S = 2.0
 _INTERNAL_ERROR = Reply.error(
     "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
 )
-
-Invoke = Callable[[discord.Interaction, str, str | None], Awaitable[None]]
 
 
 def discord_nonce(key: str) -> str:
@@ -57,17 +52,6 @@ def caller_from_interaction(interaction: discord.Interaction) -> Caller:
         is_platform_admin=in_guild and interaction.permissions.manage_guild,
         channel_id=str(interaction.channel_id) if in_guild and interaction.channel_id else None,
     )
-
-
-def build_slash_command(info: CommandInfo, invoke: Invoke) -> app_commands.Command[Any, Any, None]:
-    name = info.name.lower().lstrip("/")
-
-    @app_commands.describe(args="Everything after the command, as you would type it in chat")
-    async def callback(interaction: discord.Interaction, args: str | None = None) -> None:
-        await invoke(interaction, name, args)
-
-    description = clip(info.help.strip().splitlines()[0] if info.help.strip() else name, 100)
-    return app_commands.Command(name=name, description=description, callback=callback)
 
 
 class PathbotCommandTree(app_commands.CommandTree[discord.Client]):
@@ -107,7 +91,7 @@ class PathbotDiscordClient(discord.Client):
     def __init__(
         self,
         handler: CommandHandler,
-        commands: Sequence[CommandInfo],
+        commands: Sequence[CommandSpec],
         *,
         sync_commands: bool = True,
         dev_guild_id: int | None = None,
@@ -128,12 +112,11 @@ class PathbotDiscordClient(discord.Client):
         self._defer_after_s = defer_after_s
         self._dm_channels: dict[str, int] = {}
         self.tree = PathbotCommandTree(self)
-        for info in commands:
-            name = info.name.lower().lstrip("/")
-            if not _COMMAND_NAME_RE.fullmatch(name):
-                log.warning("skipping %r: not a valid Discord slash command name", info.name)
-                continue
-            self.tree.add_command(build_slash_command(info, self._invoke))
+        for spec in commands:
+            try:
+                self.tree.add_command(build_slash_command(spec, self._invoke))
+            except ValueError as error:
+                log.warning("not registering /%s on Discord: %s", spec.name, error)
 
     async def setup_hook(self) -> None:
         if not self._sync_commands:
@@ -146,9 +129,8 @@ class PathbotDiscordClient(discord.Client):
         else:
             await self.tree.sync()
 
-    async def _invoke(self, interaction: discord.Interaction, name: str, args: str | None) -> None:
+    async def _invoke(self, interaction: discord.Interaction, line: str) -> None:
         caller = caller_from_interaction(interaction)
-        line = f"/{name} {args.strip()}" if args and args.strip() else f"/{name}"
         task = asyncio.ensure_future(self._handle(caller, line))
         done, _ = await asyncio.wait({task}, timeout=self._defer_after_s)
         if not done:

@@ -1,7 +1,6 @@
-"""What the Discord adapter needs from the core, as structural types.
+"""What the Discord adapter needs from the core's dispatcher, as a structural type.
 
-The adapter depends on these shapes, not on the core's classes, so it can be
-tested with a tiny dispatcher and the core can evolve behind them.
+`bot.commands.dispatcher.Dispatcher` fits it; tests may use a tiny stand-in.
 """
 
 from __future__ import annotations
@@ -16,13 +15,3 @@ class CommandHandler(Protocol):
     """The core's single entry point: one command line from one caller."""
 
     async def handle(self, caller: Caller, line: str) -> Reply: ...
-
-
-class CommandInfo(Protocol):
-    """One row of the command table, as much as a slash command needs."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def help(self) -> str: ...

@@ -1,0 +1,115 @@
+"""The core's command table as Discord slash commands with typed options.
+
+Each `Param` becomes one option: integers as Discord integers, users as
+Discord's user picker, choices as fixed choices, everything else as a string.
+What the member picks is turned back into the same text line the console
+would send (`/log "1h30" "read the paper" --date "yesterday"`), so the core's
+parsers, defaults and error messages apply unchanged on every platform.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.commands.table import CommandSpec, Kind, Param
+from bot.text import clip
+
+#: Discord's limits for names, descriptions, options and choices.
+_NAME_RE = re.compile(r"^[-_a-z0-9]{1,32}$")
+DESCRIPTION_LIMIT = 100
+OPTION_LIMIT = 25
+CHOICE_LIMIT = 25
+
+Invoke = Callable[[discord.Interaction, str], Awaitable[None]]
+
+
+def is_valid_name(name: str) -> bool:
+    return _NAME_RE.fullmatch(name) is not None
+
+
+def _description(text: str, fallback: str) -> str:
+    first_line = text.strip().splitlines()[0] if text.strip() else fallback
+    return clip(first_line, DESCRIPTION_LIMIT)
+
+
+def _annotation(param: Param) -> Any:
+    base: Any = {Kind.INTEGER: int, Kind.USER: discord.User}.get(param.kind, str)
+    return base if param.required else base | None
+
+
+def quote(text: str) -> str:
+    """Quote a value so the core's tokenizer reads it back as exactly one word."""
+    # Smart double quotes are straightened by the tokenizer, so they need escaping too.
+    escaped = re.sub(r'(["\\“”„])', r"\\\1", text)
+    return f'"{escaped}"'
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, discord.abc.User):
+        return str(value.id)
+    return str(value)
+
+
+def build_line(spec: CommandSpec, values: Mapping[str, object]) -> str:
+    """The console line equivalent to a slash command with these option values."""
+    parts = [f"/{spec.name}"]
+    for param in spec.params:
+        value = values.get(param.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        word = quote(_as_text(value).strip())
+        parts.append(f"--{param.name} {word}" if param.option else word)
+    return " ".join(parts)
+
+
+def build_slash_command(spec: CommandSpec, invoke: Invoke) -> app_commands.Command[Any, Any, None]:
+    """One slash command for one table entry; raises ValueError if Discord can't take it."""
+    if not is_valid_name(spec.name):
+        raise ValueError(f"{spec.name!r} is not a valid Discord command name")
+    params = spec.params[:OPTION_LIMIT]
+    # Internal parameter names are p0, p1, …: table names need not be Python identifiers.
+    internal = {f"p{index}": param for index, param in enumerate(params)}
+    for param in params:
+        if not is_valid_name(param.name):
+            raise ValueError(f"/{spec.name}: {param.name!r} is not a valid Discord option name")
+
+    async def callback(interaction: discord.Interaction, /, **values: object) -> None:
+        by_name = {internal[key].name: value for key, value in values.items()}
+        await invoke(interaction, build_line(spec, by_name))
+
+    signature_params = [
+        inspect.Parameter(
+            "interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=discord.Interaction
+        )
+    ]
+    for key, param in internal.items():
+        signature_params.append(
+            inspect.Parameter(
+                key,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=_annotation(param),
+                default=inspect.Parameter.empty if param.required else None,
+            )
+        )
+    # discord.py reads options from the callback's signature; give it a made-up one.
+    callback.__signature__ = inspect.Signature(signature_params)  # type: ignore[attr-defined]
+    callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
+        key: _description(param.help, param.name) for key, param in internal.items()
+    }
+    callback.__discord_app_commands_param_rename__ = {  # type: ignore[attr-defined]
+        key: param.name for key, param in internal.items()
+    }
+    callback.__discord_app_commands_param_choices__ = {  # type: ignore[attr-defined]
+        key: [app_commands.Choice(name=choice, value=choice) for choice in param.choices]
+        for key, param in internal.items()
+        if param.kind is Kind.CHOICE and 0 < len(param.choices) <= CHOICE_LIMIT
+    }
+    return app_commands.Command(
+        name=spec.name, description=_description(spec.help, spec.name), callback=callback
+    )

@@ -1,0 +1,74 @@
+"""INTERACTION_CREATE payloads as Discord's gateway sends them, for feeding discord.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.fakes.discord_api import APPLICATION_ID, TIMESTAMP, user_payload
+
+GUILD_ID = "800000000000000001"
+CHANNEL_ID = "800000000000000002"
+MEMBER_ID = "800000000000000003"
+
+
+def option(name: str, value: object) -> dict[str, Any]:
+    kind = 4 if isinstance(value, int) else 3
+    return {"name": name, "type": kind, "value": value}
+
+
+def interaction(
+    name: str,
+    *options: dict[str, Any],
+    permissions: int = 0,
+    in_guild: bool = True,
+    resolved: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    user = user_payload(MEMBER_ID, "ada")
+    payload: dict[str, Any] = {
+        "id": "810000000000000001",
+        "application_id": APPLICATION_ID,
+        "type": 2,
+        "token": "interaction-token",
+        "version": 1,
+        "locale": "en-US",
+        "app_permissions": "0",
+        "attachment_size_limit": 8 * 1024 * 1024,
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+        "context": 0 if in_guild else 1,
+        "channel_id": CHANNEL_ID,
+        "data": {
+            "id": "820000000000000001",
+            "name": name,
+            "type": 1,
+            "options": list(options),
+            **({"resolved": resolved} if resolved else {}),
+        },
+    }
+    if in_guild:
+        payload["guild_id"] = GUILD_ID
+        payload["channel"] = {
+            "id": CHANNEL_ID,
+            "type": 0,
+            "guild_id": GUILD_ID,
+            "name": "study-hall",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "flags": 0,
+        }
+        payload["member"] = {
+            "user": user,
+            "nick": "Ada L.",
+            "roles": [],
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(permissions),
+        }
+    else:
+        payload["user"] = user
+        payload["channel"] = {"id": CHANNEL_ID, "type": 1, "recipients": [user], "flags": 0}
+    return payload
