@@ -48,7 +48,7 @@ async def cohort_report(db: AsyncSession, core: Core, workspace: Workspace) -> R
             .where(CheckIn.member_id.in_(ids))
             .group_by(CheckIn.member_id)
         )
-        checkins = dict(counted)
+        checkins = {member_id: int(n) for member_id, n in counted}
     dates = await active_dates_by_member(db, ids)
     out = io.StringIO()
     writer = csv.writer(out)

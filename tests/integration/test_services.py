@@ -1,0 +1,263 @@
+"""The core's behaviour through the Dispatcher, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.services import reminders
+from bot.services.context import Core
+from bot.storage.models import CheckIn, HourLog, Member, WeeklyTotal, Workspace
+from tests.conftest import Bot, caller_for
+
+ALICE = caller_for("alice")
+BOB = caller_for("bob")
+ADMIN = caller_for("root", admin=True)
+
+
+async def count(pathbot: Bot, model: type[object]) -> int:
+    async with pathbot.database.sessions() as db:
+        return int(await db.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def join(pathbot: Bot, who: object = ALICE, line: str = "/join 2027-01-04 UTC 08:00") -> None:
+    reply = await pathbot.say(who, line)  # type: ignore[arg-type]
+    assert reply.ok, reply.text()
+
+
+async def test_join_defaults_to_next_monday_and_workspace_zone(pathbot: Bot) -> None:
+    reply = await pathbot.say(ALICE, "/join")
+    assert reply.ok
+    assert "2027-01-11" in reply.text()  # the clock says Wednesday 2027-01-06
+    assert "UTC" in reply.text()
+
+
+async def test_join_uses_the_cohort_start(pathbot: Bot) -> None:
+    assert (await pathbot.say(ADMIN, "/cohort-start 2027-01-04")).ok
+    assert (await pathbot.say(ADMIN, "/workspace-tz Asia/Kolkata")).ok
+    reply = await pathbot.say(ALICE, "/join")
+    assert "2027-01-04" in reply.text()
+    assert "Asia/Kolkata" in reply.text()
+
+
+async def test_checkin_again_updates_the_same_day(pathbot: Bot) -> None:
+    await join(pathbot)
+    assert (await pathbot.say(ALICE, "/checkin partial")).ok
+    reply = await pathbot.say(ALICE, "/checkin done finished it after all")
+    assert reply.title.startswith("Check-in updated")
+    assert await count(pathbot, CheckIn) == 1
+    async with pathbot.database.sessions() as db:
+        row = await db.scalar(select(CheckIn))
+        assert row is not None
+        assert (row.status, row.note) == ("done", "finished it after all")
+
+
+async def test_log_and_undo_keep_totals_in_step(pathbot: Bot) -> None:
+    await join(pathbot)
+    assert (await pathbot.say(ALICE, "/log 1h30 read the HNSW paper")).ok
+    assert (await pathbot.say(ALICE, "/log 45m --date yesterday")).ok
+    async with pathbot.database.sessions() as db:
+        member = await db.scalar(select(Member))
+        assert member is not None
+        assert member.total_minutes == 135
+        assert await db.scalar(select(func.sum(WeeklyTotal.minutes))) == 135
+        logs = list(await db.scalars(select(HourLog).order_by(HourLog.id)))
+        assert [(log.path_week, log.local_date) for log in logs] == [
+            (1, date(2027, 1, 6)),
+            (1, date(2027, 1, 5)),
+        ]
+    reply = await pathbot.say(ALICE, "/undo")
+    assert "45m" in reply.text()
+    async with pathbot.database.sessions() as db:
+        member = await db.scalar(select(Member))
+        assert member is not None
+        assert member.total_minutes == 90
+        assert await db.scalar(select(func.sum(WeeklyTotal.minutes))) == 90
+    assert (await pathbot.say(ALICE, "/undo")).ok
+    assert not (await pathbot.say(ALICE, "/undo")).ok
+
+
+async def test_pause_shifts_the_plan_and_keeps_the_streak(pathbot: Bot) -> None:
+    await join(pathbot)  # started Monday; the clock says Wednesday, day 3
+    assert (await pathbot.say(ALICE, "/log 1h --date 2027-01-04")).ok
+    assert (await pathbot.say(ALICE, "/log 1h --date 2027-01-05")).ok
+    assert (await pathbot.say(ALICE, "/checkin done")).ok
+    assert (await pathbot.say(ALICE, "/pause")).ok
+    pathbot.clock.advance(timedelta(days=3))  # paused Wed..Fri, back Saturday
+    paused_today = await pathbot.say(ALICE, "/today")
+    assert paused_today.title == "Paused"
+    assert (await pathbot.say(ALICE, "/resume")).ok
+    today = await pathbot.say(ALICE, "/today")
+    assert today.title.startswith("Day 3, week 1")  # Wed was paused, so Sat is day 3 again
+    assert (await pathbot.say(ALICE, "/checkin done")).ok
+    progress = await pathbot.say(ALICE, "/progress")
+    fields = {f.name: f.value for f in progress.fields}
+    assert fields["Streak"] == "3 days"
+    assert fields["Days missed"] == "0"
+
+
+async def test_finish_by_number_and_text(pathbot: Bot) -> None:
+    await join(pathbot)
+    week = await pathbot.say(ALICE, "/week")
+    assert "#1" in week.text()
+    assert (await pathbot.say(ALICE, "/finish 1")).ok
+    assert (await pathbot.say(ALICE, "/finish vectorized")).ok
+    again = await pathbot.say(ALICE, "/finish 1")
+    assert again.title == "Already finished"
+    assert "✓ #1" in (await pathbot.say(ALICE, "/week")).text()
+
+
+async def test_leaderboard_periods_and_opt_out(pathbot: Bot) -> None:
+    await join(pathbot)
+    await join(pathbot, BOB)
+    assert (await pathbot.say(ALICE, "/log 2h")).ok
+    assert (await pathbot.say(BOB, "/log 3h")).ok
+    board = await pathbot.say(ALICE, "/leaderboard")
+    assert board.lines[0].endswith("Bob: 3h · 🔥1")
+    assert "Alice" in board.lines[1]
+    pathbot.clock.advance(timedelta(days=7))
+    assert (await pathbot.say(ALICE, "/log 1h")).ok
+    this_week = await pathbot.say(ALICE, "/leaderboard")
+    assert len(this_week.lines) == 1
+    assert "Alice: 1h" in this_week.lines[0]
+    last = await pathbot.say(ALICE, "/leaderboard --week last")
+    assert "Bob: 3h" in last.lines[0]
+    every = await pathbot.say(ALICE, "/leaderboard all")
+    assert "Alice: 3h" in every.text()
+    assert "Bob: 3h" in every.text()
+    assert (await pathbot.say(BOB, "/settings leaderboard off")).ok
+    assert "Bob" not in (await pathbot.say(ALICE, "/leaderboard all")).text()
+
+
+async def test_export_and_forget(pathbot: Bot) -> None:
+    await join(pathbot)
+    await join(pathbot, BOB)
+    assert (await pathbot.say(ALICE, "/log 1h note")).ok
+    assert (await pathbot.say(ALICE, "/checkin done")).ok
+    exported = await pathbot.say(ALICE, "/export")
+    assert exported.attachment is not None
+    data = json.loads(exported.attachment.content)
+    assert data["member"]["user_id"] == "alice"
+    assert data["hour_logs"][0]["minutes"] == 60
+    warning = await pathbot.say(ALICE, "/forgetme")
+    assert "confirm" in warning.text()
+    assert await count(pathbot, Member) == 2
+    assert (await pathbot.say(ALICE, "/forgetme confirm")).ok
+    assert await count(pathbot, Member) == 1
+    assert await count(pathbot, HourLog) == 0
+    assert await count(pathbot, CheckIn) == 0
+    assert await count(pathbot, WeeklyTotal) == 0
+    assert not (await pathbot.say(ALICE, "/today")).ok
+
+
+async def test_leave_and_rejoin(pathbot: Bot) -> None:
+    await join(pathbot)
+    assert (await pathbot.say(ALICE, "/leave")).ok
+    assert not (await pathbot.say(ALICE, "/log 1h")).ok
+    assert (await pathbot.say(ALICE, "/join")).ok
+    assert (await pathbot.say(ALICE, "/log 1h")).ok
+
+
+async def test_admin_commands(pathbot: Bot) -> None:
+    await join(pathbot)
+    assert not (await pathbot.say(ALICE, "/workspace")).ok
+    assert (await pathbot.say(ADMIN, "/admin-add <@alice>")).ok
+    assert (await pathbot.say(ALICE, "/set-channel daily C123")).ok
+    assert (await pathbot.say(ALICE, "/set-channel leaderboard C456")).ok
+    assert (await pathbot.say(ALICE, "/post-time 7am")).ok
+    assert (await pathbot.say(ALICE, "/freezes 2")).ok
+    assert not (await pathbot.say(ALICE, "/freezes 9")).ok
+    shown = (await pathbot.say(ALICE, "/workspace")).text()
+    for expected in ("C123", "C456", "07:00", "2", "alice"):
+        assert expected in shown
+    assert not (await pathbot.say(ALICE, "/admin-remove alice")).ok
+    assert (await pathbot.say(ADMIN, "/admin-remove alice")).ok
+    assert not (await pathbot.say(ALICE, "/workspace")).ok
+
+
+async def test_cohort_report_csv(pathbot: Bot) -> None:
+    await join(pathbot)
+    await join(pathbot, caller_for("=cmd"))
+    assert (await pathbot.say(ALICE, "/log 2h30")).ok
+    assert (await pathbot.say(ALICE, "/checkin done")).ok
+    report = await pathbot.say(ADMIN, "/report")
+    assert report.attachment is not None
+    rows = list(csv.DictReader(io.StringIO(report.attachment.content)))
+    by_user = {row["user_id"]: row for row in rows}
+    assert by_user["alice"]["week_1_hours"] == "2.50"
+    assert by_user["alice"]["week_16_hours"] == "0.00"
+    assert by_user["alice"]["checkins"] == "1"
+    assert by_user["alice"]["current_streak"] == "1"
+    assert "'=cmd" in by_user  # formula cells are defused
+
+
+async def test_reminder_candidates(pathbot: Bot) -> None:
+    await join(pathbot)
+    await join(pathbot, BOB)
+    await join(pathbot, caller_for("carol"), "/join 2027-02-01")
+    await join(pathbot, caller_for("dave"))
+    assert (await pathbot.say(BOB, "/checkin done")).ok
+    assert (await pathbot.say(caller_for("dave"), "/pause")).ok
+    async with pathbot.database.sessions() as db:
+        workspace = await db.scalar(select(Workspace))
+        assert workspace is not None
+        due = await reminders.members_due_reminder(db, pathbot.core, workspace.id)
+        assert [d.user_id for d in due] == ["alice"]
+        assert due[0].local_date == date(2027, 1, 6)
+        summary = await reminders.weekly_summary(db, pathbot.core, due[0].member_id)
+        assert summary is not None
+        assert "Next: week 2" in summary.text()
+        plan = await reminders.day_plan_for(db, pathbot.core, due[0].member_id)
+        assert plan is not None
+        assert plan.week == 1
+        board = await reminders.last_week_leaderboard(db, pathbot.core, workspace)
+        assert "last week" in board.title
+
+
+@dataclass
+class FakeAnswer:
+    answer: str
+    mode: str = "extractive"
+    in_scope: bool = True
+    sources: list[object] = field(default_factory=list)
+
+
+class FakeAsker:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int | None]] = []
+
+    async def ask(
+        self, question: str, *, k: int = 3, current_week: int | None = None
+    ) -> FakeAnswer:
+        self.calls.append((question, current_week))
+        return FakeAnswer(answer="Read the HNSW paper @everyone", sources=["Week 7: HNSW"])
+
+
+async def test_ask_passes_the_current_week(pathbot: Bot) -> None:
+    unset = await pathbot.say(ALICE, "/ask what is HNSW?")
+    assert not unset.ok
+    assert "isn't set up" in unset.text()
+    asker = FakeAsker()
+    core = Core(pathbot.database.sessions, pathbot.clock, pathbot.core.curriculum, asker=asker)
+    from bot.commands.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher(core)
+    reply = await dispatcher.handle(ALICE, "/ask what is HNSW?")
+    assert reply.ok
+    assert "@everyone" not in reply.text()
+    await dispatcher.handle(ALICE, "/join 2027-01-04")
+    await dispatcher.handle(ALICE, "/ask what next?")
+    assert asker.calls == [("what is HNSW?", None), ("what next?", 1)]
+
+
+async def test_clock_in_member_zone(pathbot: Bot) -> None:
+    # 23:30 UTC on Wednesday is already Thursday in Kolkata.
+    pathbot.clock.set(datetime(2027, 1, 6, 23, 30, tzinfo=UTC))
+    await join(pathbot, ALICE, "/join 2027-01-04 Asia/Kolkata")
+    reply = await pathbot.say(ALICE, "/log 1h")
+    assert "2027-01-07" in reply.text()
