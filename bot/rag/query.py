@@ -1,0 +1,206 @@
+"""Reading a learner's question: week/month filters, acronyms, synonyms and typos.
+
+The acronym table is derived from the curriculum where it spells one out
+("Approximate Nearest Neighbor (ANN)") and topped up by a small hand-kept table
+for the ones it only names (HNSW, PEFT, LoRA…).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.rag.tokens import STOPWORDS, content_terms, stem, words
+
+#: Acronyms and jargon the curriculum uses without spelling out, in learners' words.
+HAND_EXPANSIONS: Mapping[str, str] = {
+    "ann": "approximate nearest neighbor similarity search",
+    "hnsw": "hierarchical navigable small world graph index approximate nearest neighbor",
+    "ivf": "inverted file index clustering approximate nearest neighbor",
+    "peft": "parameter-efficient fine-tuning",
+    "lora": "low-rank adaptation parameter-efficient fine-tuning",
+    "qlora": "quantized low-rank adaptation parameter-efficient fine-tuning",
+    "rag": "retrieval-augmented generation",
+    "pca": "principal component analysis dimensionality reduction",
+    "tsne": "t-distributed stochastic neighbor embedding dimensionality reduction",
+    "tfidf": "term frequency inverse document frequency",
+    "cicd": "continuous integration continuous deployment automated pipelines",
+    "ci": "continuous integration",
+    "cd": "continuous deployment",
+    "llm": "large language model",
+    "llms": "large language models",
+    "nlp": "natural language processing text",
+    "ml": "machine learning",
+    "mlops": "machine learning operations production",
+    "roc": "receiver operating characteristic curve evaluation",
+    "auc": "area under the roc curve evaluation",
+    "gpu": "graphics card acceleration",
+    "k8s": "kubernetes",
+    "int8": "8-bit integer quantization",
+    "fp16": "16-bit half precision quantization",
+    "onnx": "onnx runtime model conversion",
+    "bm25": "bm25 keyword ranking information retrieval",
+    "regex": "regular expressions pattern matching rules",
+    "regexes": "regular expressions pattern matching rules",
+    "finetune": "fine-tuning",
+    "finetuning": "fine-tuning",
+    "chatgpt": "large language model transformer",
+    "gpt": "large language model transformer",
+    "rest": "restful api",
+}
+
+_ACRONYM_RE = re.compile(
+    r"((?:[A-Za-z][\w-]*\s+){0,6}[A-Za-z][\w-]*)\s*\(([A-Za-z][A-Za-z0-9/-]{1,9})\)"
+)
+_MONTH_WEEK_RE = re.compile(r"\bmonth\s*(\d{1,2})\s*,?\s*week\s*(\d{1,2})\b", re.IGNORECASE)
+_WEEK_RE = re.compile(r"\bweek\s*(\d{1,2})\b", re.IGNORECASE)
+_MONTH_RE = re.compile(r"\bmonth\s*(\d{1,2})\b", re.IGNORECASE)
+_FUZZY_CUTOFF = 84.0
+
+
+@dataclass(frozen=True)
+class Filters:
+    week: int | None = None
+    month: int | None = None
+    week_of_month: int | None = None
+
+    def where(self) -> dict[str, object] | None:
+        """The Chroma `where` clause for these filters."""
+        clauses: list[dict[str, object]] = []
+        if self.week is not None:
+            clauses.append({"week": self.week})
+        if self.month is not None:
+            clauses.append({"month": self.month})
+        if self.week_of_month is not None:
+            clauses.append({"week_of_month": self.week_of_month})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def admits(self, month: int, week: int, week_of_month: int) -> bool:
+        return (
+            (self.week is None or self.week == week)
+            and (self.month is None or self.month == month)
+            and (self.week_of_month is None or self.week_of_month == week_of_month)
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.week is not None or self.month is not None
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    original: str
+    #: The question with filter phrases removed and typos corrected.
+    text: str
+    #: `text` plus the spelled-out acronyms and synonyms it mentions.
+    expanded: str
+    terms: list[str]
+    filters: Filters
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    expansions: list[tuple[str, str]] = field(default_factory=list)
+
+
+def derive_acronyms(texts: Iterable[str]) -> dict[str, str]:
+    """'Approximate Nearest Neighbor (ANN)' -> {'ann': 'approximate nearest neighbor'}."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _ACRONYM_RE.finditer(text):
+            acronym = match.group(2)
+            letters = [c.lower() for c in acronym if c.isupper()]
+            if len(letters) < 2:
+                continue
+            parts = [p for w in match.group(1).split() for p in w.split("-") if p]
+            tail = parts[-len(letters) :]
+            if len(tail) == len(letters) and all(
+                p[0].lower() == c for p, c in zip(tail, letters, strict=True)
+            ):
+                found[_key(acronym)] = " ".join(tail).lower()
+    return found
+
+
+def _key(token: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", token.lower())
+
+
+class QueryParser:
+    def __init__(self, *, expansions: Mapping[str, str], vocabulary: Iterable[str]) -> None:
+        self._expansions = dict(expansions)
+        self._vocabulary = sorted(set(vocabulary))
+        self._known = frozenset(self._vocabulary)
+
+    def parse(self, question: str, *, max_week: int = 16, max_month: int = 4) -> ParsedQuery:
+        filters, text = _extract_filters(question, max_week=max_week, max_month=max_month)
+        corrections: list[tuple[str, str]] = []
+        expansions: list[tuple[str, str]] = []
+        extra: list[str] = []
+        fixed_words: list[str] = []
+        for raw in re.findall(r"[\w/'-]+|[^\w\s]+|\s+", text):
+            key = _key(raw)
+            if key in self._expansions and (key, self._expansions[key]) not in expansions:
+                expansions.append((raw, self._expansions[key]))
+                extra.append(self._expansions[key])
+                fixed_words.append(raw)
+                continue
+            fixed_words.append(self._correct(raw, corrections))
+        text = "".join(fixed_words).strip()
+        expanded = " ".join([text, *extra]).strip()
+        return ParsedQuery(
+            original=question,
+            text=text,
+            expanded=expanded,
+            terms=content_terms(expanded),
+            filters=filters,
+            corrections=corrections,
+            expansions=expansions,
+        )
+
+    def _correct(self, raw: str, corrections: list[tuple[str, str]]) -> str:
+        word = raw.lower()
+        if (
+            len(word) < 5
+            or not word.isalpha()
+            or word in STOPWORDS
+            or word in self._known
+            or stem(word) in self._known
+        ):
+            return raw
+        match = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio)
+        if match is None or match[1] < _FUZZY_CUTOFF:
+            return raw
+        corrections.append((raw, match[0]))
+        return str(match[0])
+
+
+def _extract_filters(question: str, *, max_week: int, max_month: int) -> tuple[Filters, str]:
+    match = _MONTH_WEEK_RE.search(question)
+    if match:
+        month, week_of_month = int(match.group(1)), int(match.group(2))
+        rest = _cut(question, match)
+        if 1 <= month <= max_month and 1 <= week_of_month <= 5:
+            return Filters(month=month, week_of_month=week_of_month), rest
+        return Filters(), rest
+    week_match = _WEEK_RE.search(question)
+    month_match = _MONTH_RE.search(question)
+    filters = Filters()
+    text = question
+    if week_match and 1 <= int(week_match.group(1)) <= max_week:
+        filters = Filters(week=int(week_match.group(1)))
+        text = _cut(text, week_match)
+    elif month_match and 1 <= int(month_match.group(1)) <= max_month:
+        filters = Filters(month=int(month_match.group(1)))
+        text = _cut(text, month_match)
+    return filters, text
+
+
+def _cut(text: str, match: re.Match[str]) -> str:
+    return (text[: match.start()] + " " + text[match.end() :]).strip()
+
+
+def vocabulary_words(texts: Iterable[str]) -> set[str]:
+    """Surface words (lower-case, 3+ letters) that typo correction may snap to."""
+    return {w for text in texts for w in words(text) if len(w) > 2 and w.isalpha()}

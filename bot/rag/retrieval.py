@@ -1,0 +1,166 @@
+"""Hybrid retrieval: BM25 and vector rankings of topic blocks fused by reciprocal rank.
+
+Blocks are ranked, not resources: a block's vector score is the best similarity of
+any of its documents (whole block, topic lines, plain-words sentences, resources).
+Out-of-scope questions are recognised by a calibrated similarity floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.rag.documents import BlockEntry, DocKind
+from bot.rag.embeddings import Embedder, Vectors
+from bot.rag.index import VectorIndex
+from bot.rag.lexical import KeywordIndex
+from bot.rag.query import ParsedQuery, QueryParser
+from bot.rag.tokens import content_set
+
+#: Reciprocal-rank constant; the usual 60 flattens a 31-block list too much.
+RRF_K = 10
+#: A question whose best document is less similar than this is outside the path.
+#: Calibrated on benchmarks/rag_questions.jsonl (see the README section `ask`).
+SCOPE_FLOOR = 0.36
+#: How much of a first place the asking member's current week adds: enough to break
+#: near-ties in favour of what they are studying now, never to outrank a clear match.
+CURRENT_WEEK_BOOST = 0.25
+
+
+@dataclass(frozen=True)
+class BlockHit:
+    entry: BlockEntry
+    score: float
+    bm25: float
+    similarity: float
+    #: The topic line that best matches the question, for "why this matches".
+    matched_line: str
+    #: Resource positions inside the block, best first.
+    resource_order: list[int]
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    query: ParsedQuery
+    hits: list[BlockHit]
+    in_scope: bool
+    best_similarity: float
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        *,
+        entries: Sequence[BlockEntry],
+        keyword: KeywordIndex,
+        vectors: VectorIndex,
+        embedder: Embedder,
+        parser: QueryParser,
+        stored_vectors: Mapping[str, Vectors],
+        scope_floor: float = SCOPE_FLOOR,
+    ) -> None:
+        self._entries = {e.key: e for e in entries}
+        self._order = [e.key for e in entries]
+        self._keyword = keyword
+        self._vectors = vectors
+        self._embedder = embedder
+        self._parser = parser
+        self._stored = stored_vectors
+        self.scope_floor = scope_floor
+        self._max_week = max((e.week for e in entries), default=1)
+        self._max_month = max((e.month for e in entries), default=1)
+
+    def search(
+        self,
+        question: str,
+        *,
+        current_week: int | None = None,
+        use_keywords: bool = True,
+        use_vectors: bool = True,
+    ) -> Retrieval:
+        """Blocks best first; `use_keywords`/`use_vectors` switch a ranker off (benchmarks)."""
+        query = self._parser.parse(question, max_week=self._max_week, max_month=self._max_month)
+        allowed = [
+            key
+            for key in self._order
+            if query.filters.admits(
+                self._entries[key].month, self._entries[key].week, self._entries[key].week_of_month
+            )
+        ]
+        if not allowed:
+            return Retrieval(query, [], False, 0.0)
+        vector = self._embedder.embed([query.expanded or question])[0]
+        hits = self._vectors.query(vector, n=len(self._stored), where=query.filters.where())
+        similarity: dict[str, float] = {}
+        resource_sim: dict[tuple[str, int], float] = {}
+        for hit in hits:
+            key = str(hit.metadata.get("block_key", ""))
+            if key not in self._entries:
+                continue
+            similarity[key] = max(similarity.get(key, -1.0), hit.similarity)
+            if hit.metadata.get("doc") == DocKind.RESOURCE.value:
+                resource_sim[(key, int(hit.metadata.get("position", 0)))] = hit.similarity
+        bm25 = {k: s for k, s in self._keyword.scores(query.terms).items() if k in allowed}
+        rankings: list[list[str]] = []
+        if use_keywords:
+            rankings.append(sorted(bm25, key=lambda k: -bm25[k]))
+        if use_vectors:
+            rankings.append(sorted(similarity, key=lambda k: -similarity[k]))
+        fused = _rrf(rankings)
+        for key in allowed:
+            fused.setdefault(key, 0.0)
+            if current_week is not None and self._entries[key].week == current_week:
+                fused[key] += CURRENT_WEEK_BOOST / (RRF_K + 1)
+        ranked = sorted(allowed, key=lambda k: (-fused[k], self._order.index(k)))
+        best = max(similarity.values(), default=0.0)
+        filter_only = query.filters.active and not content_set(query.text)
+        in_scope = filter_only or best >= self.scope_floor
+        block_hits = [
+            BlockHit(
+                entry=self._entries[key],
+                score=fused[key] / _max_fused(),
+                bm25=bm25.get(key, 0.0),
+                similarity=similarity.get(key, 0.0),
+                matched_line=self._matched_line(key, vector, query),
+                resource_order=self._resource_order(key, resource_sim),
+            )
+            for key in ranked
+        ]
+        return Retrieval(query, block_hits, in_scope, best)
+
+    def _matched_line(self, key: str, vector: Vectors, query: ParsedQuery) -> str:
+        entry = self._entries[key]
+        lines = entry.topic_lines
+        if not lines:
+            return entry.block.concept or entry.title
+        # Words the learner typed count more than the acronym expansions we added.
+        typed = content_set(query.text)
+        added = set(query.terms) - typed
+        best_line, best_score = lines[0], -np.inf
+        for i, line in enumerate(lines):
+            stored = self._stored.get(f"{key}-{DocKind.TOPIC.value}-{i + 1}")
+            score = float(np.dot(stored, vector)) if stored is not None else 0.0
+            line_terms = content_set(line)
+            score += 0.25 * len(typed & line_terms) + 0.1 * len(added & line_terms)
+            if score > best_score:
+                best_line, best_score = line, score
+        return best_line
+
+    def _resource_order(self, key: str, resource_sim: Mapping[tuple[str, int], float]) -> list[int]:
+        count = len(self._entries[key].block.resources)
+        return sorted(range(count), key=lambda i: (-resource_sim.get((key, i), -1.0), i))
+
+
+def _rrf(rankings: Sequence[Sequence[str]]) -> dict[str, float]:
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking):
+            fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return fused
+
+
+def _max_fused() -> float:
+    # First place in both rankings plus the current-week boost: scores land in [0, 1].
+    return (2.0 + CURRENT_WEEK_BOOST) / (RRF_K + 1)

@@ -1,0 +1,201 @@
+"""`AskService`: what the core's `/ask` and `pathbot ask` call.
+
+Construction is cheap; the index is loaded (and built if missing or stale) on the
+first question or an explicit `ensure_loaded()`. Everything blocking — ONNX
+inference, Chroma, BM25 — runs in a worker thread via `asyncio.to_thread`, so the
+event loop never stalls; only the optional LLM call is natively async.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.curriculum.loader import CurriculumError, load_curriculum
+from bot.rag.answer import AskAnswer, extractive_answer, pick_sources
+from bot.rag.documents import block_entries, build_documents, fingerprint
+from bot.rag.embeddings import Embedder, EmbeddingUnavailable, MiniLMEmbedder
+from bot.rag.index import BuildReport, VectorIndex, VectorStoreError, chroma_dir, open_client
+from bot.rag.lexical import KeywordIndex
+from bot.rag.llm import LlmAnswerer, LlmConfig, LlmFailure
+from bot.rag.query import HAND_EXPANSIONS, QueryParser, derive_acronyms
+from bot.rag.retrieval import HybridRetriever
+from bot.text import clip
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+MAX_K = 10
+
+
+class RagError(RuntimeError):
+    """A problem the learner or operator can act on; the message is one friendly line."""
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    location: str
+    documents: int
+    fingerprint: str | None
+    up_to_date: bool
+
+
+class AskService:
+    def __init__(
+        self,
+        *,
+        curriculum_path: Path,
+        data_dir: Path,
+        chroma_url: str | None = None,
+        clock: Clock | None = None,
+        llm: LlmConfig | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self._curriculum_path = curriculum_path
+        self._data_dir = data_dir
+        self._chroma_url = chroma_url
+        self._clock = clock or SystemClock()
+        self._llm_config = llm
+        self._embedder = embedder or MiniLMEmbedder()
+        self._lock = asyncio.Lock()
+        self._retriever: HybridRetriever | None = None
+        self._llm: LlmAnswerer | None = None
+        self.last_build: BuildReport | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, clock: Clock | None = None) -> AskService:
+        llm = None
+        if settings.llm_enabled:
+            assert settings.openai_base_url is not None
+            assert settings.llm_model is not None
+            key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+            llm = LlmConfig(
+                base_url=settings.openai_base_url,
+                model=settings.llm_model,
+                api_key=key,
+                timeout_s=settings.llm_timeout_s,
+            )
+        return cls(
+            curriculum_path=settings.curriculum,
+            data_dir=settings.data_dir,
+            chroma_url=settings.chroma_url,
+            clock=clock,
+            llm=llm,
+        )
+
+    @property
+    def llm(self) -> LlmAnswerer | None:
+        return self._llm
+
+    async def ensure_loaded(self, *, force_rebuild: bool = False) -> BuildReport:
+        async with self._lock:
+            if self._retriever is not None and not force_rebuild and self.last_build:
+                return self.last_build
+            report = await asyncio.to_thread(self._load, force_rebuild)
+            self.last_build = report
+            return report
+
+    async def ask(self, question: str, *, k: int = 3, current_week: int | None = None) -> AskAnswer:
+        question = " ".join(question.split())
+        if not question:
+            raise RagError(
+                'ask a question, for example: pathbot ask "what should I read for HNSW?"'
+            )
+        question = clip(question, MAX_QUESTION_CHARS)
+        k = max(1, min(k, MAX_K))
+        await self.ensure_loaded()
+        retriever = self._retriever
+        assert retriever is not None
+        retrieval = await asyncio.to_thread(retriever.search, question, current_week=current_week)
+        sources = pick_sources(retrieval, k)
+        if self._llm is None or not sources:
+            return extractive_answer(question, retrieval, sources)
+        try:
+            answer = await self._llm.answer(question, sources)
+        except LlmFailure as failure:
+            fallback = extractive_answer(question, retrieval, sources)
+            note = f"({failure.reason}, so here are the path's own resources.)"
+            return fallback.model_copy(update={"answer": f"{fallback.answer}\n{note}"})
+        return answer.model_copy(
+            update={
+                "answer": f"{answer.answer}\n(Written by the language model from these resources.)"
+            }
+        )
+
+    async def status(self) -> IndexStatus:
+        return await asyncio.to_thread(self._status)
+
+    def _load(self, force_rebuild: bool) -> BuildReport:
+        try:
+            curriculum = load_curriculum(self._curriculum_path)
+        except CurriculumError as error:
+            raise RagError(f"cannot load the curriculum: {error.problems[0]}") from None
+        entries = block_entries(curriculum)
+        documents = build_documents(entries)
+        try:
+            model_id = self._embedder.model_id
+        except EmbeddingUnavailable as error:
+            raise RagError(f"the embedding model is unavailable: {error}") from None
+        stamp = fingerprint(documents, model_id)
+        index = self._open_index()
+        try:
+            report = index.ensure(documents, self._embedder, stamp, force=force_rebuild)
+        except VectorStoreError:
+            raise
+        except Exception as error:  # a collection damaged under a healthy-looking client
+            if self._chroma_url:
+                raise RagError(f"the Chroma index is unusable: {error}") from None
+            log.warning("Chroma index is damaged (%s); rebuilding it from scratch", error)
+            shutil.rmtree(chroma_dir(self._data_dir), ignore_errors=True)
+            index = self._open_index()
+            report = index.ensure(documents, self._embedder, stamp)
+        keyword = KeywordIndex(documents)
+        texts = [e.title for e in entries] + [e.week_title for e in entries]
+        texts += [line for e in entries for line in (e.block.concept, *e.topic_lines)]
+        parser = QueryParser(
+            expansions={**HAND_EXPANSIONS, **derive_acronyms(texts)},
+            vocabulary=keyword.surface_words,
+        )
+        self._retriever = HybridRetriever(
+            entries=entries,
+            keyword=keyword,
+            vectors=index,
+            embedder=self._embedder,
+            parser=parser,
+            stored_vectors=index.vectors(),
+        )
+        if self._llm_config is not None and self._llm is None:
+            titles = [r.title for e in entries for r in e.block.resources]
+            self._llm = LlmAnswerer(self._llm_config, clock=self._clock, all_titles=titles)
+        return report
+
+    def _open_index(self) -> VectorIndex:
+        try:
+            client, location = open_client(data_dir=self._data_dir, chroma_url=self._chroma_url)
+        except VectorStoreError as error:
+            raise RagError(str(error)) from None
+        return VectorIndex(client, location)
+
+    def _status(self) -> IndexStatus:
+        try:
+            curriculum = load_curriculum(self._curriculum_path)
+        except CurriculumError as error:
+            raise RagError(f"cannot load the curriculum: {error.problems[0]}") from None
+        documents = build_documents(block_entries(curriculum))
+        try:
+            stamp = fingerprint(documents, self._embedder.model_id)
+        except EmbeddingUnavailable as error:
+            raise RagError(f"the embedding model is unavailable: {error}") from None
+        index = self._open_index()
+        stored = index.fingerprint()
+        return IndexStatus(
+            location=index.location,
+            documents=len(documents),
+            fingerprint=stored,
+            up_to_date=stored == stamp,
+        )
