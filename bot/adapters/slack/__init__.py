@@ -1,0 +1,6 @@
+"""Slack adapter (slack-bolt): the only package in bot/ that imports slack_bolt."""
+
+from bot.adapters.slack.app import CommandHandler, SlackAdapter
+from bot.adapters.slack.render import render, render_blocks
+
+__all__ = ["CommandHandler", "SlackAdapter", "render", "render_blocks"]

@@ -1,0 +1,185 @@
+"""The Slack adapter: `/pathbot …` and DMs in, Block Kit out, nothing decided here.
+
+Slack apps declare their slash commands in the app manifest, so pathbot has one,
+`/pathbot SUBCOMMAND args…`; a direct message to the bot is read as a command
+line too (`log 1h30 read the paper`: no slash, because Slack's composer claims
+lines starting with "/").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Protocol
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
+from bot.adapters.slack.render import render
+from bot.clock import Clock
+from bot.commands.caller import Caller, Platform
+from bot.replies import Attachment, Reply
+
+log = logging.getLogger(__name__)
+
+DEFAULT_COMMAND = "/pathbot"
+_LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>\s*")
+_INTERNAL_ERROR = Reply.error(
+    "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
+)
+
+
+class CommandHandler(Protocol):
+    """The core's single entry point (`bot.commands.dispatcher.Dispatcher` fits)."""
+
+    async def handle(self, caller: Caller, line: str) -> Reply: ...
+
+
+class SlackAdapter:
+    """A slack-bolt AsyncApp wired to the core's dispatcher, plus outbound `send`."""
+
+    def __init__(
+        self,
+        handler: CommandHandler,
+        *,
+        client: AsyncWebClient,
+        signing_secret: str,
+        clock: Clock,
+        command: str = DEFAULT_COMMAND,
+        people_ttl: timedelta = DEFAULT_TTL,
+    ) -> None:
+        self._handler = handler
+        self.client = client
+        self._people = PeopleCache(client, clock, people_ttl)
+        self._dm_channels: dict[str, str] = {}
+        self.app = AsyncApp(
+            client=client,
+            signing_secret=signing_secret,
+            request_verification_enabled=True,
+            name="pathbot",
+            logger=log,
+        )
+        self.app.command(command)(self._on_command)
+        self.app.event("message")(self._on_message)
+
+    # -- inbound ---------------------------------------------------------------------------
+
+    async def _on_command(
+        self, ack: AsyncAck, command: Mapping[str, Any], respond: AsyncRespond
+    ) -> None:
+        # Slack wants an answer within 3 s; the real reply follows via response_url.
+        await ack()
+        channel_id = str(command.get("channel_id") or "")
+        in_dm = channel_id.startswith("D") or command.get("channel_name") == "directmessage"
+        caller = await self._caller(
+            team_id=str(command.get("team_id") or ""),
+            user_id=str(command.get("user_id") or ""),
+            user_name=str(command.get("user_name") or ""),
+            channel_id=None if in_dm or not channel_id else channel_id,
+        )
+        line = str(command.get("text") or "").strip() or "help"
+        reply = await self._handle(caller, line)
+        if reply.attachment is not None:
+            reply = await self._deliver_attachment_by_dm(caller.user_id, reply)
+        message = render(reply)
+        await respond(
+            text=message.text,
+            blocks=message.blocks,
+            response_type="ephemeral" if message.ephemeral else "in_channel",
+            replace_original=False,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+    async def _on_message(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
+        # Only plain messages people send to the bot in a DM; not edits, joins or bots.
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        text = _LEADING_MENTION.sub("", str(event.get("text") or "")).strip()
+        if not text:
+            return
+        caller = await self._caller(
+            team_id=str(event.get("team") or body.get("team_id") or ""),
+            user_id=str(event.get("user") or ""),
+            user_name="",
+            channel_id=None,
+        )
+        reply = await self._handle(caller, text)
+        await self._post(str(event["channel"]), reply)
+
+    async def _caller(
+        self, *, team_id: str, user_id: str, user_name: str, channel_id: str | None
+    ) -> Caller:
+        person = await self._people.lookup(team_id, user_id, user_name)
+        return Caller(
+            platform=Platform.SLACK,
+            workspace_id=team_id,
+            user_id=user_id,
+            display_name=person.display_name,
+            is_platform_admin=person.is_admin,
+            channel_id=channel_id,
+        )
+
+    async def _handle(self, caller: Caller, line: str) -> Reply:
+        try:
+            return await self._handler.handle(caller, line)
+        except Exception:
+            log.exception("command failed: %s", line.split(" ", 1)[0])
+            return _INTERNAL_ERROR
+
+    async def _deliver_attachment_by_dm(self, user_id: str, reply: Reply) -> Reply:
+        # A file posted through response_url is impossible and one posted to the channel
+        # would be public, so it goes to the caller's DM with the bot.
+        assert reply.attachment is not None
+        channel = await self.resolve_target(f"dm:{user_id}")
+        await self._upload(channel, reply.attachment)
+        note = f"I sent you {reply.attachment.filename} in a direct message."
+        return reply.model_copy(update={"lines": [*reply.lines, note], "attachment": None})
+
+    # -- outbound --------------------------------------------------------------------------
+
+    async def resolve_target(self, target: str) -> str:
+        """A channel id for `C123`, `channel:C123`, or the DM channel for `dm:U1` / `user:U1`."""
+        kind, sep, ident = target.partition(":")
+        if not sep:
+            kind, ident = "channel", target
+        if not re.fullmatch(r"[A-Z0-9]{2,32}", ident) or kind not in {"channel", "dm", "user"}:
+            raise ValueError(f"not a Slack target: {target!r} (use a channel id or dm:<user id>)")
+        if kind == "channel":
+            return ident
+        cached = self._dm_channels.get(ident)
+        if cached is None:
+            response = await self.client.conversations_open(users=ident)
+            cached = self._dm_channels[ident] = str(response["channel"]["id"])
+        return cached
+
+    async def send(self, target: str, reply: Reply) -> str:
+        """Post `reply` to a channel or a member's DM; returns the message ts."""
+        return await self._post(await self.resolve_target(target), reply)
+
+    async def _post(self, channel: str, reply: Reply) -> str:
+        message = render(reply)
+        response = await self.client.chat_postMessage(
+            channel=channel,
+            text=message.text,
+            blocks=message.blocks,
+            link_names=False,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        if reply.attachment is not None:
+            await self._upload(channel, reply.attachment)
+        return str(response.get("ts") or "")
+
+    async def _upload(self, channel: str, attachment: Attachment) -> None:
+        await self.client.files_upload_v2(
+            channel=channel,
+            content=attachment.content,
+            filename=attachment.filename,
+            title=attachment.filename,
+        )

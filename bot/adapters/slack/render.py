@@ -1,0 +1,79 @@
+"""Reply -> Slack Block Kit (header, section, fields), never pinging anyone.
+
+Text is neutralized (see bot.text) and then escaped the way Slack asks for
+mrkdwn (`&`, `<`, `>`), so no member-supplied text can form `<!here>`,
+`<@U…>` or a link that Slack would expand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.replies import Reply
+from bot.text import clip, neutralize_mentions
+
+# Slack's documented Block Kit limits.
+HEADER_LIMIT = 150
+SECTION_TEXT_LIMIT = 3000
+FIELD_TEXT_LIMIT = 2000
+FIELDS_PER_SECTION = 10
+BLOCK_LIMIT = 50
+#: Slack truncates a message's top-level text long before its 40k hard limit.
+FALLBACK_TEXT_LIMIT = 3000
+
+REFUSAL_PREFIX = ":warning: "
+
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    """Everything chat.postMessage / response_url need besides where it goes."""
+
+    text: str
+    blocks: list[Block]
+    ephemeral: bool
+
+
+def escape(text: str) -> str:
+    """Slack's three mrkdwn control characters, as Slack documents them."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def safe_mrkdwn(text: str, limit: int) -> str:
+    # Clip after escaping so the limit counts what Slack counts; the worst case is an
+    # entity cut at the very end ("&am…"), shown literally and harmless.
+    return clip(escape(neutralize_mentions(text)), limit)
+
+
+def safe_plain(text: str, limit: int) -> str:
+    # plain_text is shown literally; only mentions need defusing.
+    return clip(neutralize_mentions(text), limit)
+
+
+def render_blocks(reply: Reply) -> list[Block]:
+    title = (REFUSAL_PREFIX if not reply.ok else "") + (reply.title or "pathbot")
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": safe_plain(title, HEADER_LIMIT)}}
+    ]
+    if reply.lines:
+        text = safe_mrkdwn("\n".join(reply.lines), SECTION_TEXT_LIMIT)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+    fields = [
+        {
+            "type": "mrkdwn",
+            "text": safe_mrkdwn(f"*{field.name}*\n{field.value}", FIELD_TEXT_LIMIT),
+        }
+        for field in reply.fields
+    ]
+    for start in range(0, len(fields), FIELDS_PER_SECTION):
+        if len(blocks) >= BLOCK_LIMIT:
+            break
+        blocks.append({"type": "section", "fields": fields[start : start + FIELDS_PER_SECTION]})
+    return blocks
+
+
+def render(reply: Reply) -> SlackMessage:
+    text = safe_mrkdwn(reply.text(), FALLBACK_TEXT_LIMIT)
+    return SlackMessage(text=text, blocks=render_blocks(reply), ephemeral=reply.ephemeral)

@@ -1,0 +1,227 @@
+"""A fake Slack Web API (and response_url endpoint) on 127.0.0.1.
+
+Serves the methods pathbot calls through slack_sdk's real AsyncWebClient
+(auth.test, users.info, conversations.open, chat.postMessage, the three-step
+file upload) and the response_url a slash command replies to. It records every
+call, can fail the next call of a method, and lets tests wait without sleeping.
+Also signs requests the way Slack does, for driving slack-bolt's verification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+from bot.clock import SystemClock
+
+TEAM_ID = "T0COHORT1"
+BOT_USER_ID = "U0PATHBOT"
+BOT_ID = "B0PATHBOT"
+SIGNING_SECRET = "test-signing-secret"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    raw: bytes = b""
+
+
+@dataclass
+class FakeSlackAPI:
+    """Users are `{user_id: users.info "user" object}`; `base_url` ends with "/api/"."""
+
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    fail_next: dict[str, tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=dict)
+    root_url: str = ""
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"{self.root_url}/response/{name}"
+
+    def add_user(
+        self, user_id: str, name: str, *, admin: bool = False, owner: bool = False
+    ) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": name.lower(),
+            "real_name": name,
+            "is_admin": admin,
+            "is_owner": owner,
+            "is_bot": False,
+            "profile": {"display_name": name, "real_name": name},
+        }
+
+    def called(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for(self, method: str, count: int = 1) -> list[Call]:
+        """Wait (at most 5 s, so a broken test fails instead of hanging) for `count` calls."""
+        async with asyncio.timeout(5.0), self._changed:
+            await self._changed.wait_for(lambda: len(self.called(method)) >= count)
+        return self.called(method)
+
+    # -- server ----------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_post("/response/{name}", self._response_url)
+        return app
+
+    async def _remember(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(dict(await request.post()))
+        await self._remember(Call(method, args))
+        if method in self.fail_next:
+            status, body, headers = self.fail_next.pop(method)
+            return web.json_response(body, status=status, headers=headers)
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://cohort.slack.com/",
+                "team": "Cohort",
+                "user": "pathbot",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
+        if method == "users.info":
+            user = self.users.get(str(args.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args["users"]).lstrip("U")}}
+        if method == "chat.postMessage":
+            ts = f"1790000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": args.get("channel"), "ts": ts}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"{self.root_url}/upload/{file_id}",
+            }
+        if method == "files.completeUploadExternal":
+            files = args.get("files")
+            listed = json.loads(files) if isinstance(files, str) else files
+            return {"ok": True, "files": listed}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        data = await request.read()
+        await self._remember(Call("upload", {"file_id": request.match_info["file_id"]}, data))
+        return web.Response(text=f"OK - {len(data)}")
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        await self._remember(Call("response_url", await request.json()))
+        return web.Response(text="ok")
+
+
+def signed_headers(body: str, *, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    """Headers Slack would send with `body`, signed now with `secret`."""
+    timestamp = str(int(SystemClock().now().timestamp()))
+    signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
+    return {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": timestamp,
+        "x-slack-signature": signature,
+    }
+
+
+def slash_command_body(
+    fake: FakeSlackAPI,
+    text: str,
+    *,
+    user_id: str,
+    user_name: str = "ada",
+    channel_id: str = "C0STUDY01",
+    command: str = "/pathbot",
+) -> str:
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "cohort",
+            "channel_id": channel_id,
+            "channel_name": "directmessage" if channel_id.startswith("D") else "study-hall",
+            "user_id": user_id,
+            "user_name": user_name,
+            "command": command,
+            "text": text,
+            "api_app_id": "A0PATHBOT",
+            "is_enterprise_install": "false",
+            "response_url": fake.response_url(),
+            "trigger_id": "1.2.3",
+        }
+    )
+
+
+def dm_event_body(text: str, *, user_id: str, channel: str = "D0ADA0001", **extra: Any) -> str:
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0PATHBOT",
+            "type": "event_callback",
+            "event_id": "Ev0001",
+            "event_time": 1790000000,
+            "event": {
+                "type": "message",
+                "channel": channel,
+                "channel_type": "im",
+                "user": user_id,
+                "text": text,
+                "ts": "1790000000.000100",
+                "event_ts": "1790000000.000100",
+                "team": TEAM_ID,
+                **extra,
+            },
+        }
+    )
+
+
+@asynccontextmanager
+async def running_fake_slack() -> AsyncIterator[FakeSlackAPI]:
+    fake = FakeSlackAPI()
+    runner = web.AppRunner(fake.app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    server = site._server
+    assert server is not None
+    port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    fake.root_url = f"http://127.0.0.1:{port}"
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()
