@@ -1,0 +1,152 @@
+"""The console chat and the `pathbot chat|run|db` commands, end to end on SQLite."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from bot.cli.app import build_app
+from tests.conftest import _admin
+
+SCRIPT = """\
+# a scripted session
+/join 2027-01-04 Europe/Berlin 08:00
+/today
+
+/log 1h30 read the HNSW paper
+/checkin done
+/progress
+/leaderboard
+/lgo 1h
+/log 0
+"""
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PATHBOT_DATA_DIR", str(tmp_path / "data"))
+    for name in ("PATHBOT_DATABASE_URL", "DISCORD_TOKEN", "SLACK_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    return tmp_path
+
+
+def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+    result = CliRunner().invoke(build_app(), list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_scripted_json_chat(env: Path) -> None:
+    code, out, _ = run(
+        "chat", "--user", "alice", "--now", "2027-02-17T08:30", "--json", stdin=SCRIPT
+    )
+    assert code == 0
+    replies = [json.loads(line) for line in out.splitlines()]
+    assert [r["command"] for r in replies] == [
+        "join",
+        "today",
+        "log",
+        "checkin",
+        "progress",
+        "leaderboard",
+        None,
+        "log",
+    ]
+    assert [r["ok"] for r in replies] == [True] * 6 + [False, False]
+    for reply in replies:
+        assert set(reply) == {
+            "command",
+            "ok",
+            "title",
+            "lines",
+            "fields",
+            "ephemeral",
+            "attachment",
+        }
+    assert replies[1]["title"].startswith("Day 45, week 7")
+    assert "Did you mean /log?" in replies[6]["lines"]
+    # The data persisted under PATHBOT_DATA_DIR, and a naive --now is the member's time.
+    assert (env / "data" / "pathbot.db").exists()
+    code, out, _ = run("chat", "--user", "alice", "--now", "2027-02-17T23:30", stdin="/log 1h\n")
+    assert "2027-02-17" in out
+
+
+def test_text_chat_and_attachments(env: Path) -> None:
+    code, out, _ = run("chat", "--user", "root", "--admin", stdin="/join\n/report\n")
+    assert code == 0
+    assert "Welcome, root!" in out
+    assert "--- pathbot-report-local.csv (text/csv) ---" in out
+    code, out, _ = run("chat", "--user", "bob", stdin="/report\n")
+    assert "✗ Sorry" in out
+
+
+def test_bad_now_is_one_line(env: Path) -> None:
+    code, _, err = run("chat", "--now", "soon", stdin="/help\n")
+    assert code == 1
+    assert err.strip().startswith("error:")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_run_without_a_platform_is_the_console(env: Path) -> None:
+    code, out, _ = run("run", stdin="/help\n")
+    assert code == 0
+    assert "pathbot commands" in out
+
+
+def test_run_with_a_token_but_no_adapter_says_so(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setitem(
+        __import__("bot.cli.run_cmd", fromlist=["PLATFORM_RUNNERS"]).PLATFORM_RUNNERS,
+        "slack",
+        ("SLACK_BOT_TOKEN", "bot.adapters.nonexistent.runner"),
+    )
+    code, _, err = run("run")
+    assert code == 1
+    assert "SLACK_BOT_TOKEN is set" in err
+
+
+def test_db_commands(env: Path) -> None:
+    code, out, _ = run("db", "current")
+    assert "current: (none)" in out
+    code, out, _ = run("db", "upgrade")
+    assert code == 0
+    code, out, _ = run("db", "current")
+    assert "up to date" in out
+    code, out, _ = run("db", "downgrade", "base")
+    assert "base (empty)" in out
+    code, _, err = run("db", "downgrade", "nonsense")
+    assert code == 1
+    assert err.startswith("error:")
+
+
+def test_unreachable_database_is_one_line(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATHBOT_DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    code, _, err = run("chat", stdin="/help\n")
+    assert code == 1
+    assert err.startswith("error:")
+
+
+def test_unmigrated_postgres_stops_chat_with_the_command(
+    env: Path, monkeypatch: pytest.MonkeyPatch, postgres_server_url: str
+) -> None:
+    name = f"pathbot_cli_{uuid.uuid4().hex[:12]}"
+    _admin(postgres_server_url, f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(postgres_server_url).set(database=name).render_as_string(False)
+        monkeypatch.setenv("PATHBOT_DATABASE_URL", url)
+        code, _, err = run("chat", stdin="/help\n")
+        assert code == 1
+        assert "run `pathbot db upgrade` first" in err
+        assert run("db", "upgrade")[0] == 0
+        code, out, _ = run("chat", stdin="/help\n")
+        assert code == 0
+        assert "pathbot commands" in out
+    finally:
+        _admin(postgres_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
