@@ -1,0 +1,65 @@
+"""The delivery worker's `Sender` for Slack, over the adapter's real Web API client.
+
+Slack has no idempotency key for chat.postMessage (nothing like Discord's
+nonce), so the key is only logged: a crash between Slack accepting a message
+and the outbox marking it sent can, rarely, post it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.adapters.slack.app import SlackAdapter
+from bot.replies import Reply
+from bot.scheduling.senders import (
+    PermanentError,
+    RateLimited,
+    Target,
+    TargetKind,
+    TransientError,
+)
+
+log = logging.getLogger(__name__)
+
+#: Slack error codes worth retrying later; every other `ok: false` is final.
+_TRANSIENT_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+)
+
+
+class SlackSender:
+    platform = "slack"
+
+    def __init__(self, adapter: SlackAdapter) -> None:
+        self._adapter = adapter
+
+    async def send(self, target: Target, reply: Reply, *, idempotency_key: str) -> None:
+        where = f"dm:{target.id}" if target.kind is TargetKind.USER else target.id
+        log.debug("slack send %s to %s", idempotency_key, where)
+        try:
+            await self._adapter.send(where, reply)
+        except ValueError as error:
+            raise PermanentError(str(error)) from error
+        except SlackApiError as error:
+            raise _classify(error) from error
+        except SlackRequestError as error:
+            raise TransientError(f"Slack request failed: {error}") from error
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise TransientError(f"Slack unreachable: {error}") from error
+
+
+def _classify(error: SlackApiError) -> Exception:
+    response = error.response
+    code = str(response.get("error") or "unknown_error")
+    if response.status_code == 429:
+        retry_after = float(
+            response.headers.get("Retry-After", response.headers.get("retry-after", 1))
+        )
+        return RateLimited(retry_after)
+    if response.status_code >= 500 or code in _TRANSIENT_ERRORS:
+        return TransientError(f"Slack {response.status_code}: {code}")
+    # channel_not_found, not_in_channel, is_archived, user_not_found, invalid_auth, …
+    return PermanentError(f"Slack refused: {code}")
