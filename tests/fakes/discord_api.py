@@ -62,6 +62,8 @@ class FakeDiscordAPI:
         self._messages_by_nonce: dict[tuple[str, str], dict[str, Any]] = {}
         self._changed = asyncio.Condition()
         self.fail_next_sends: list[tuple[int, dict[str, Any]]] = []
+        #: Answer 401 to every call, as Discord does for a wrong bot token.
+        self.refuse_token = False
 
     def new_id(self) -> str:
         return str(next(self._ids))
@@ -108,6 +110,8 @@ class FakeDiscordAPI:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         recorded = await self._record(request)
+        if self.refuse_token:
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         method, parts = recorded.method, recorded.path.strip("/").split("/")
         if method == "GET" and parts == ["users", "@me"]:
             return _json(user_payload(BOT_USER_ID, "pathbot", bot=True))

@@ -1,0 +1,82 @@
+"""`pathbot run` on Discord: the runner over the real gateway protocol, against fakes.
+
+discord.py logs in over REST, opens the (fake) gateway websocket, identifies,
+receives an INTERACTION_CREATE and answers it over REST, through the real core
+on a fresh SQLite database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+import discord
+import pytest
+import typer
+
+from bot.adapters.discord import runner
+from bot.config import load_settings
+from tests.fakes.discord_api import running_fake_discord
+from tests.fakes.discord_gateway import running_fake_gateway
+from tests.fakes.discord_interactions import interaction, option
+
+
+async def test_run_serves_slash_commands_over_the_gateway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(
+        discord_token="fake-token",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
+        data_dir=tmp_path,
+    )
+    async with running_fake_discord() as api, running_fake_gateway() as gateway:
+        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
+        serving = asyncio.create_task(runner.run(settings))
+        try:
+            identify = await gateway.wait_identified()
+            assert identify["token"] == "fake-token"
+            assert identify["intents"] == discord.Intents(guilds=True).value  # nothing privileged
+
+            await gateway.dispatch(
+                "INTERACTION_CREATE",
+                interaction("join", option("timezone", "Asia/Kolkata"), option("reminder", "7pm")),
+            )
+            (answer,) = await api.wait_for("POST", "/callback")
+        finally:
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+
+    assert answer.body is not None
+    embed = answer.body["data"]["embeds"][0]
+    assert embed["color"] == discord.Colour.green().value, embed
+    assert any(field["value"] == "Asia/Kolkata" for field in embed.get("fields", [])), embed
+    assert len(api.matching("PUT", "/commands")) == 1  # slash commands synced at login
+
+
+async def test_run_without_a_token_is_one_clear_line(tmp_path: Path) -> None:
+    settings = load_settings(discord_token="", data_dir=tmp_path)
+
+    with pytest.raises(typer.Exit):
+        await runner.run(settings)
+
+
+async def test_a_refused_token_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = load_settings(
+        discord_token="wrong",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
+        data_dir=tmp_path,
+    )
+    async with running_fake_discord() as api:
+        api.refuse_token = True
+        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
+        with pytest.raises(typer.Exit):
+            await runner.run(settings)
+
+    err = capsys.readouterr().err
+    assert "Discord refused DISCORD_TOKEN" in err
+    assert "Traceback" not in err
