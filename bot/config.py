@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    #: Where Slack's HTTP events arrive when Socket Mode (SLACK_APP_TOKEN) is not used.
+    slack_http_host: str = Field(default="0.0.0.0", alias="PATHBOT_SLACK_HOST")  # noqa: S104
+    slack_http_port: int = Field(default=3000, alias="PATHBOT_SLACK_PORT")
 
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
