@@ -92,7 +92,11 @@ async def board(
             .where(WeeklyTotal.week_start == monday, WeeklyTotal.minutes > 0)
             .order_by(WeeklyTotal.minutes.desc())
         )
-    rows = list(await db.execute(query.limit(CANDIDATES).options(selectinload(Member.pauses))))
+    found = await db.execute(query.limit(CANDIDATES).options(selectinload(Member.pauses)))
+    candidates = [(member, minutes) for member, minutes in found]
+    # Streaks only matter for the shown rows and any tied with the last one shown.
+    cut = candidates[shown - 1][1] if len(candidates) >= shown else 0
+    rows = [(member, minutes) for member, minutes in candidates if minutes >= cut]
     dates = await active_dates_by_member(db, [member.id for member, _ in rows])
     scored = []
     for member, minutes in rows:

@@ -15,7 +15,6 @@ from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.planner_calendar import PathCalendar
-from bot.curriculum.planner_models import DayStatus
 from bot.storage.models import CheckIn, HourLog
 
 
@@ -33,18 +32,23 @@ class StreakStats:
 def compute_streaks(
     calendar: PathCalendar, today: date, active_dates: Collection[date], freezes_per_week: int
 ) -> StreakStats:
-    current = longest = missed = active = frozen = 0
+    # One pass with a running path day (instead of calendar.locate per date):
+    # leaderboards run this for every member near the top.
+    paused = set(calendar.paused)
+    current = longest = missed = active = frozen = path_day = 0
     used: dict[int, int] = {}
+    one = timedelta(days=1)
     day = calendar.start
     while day <= today:
-        status, path_day = calendar.locate(day)
-        if status is DayStatus.PAUSED:
-            pass
-        elif day in active_dates:
+        if day in paused:
+            day += one
+            continue
+        path_day += 1
+        if day in active_dates:
             current += 1
             active += 1
             longest = max(longest, current)
-        elif status is DayStatus.ACTIVE and day != today and path_day is not None:
+        elif path_day <= calendar.total_days and day != today:
             missed += 1
             week = (path_day - 1) // 7
             if used.get(week, 0) < freezes_per_week:
@@ -52,7 +56,7 @@ def compute_streaks(
                 frozen += 1
             else:
                 current = 0
-        day += timedelta(days=1)
+        day += one
     return StreakStats(current, longest, missed, active, frozen)
 
 
