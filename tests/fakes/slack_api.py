@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
 
 from bot.clock import SystemClock
@@ -46,6 +46,7 @@ class FakeSlackAPI:
     root_url: str = ""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -85,6 +86,7 @@ class FakeSlackAPI:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_get("/link", self._socket_mode)
         return app
 
     async def _remember(self, call: Call) -> None:
@@ -106,6 +108,9 @@ class FakeSlackAPI:
         return web.json_response(self._answer(method, args))
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            ws_url = self.root_url.replace("http://", "ws://")
+            return {"ok": True, "url": f"{ws_url}/link"}
         if method == "auth.test":
             return {
                 "ok": True,
@@ -137,6 +142,39 @@ class FakeSlackAPI:
             return {"ok": True, "files": listed}
         return {"ok": False, "error": "unknown_method"}
 
+    # -- Socket Mode -------------------------------------------------------------------------
+
+    async def push(self, envelope_type: str, payload: dict[str, Any]) -> str:
+        """Send an envelope (e.g. "slash_commands") over every Socket Mode connection."""
+        envelope_id = f"env-{next(self._ts)}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": envelope_type,
+            "payload": payload,
+            "accepts_response_payload": envelope_type != "events_api",
+        }
+        for ws in list(self._sockets):
+            await ws.send_str(json.dumps(envelope))
+        return envelope_id
+
+    async def wait_connected(self) -> None:
+        async with asyncio.timeout(5.0), self._changed:
+            await self._changed.wait_for(lambda: bool(self._sockets))
+
+    async def _socket_mode(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        hello = {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0PATHBOT"}}
+        await ws.send_str(json.dumps(hello))
+        async with self._changed:
+            self._sockets.append(ws)
+            self._changed.notify_all()
+        async for message in ws:
+            if message.type is WSMsgType.TEXT:
+                await self._remember(Call("socket_ack", json.loads(message.data)))
+        self._sockets.remove(ws)
+        return ws
+
     async def _upload(self, request: web.Request) -> web.Response:
         data = await request.read()
         await self._remember(Call("upload", {"file_id": request.match_info["file_id"]}, data))
@@ -158,7 +196,7 @@ def signed_headers(body: str, *, secret: str = SIGNING_SECRET) -> dict[str, str]
     }
 
 
-def slash_command_body(
+def slash_command_fields(
     fake: FakeSlackAPI,
     text: str,
     *,
@@ -166,24 +204,27 @@ def slash_command_body(
     user_name: str = "ada",
     channel_id: str = "C0STUDY01",
     command: str = "/pathbot",
-) -> str:
-    return urlencode(
-        {
-            "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
-            "team_domain": "cohort",
-            "channel_id": channel_id,
-            "channel_name": "directmessage" if channel_id.startswith("D") else "study-hall",
-            "user_id": user_id,
-            "user_name": user_name,
-            "command": command,
-            "text": text,
-            "api_app_id": "A0PATHBOT",
-            "is_enterprise_install": "false",
-            "response_url": fake.response_url(),
-            "trigger_id": "1.2.3",
-        }
-    )
+) -> dict[str, str]:
+    """What Slack sends for `/pathbot TEXT` (form fields over HTTP, the payload in Socket Mode)."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "team_domain": "cohort",
+        "channel_id": channel_id,
+        "channel_name": "directmessage" if channel_id.startswith("D") else "study-hall",
+        "user_id": user_id,
+        "user_name": user_name,
+        "command": command,
+        "text": text,
+        "api_app_id": "A0PATHBOT",
+        "is_enterprise_install": "false",
+        "response_url": fake.response_url(),
+        "trigger_id": "1.2.3",
+    }
+
+
+def slash_command_body(fake: FakeSlackAPI, text: str, **fields: str) -> str:
+    return urlencode(slash_command_fields(fake, text, **fields))
 
 
 def dm_event_body(text: str, *, user_id: str, channel: str = "D0ADA0001", **extra: Any) -> str:
@@ -224,4 +265,6 @@ async def running_fake_slack() -> AsyncIterator[FakeSlackAPI]:
     try:
         yield fake
     finally:
+        for ws in list(fake._sockets):
+            await ws.close()
         await runner.cleanup()

@@ -1,0 +1,131 @@
+"""`pathbot run` on Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP events.
+
+Socket Mode needs no public URL (the usual choice when self-hosting); HTTP mode
+serves Slack's requests on PATHBOT_SLACK_HOST:PATHBOT_SLACK_PORT at
+/slack/events and checks every request's signature with SLACK_SIGNING_SECRET.
+`bot.cli.run_cmd` finds this module through its PLATFORM_RUNNERS hook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+from pydantic import SecretStr
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.app import CommandHandler, SlackAdapter
+from bot.cli.errors import fail
+from bot.clock import Clock, SystemClock
+from bot.commands.dispatcher import Dispatcher
+from bot.config import Settings
+from bot.curriculum.loader import CurriculumError
+from bot.services.context import Asker
+from bot.services.runtime import open_core
+from bot.storage.migrate import DatabaseNotReady
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+async def check_token(adapter: SlackAdapter) -> None:
+    """Fail with one line when Slack refuses the bot token (instead of at the first command)."""
+    try:
+        await adapter.client.auth_test()
+    except SlackApiError as error:
+        fail(f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): copy it again")
+
+
+@asynccontextmanager
+async def socket_mode(
+    adapter: SlackAdapter, app_token: str
+) -> AsyncIterator[AsyncSocketModeHandler]:
+    """Connected to Slack's Socket Mode websocket until the block exits."""
+    handler = AsyncSocketModeHandler(adapter.app, app_token)
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:
+        fail(f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}): it must be xapp-…")
+    try:
+        yield handler
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+@asynccontextmanager
+async def http_events(adapter: SlackAdapter, host: str, port: int) -> AsyncIterator[str]:
+    """Serving Slack's HTTP events; yields the events URL actually bound (port 0 works)."""
+    runner = web.AppRunner(adapter.app.web_app(path=EVENTS_PATH, port=port))
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        fail(f"can't listen on {host}:{port} for Slack events: {error.strerror}")
+    try:
+        bound = runner.addresses[0]
+        yield f"http://{bound[0]}:{bound[1]}{EVENTS_PATH}"
+    finally:
+        await runner.cleanup()
+
+
+def build_adapter(
+    settings: Settings, handler: CommandHandler, clock: Clock, client: AsyncWebClient | None = None
+) -> SlackAdapter:
+    token = _secret(settings.slack_bot_token)
+    return SlackAdapter(
+        handler,
+        client=client or AsyncWebClient(token=token),
+        signing_secret=_secret(settings.slack_signing_secret),
+        clock=clock,
+    )
+
+
+def _asker(settings: Settings) -> Asker | None:
+    try:
+        from bot.rag.service import AskService
+    except ImportError:  # installed without the `rag` extra: /ask explains itself
+        return None
+    return AskService.from_settings(settings)
+
+
+async def serve(adapter: SlackAdapter, settings: Settings) -> None:
+    """Check the token, then serve until cancelled, in whichever mode is configured."""
+    app_token = _secret(settings.slack_app_token)
+    if not app_token and not _secret(settings.slack_signing_secret):
+        fail("set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) for Slack")
+    await check_token(adapter)
+    forever = asyncio.Event()
+    if app_token:
+        async with socket_mode(adapter, app_token):
+            log.info("pathbot is on Slack (Socket Mode)")
+            await forever.wait()
+    else:
+        host, port = settings.slack_http_host, settings.slack_http_port
+        async with http_events(adapter, host, port) as url:
+            log.info("pathbot is on Slack: events at %s", url)
+            await forever.wait()
+
+
+async def run(settings: Settings) -> None:
+    if not _secret(settings.slack_bot_token):
+        fail("SLACK_BOT_TOKEN is not set")
+    clock = SystemClock()
+    try:
+        async with open_core(settings, clock, _asker(settings)) as core:
+            await serve(build_adapter(settings, Dispatcher(core), clock), settings)
+    except CurriculumError as error:
+        fail(f"the curriculum can't be loaded: {error}")
+    except DatabaseNotReady as error:
+        fail(str(error))

@@ -1,0 +1,125 @@
+"""The Slack runner's two transports against fakes: Socket Mode and HTTP events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+import typer
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack.runner import build_adapter, http_events, run, serve, socket_mode
+from bot.clock import FakeClock
+from bot.commands.caller import Caller
+from bot.config import load_settings
+from bot.replies import Reply
+from tests.fakes.slack_api import (
+    SIGNING_SECRET,
+    FakeSlackAPI,
+    running_fake_slack,
+    signed_headers,
+    slash_command_body,
+    slash_command_fields,
+)
+
+ADA = "U0ADA0001"
+
+
+class Echo:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    async def handle(self, caller: Caller, line: str) -> Reply:
+        self.lines.append(line)
+        return Reply(title=f"You said {line}", ephemeral=True)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlackAPI]:
+    async with running_fake_slack() as api:
+        api.add_user(ADA, "Ada")
+        yield api
+
+
+@pytest.fixture
+def echo() -> Echo:
+    return Echo()
+
+
+@pytest.fixture
+def adapter(fake: FakeSlackAPI, echo: Echo) -> SlackAdapter:
+    settings = load_settings(slack_bot_token="xoxb-test", slack_signing_secret=SIGNING_SECRET)
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    clock = FakeClock(datetime(2027, 1, 6, 12, tzinfo=UTC))
+    return build_adapter(settings, echo, clock, client)
+
+
+async def test_socket_mode_acks_the_envelope_and_replies(
+    adapter: SlackAdapter, fake: FakeSlackAPI, echo: Echo
+) -> None:
+    async with socket_mode(adapter, "xapp-test"):
+        await fake.wait_connected()
+        envelope_id = await fake.push(
+            "slash_commands", slash_command_fields(fake, "today", user_id=ADA)
+        )
+        (reply,) = await fake.wait_for("response_url")
+        acks = await fake.wait_for("socket_ack")
+
+    assert echo.lines == ["today"]
+    assert acks[0].args["envelope_id"] == envelope_id
+    assert reply.args["blocks"][0]["text"]["text"] == "You said today"
+    assert len(fake.called("apps.connections.open")) == 1
+
+
+async def test_http_events_verify_signatures(
+    adapter: SlackAdapter, fake: FakeSlackAPI, echo: Echo
+) -> None:
+    body = slash_command_body(fake, "progress", user_id=ADA)
+    async with http_events(adapter, "127.0.0.1", 0) as url, aiohttp.ClientSession() as http:
+        assert url.endswith("/slack/events")
+        async with http.post(url, data=body, headers=signed_headers(body)) as response:
+            assert response.status == 200
+        (reply,) = await fake.wait_for("response_url")
+        forged = signed_headers(body, secret="guess")
+        async with http.post(url, data=body, headers=forged) as response:
+            assert response.status == 401
+
+    assert echo.lines == ["progress"]
+    assert reply.args["blocks"][0]["text"]["text"] == "You said progress"
+
+
+async def test_serve_needs_socket_mode_or_a_signing_secret(
+    adapter: SlackAdapter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = load_settings(
+        slack_bot_token="xoxb-test", slack_app_token="", slack_signing_secret=""
+    )
+
+    with pytest.raises(typer.Exit):
+        await serve(adapter, settings)
+
+    assert "SLACK_APP_TOKEN" in capsys.readouterr().err
+
+
+async def test_refused_bot_token_is_one_clear_line(
+    adapter: SlackAdapter, fake: FakeSlackAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.fail_next["auth.test"] = (200, {"ok": False, "error": "invalid_auth"}, {})
+    settings = load_settings(slack_bot_token="xoxb-bad", slack_app_token="xapp-test")
+
+    with pytest.raises(typer.Exit):
+        await asyncio.wait_for(serve(adapter, settings), timeout=5)
+
+    err = capsys.readouterr().err
+    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in err
+    assert "Traceback" not in err
+
+
+async def test_run_without_a_bot_token_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(typer.Exit):
+        await run(load_settings(slack_bot_token="", data_dir=tmp_path))
