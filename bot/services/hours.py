@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
@@ -140,7 +141,15 @@ def _block_index(core: Core, path_day: int | None, week: int | None) -> int | No
 
 
 async def _add_to_totals(db: AsyncSession, member: Member, day: date, minutes: int) -> None:
-    member.total_minutes += minutes
+    # An atomic increment, so two logs at the same moment cannot lose one.
+    total = await db.scalar(
+        update(Member)
+        .where(Member.id == member.id)
+        .values(total_minutes=Member.total_minutes + minutes)
+        .returning(Member.total_minutes)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(member, "total_minutes", int(total or 0))
     values = {
         "workspace_id": member.workspace_id,
         "member_id": member.id,
