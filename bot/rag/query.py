@@ -67,19 +67,6 @@ class Filters:
     month: int | None = None
     week_of_month: int | None = None
 
-    def where(self) -> dict[str, object] | None:
-        """The Chroma `where` clause for these filters."""
-        clauses: list[dict[str, object]] = []
-        if self.week is not None:
-            clauses.append({"week": self.week})
-        if self.month is not None:
-            clauses.append({"month": self.month})
-        if self.week_of_month is not None:
-            clauses.append({"week_of_month": self.week_of_month})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
     def admits(self, month: int, week: int, week_of_month: int) -> bool:
         return (
             (self.week is None or self.week == week)

@@ -21,9 +21,13 @@ from bot.rag.tokens import content_set
 
 #: Reciprocal-rank constant; the usual 60 flattens a 31-block list too much.
 RRF_K = 10
-#: A question whose best document is less similar than this is outside the path.
-#: Calibrated on benchmarks/rag_questions.jsonl (see the README section `ask`).
-SCOPE_FLOOR = 0.36
+#: Scope: a question is about the path when its best document is at least this similar…
+SCOPE_FLOOR = 0.27
+#: …or, above a softer floor, when its best block stands out from the typical block by this
+#: much (off-topic questions are vaguely and evenly similar to everything). Both calibrated
+#: on benchmarks/rag_questions.jsonl; see the README section `ask`.
+SCOPE_SOFT_FLOOR = 0.20
+SCOPE_MIN_GAP = 0.15
 #: How much of a first place the asking member's current week adds: enough to break
 #: near-ties in favour of what they are studying now, never to outrank a clear match.
 CURRENT_WEEK_BOOST = 0.25
@@ -47,6 +51,8 @@ class Retrieval:
     hits: list[BlockHit]
     in_scope: bool
     best_similarity: float
+    #: How far the best block stands out from the median block (vector similarity).
+    gap: float = 0.0
 
 
 class HybridRetriever:
@@ -92,14 +98,22 @@ class HybridRetriever:
         if not allowed:
             return Retrieval(query, [], False, 0.0)
         vector = self._embedder.embed([query.expanded or question])[0]
-        hits = self._vectors.query(vector, n=len(self._stored), where=query.filters.where())
+        # Unfiltered on purpose: the scope test compares the best block with all of them.
+        hits = self._vectors.query(vector, n=len(self._stored))
+        everywhere: dict[str, float] = {}
         similarity: dict[str, float] = {}
         resource_sim: dict[tuple[str, int], float] = {}
+        per_block: dict[str, list[float]] = {}
+        admitted = set(allowed)
         for hit in hits:
             key = str(hit.metadata.get("block_key", ""))
             if key not in self._entries:
                 continue
+            everywhere[key] = max(everywhere.get(key, -1.0), hit.similarity)
+            if key not in admitted:
+                continue
             similarity[key] = max(similarity.get(key, -1.0), hit.similarity)
+            per_block.setdefault(key, []).append(hit.similarity)
             if hit.metadata.get("doc") == DocKind.RESOURCE.value:
                 resource_sim[(key, int(hit.metadata.get("position", 0)))] = hit.similarity
         bm25 = {k: s for k, s in self._keyword.scores(query.terms).items() if k in allowed}
@@ -107,7 +121,8 @@ class HybridRetriever:
         if use_keywords:
             rankings.append(sorted(bm25, key=lambda k: -bm25[k]))
         if use_vectors:
-            rankings.append(sorted(similarity, key=lambda k: -similarity[k]))
+            support = {k: _support(v) for k, v in per_block.items()}
+            rankings.append(sorted(support, key=lambda k: -support[k]))
         fused = _rrf(rankings)
         for key in allowed:
             fused.setdefault(key, 0.0)
@@ -115,8 +130,9 @@ class HybridRetriever:
                 fused[key] += CURRENT_WEEK_BOOST / (RRF_K + 1)
         ranked = sorted(allowed, key=lambda k: (-fused[k], self._order.index(k)))
         best = max(similarity.values(), default=0.0)
+        typical = float(np.median(list(everywhere.values()))) if everywhere else 0.0
         filter_only = query.filters.active and not content_set(query.text)
-        in_scope = filter_only or best >= self.scope_floor
+        in_scope = filter_only or self.in_scope(best, best - typical)
         block_hits = [
             BlockHit(
                 entry=self._entries[key],
@@ -128,7 +144,10 @@ class HybridRetriever:
             )
             for key in ranked
         ]
-        return Retrieval(query, block_hits, in_scope, best)
+        return Retrieval(query, block_hits, in_scope, best, best - typical)
+
+    def in_scope(self, best: float, gap: float) -> bool:
+        return best >= self.scope_floor or (best >= SCOPE_SOFT_FLOOR and gap >= SCOPE_MIN_GAP)
 
     def _matched_line(self, key: str, vector: Vectors, query: ParsedQuery) -> str:
         entry = self._entries[key]
@@ -151,6 +170,15 @@ class HybridRetriever:
     def _resource_order(self, key: str, resource_sim: Mapping[tuple[str, int], float]) -> list[int]:
         count = len(self._entries[key].block.resources)
         return sorted(range(count), key=lambda i: (-resource_sim.get((key, i), -1.0), i))
+
+
+#: A block backed by several matching documents beats one lucky match, a little.
+SECOND_WEIGHT = 0.3
+
+
+def _support(similarities: list[float]) -> float:
+    top = sorted(similarities, reverse=True)
+    return top[0] + SECOND_WEIGHT * (top[1] if len(top) > 1 else 0.0)
 
 
 def _rrf(rankings: Sequence[Sequence[str]]) -> dict[str, float]:

@@ -127,6 +127,12 @@ class AskService:
             }
         )
 
+    async def retriever(self) -> HybridRetriever:
+        """The loaded retriever (for benchmarks and diagnostics)."""
+        await self.ensure_loaded()
+        assert self._retriever is not None
+        return self._retriever
+
     async def status(self) -> IndexStatus:
         return await asyncio.to_thread(self._status)
 

@@ -1,0 +1,239 @@
+"""Retrieval quality and speed of `pathbot ask` on benchmarks/rag_questions.jsonl.
+
+    .venv/bin/python benchmarks/bench_rag.py [--failures] [--calibrate]
+
+Prints hit@1, hit@3 and MRR for BM25 alone, vectors alone and the hybrid (over the
+whole set, the questions that share no content word with their block, and each
+question type), out-of-scope precision/recall, query latency without an LLM,
+index build time and the cold-start time of `pathbot ask`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import DEFAULT_CURRICULUM  # noqa: E402
+from bot.rag.documents import BlockEntry  # noqa: E402
+from bot.rag.retrieval import HybridRetriever  # noqa: E402
+from bot.rag.service import AskService  # noqa: E402
+from bot.rag.tokens import content_set  # noqa: E402
+
+QUESTIONS = Path(__file__).with_name("rag_questions.jsonl")
+
+
+@dataclass(frozen=True)
+class Question:
+    q: str
+    block: str | None
+    type: str
+    no_keyword: bool = False
+    #: "dev" questions were written first and looked at while tuning; "heldout" ones were
+    #: written after the last tuning and never used to change anything.
+    set: str = "dev"
+
+
+def source_text(entry: BlockEntry) -> str:
+    """The block as the curriculum writes it (without the plain words we added)."""
+    block = entry.block
+    parts = [entry.title, block.concept, *entry.topic_lines, *block.tasks(), *block.deliverables]
+    parts += [r.text or r.title for r in block.resources]
+    return " ".join(parts)
+
+
+def load_questions(entries: dict[str, BlockEntry]) -> list[Question]:
+    out = []
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        block = row["block"]
+        if block is not None and block not in entries:
+            raise SystemExit(f"unknown block {block!r} in {row}")
+        no_kw = block is not None and not (
+            content_set(row["q"]) & content_set(source_text(entries[block]))
+        )
+        out.append(Question(row["q"], block, row["type"], no_kw, row.get("set", "dev")))
+    return out
+
+
+def evaluate(
+    retriever: HybridRetriever, questions: list[Question], **mode: bool
+) -> dict[str, list[int]]:
+    """Rank of the right block per question (0 = not found), grouped by subset."""
+    groups: dict[str, list[int]] = {"all": [], "no_keyword": []}
+    for question in questions:
+        if question.block is None:
+            continue
+        result = retriever.search(question.q, **mode)
+        titles = [hit.entry.title for hit in result.hits]
+        rank = titles.index(question.block) + 1 if question.block in titles else 0
+        groups["all"].append(rank)
+        groups.setdefault(f"type:{question.type}", []).append(rank)
+        groups.setdefault(f"set:{question.set}", []).append(rank)
+        if question.no_keyword:
+            groups["no_keyword"].append(rank)
+    return groups
+
+
+def metrics(ranks: list[int]) -> str:
+    n = len(ranks)
+    if not n:
+        return "n=0"
+    hit1 = sum(r == 1 for r in ranks) / n
+    hit3 = sum(1 <= r <= 3 for r in ranks) / n
+    mrr = sum(1 / r for r in ranks if r) / n
+    return f"n={n:3d}  hit@1={hit1:.2f}  hit@3={hit3:.2f}  MRR={mrr:.2f}"
+
+
+def cold_start(data_dir: Path) -> None:
+    """Wall time of a fresh `pathbot ask` process answering one question, index already built."""
+    env = {
+        **os.environ,
+        "PATHBOT_DATA_DIR": str(data_dir),
+        "PATHBOT_CURRICULUM": str(DEFAULT_CURRICULUM),
+    }
+    for key in ("OPENAI_BASE_URL", "PATHBOT_LLM_MODEL", "CHROMA_URL"):
+        env.pop(key, None)
+    cli = Path(sys.executable).with_name("pathbot")
+    colds = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run(
+            [str(cli), "ask", "what should I read for HNSW?"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        colds.append(time.perf_counter() - t)
+    print(
+        f"cold start of `pathbot ask` (index built): median {statistics.median(colds):.2f} s "
+        f"(runs: {', '.join(f'{c:.2f}' for c in colds)})"
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def main(show_failures: bool, calibrate: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="pathbot-bench-") as tmp:
+        data_dir = Path(tmp)
+        service = AskService(curriculum_path=DEFAULT_CURRICULUM, data_dir=data_dir)
+        started = time.perf_counter()
+        report = await service.ensure_loaded()
+        build_s = time.perf_counter() - started
+        retriever = await service.retriever()
+        entries = {hit.entry.title: hit.entry for hit in retriever.search("machine learning").hits}
+        questions = load_questions(entries)
+        in_scope = [q for q in questions if q.block is not None]
+        no_kw = sum(q.no_keyword for q in questions)
+        print(
+            f"questions: {len(questions)} ({len(in_scope)} in scope, "
+            f"{len(questions) - len(in_scope)} out of scope)"
+        )
+        print(
+            "share no content word with their block: "
+            f"{no_kw}/{len(questions)} = {no_kw / len(questions):.2f}"
+        )
+        print()
+        for name, mode in (
+            ("bm25", {"use_vectors": False}),
+            ("vectors", {"use_keywords": False}),
+            ("hybrid", {}),
+        ):
+            groups = evaluate(retriever, questions, **mode)
+            print(f"{name:8s} all        {metrics(groups['all'])}")
+            print(f"{name:8s} no-keyword {metrics(groups['no_keyword'])}")
+            if name == "hybrid":
+                for key in sorted(k for k in groups if k.startswith(("type:", "set:"))):
+                    label = key.split(":", 1)[1] + (" set" if key.startswith("set:") else "")
+                    print(f"{name:8s} {label:10s} {metrics(groups[key])}")
+        print()
+        refused_in = refused_out = 0
+        sims_in: list[float] = []
+        sims_out: list[float] = []
+        failures: list[str] = []
+        for question in questions:
+            result = retriever.search(question.q)
+            (sims_out if question.block is None else sims_in).append(result.best_similarity)
+            if question.block is None:
+                refused_out += not result.in_scope
+            else:
+                refused_in += not result.in_scope
+                top = result.hits[0].entry.title if result.hits else None
+                if top != question.block or not result.in_scope:
+                    failures.append(
+                        f"  [{question.type}] {question.q!r} -> {top} (want {question.block};"
+                        f" in_scope={result.in_scope}, sim={result.best_similarity:.2f})"
+                    )
+            if question.block is None and result.in_scope:
+                failures.append(
+                    f"  [out_of_scope answered] {question.q!r} sim={result.best_similarity:.2f}"
+                )
+        n_out = len(questions) - len(in_scope)
+        refused = refused_in + refused_out
+        precision = refused_out / refused if refused else 1.0
+        held = [q for q in questions if q.set == "heldout" and q.block is None]
+        held_refused = sum(not retriever.search(q.q).in_scope for q in held)
+        held_in = [q for q in questions if q.set == "heldout" and q.block is not None]
+        held_in_refused = sum(not retriever.search(q.q).in_scope for q in held_in)
+        print(
+            f"held-out only: out of scope refused {held_refused}/{len(held)}, "
+            f"in scope refused {held_in_refused}/{len(held_in)}"
+        )
+        print(
+            f"out of scope: recall={refused_out / n_out:.2f} precision={precision:.2f}; "
+            f"in-scope questions refused: {refused_in}/{len(in_scope)}"
+            f" = {refused_in / len(in_scope):.2f}"
+            f" (similarity floor {retriever.scope_floor})"
+        )
+        if calibrate:
+            print(
+                f"  best similarity in scope: min={min(sims_in):.3f}"
+                f" p05={percentile(sims_in, 0.05):.3f}"
+            )
+            print(
+                f"  best similarity out of scope: max={max(sims_out):.3f}"
+                f" p95={percentile(sims_out, 0.95):.3f}"
+            )
+            print("  in-scope sorted low:", [round(s, 3) for s in sorted(sims_in)[:8]])
+            print("  out-of-scope sorted high:", [round(s, 3) for s in sorted(sims_out)[-8:]])
+        latencies = []
+        for question in questions:
+            t = time.perf_counter()
+            await service.ask(question.q)
+            latencies.append((time.perf_counter() - t) * 1000)
+        print(
+            f"query latency (extractive, loaded): p50={percentile(latencies, 0.5):.1f} ms  "
+            f"p99={percentile(latencies, 0.99):.1f} ms  over {len(latencies)} questions"
+        )
+        print(
+            f"index build: {report.documents} documents in {report.seconds:.2f} s "
+            f"(first load incl. model and BM25: {build_s:.2f} s)"
+        )
+        await asyncio.to_thread(cold_start, data_dir)
+        if show_failures and failures:
+            print("\nmisses (hybrid top-1 wrong, or refused/answered wrongly):")
+            print("\n".join(failures))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--failures", action="store_true", help="list the questions it gets wrong")
+    parser.add_argument("--calibrate", action="store_true", help="print similarity distributions")
+    args = parser.parse_args()
+    asyncio.run(main(args.failures, args.calibrate))
