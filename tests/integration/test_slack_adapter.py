@@ -17,6 +17,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack.app import plain_text
 from bot.clock import FakeClock
 from bot.commands.caller import Caller, Platform
 from bot.replies import Attachment, Reply, ReplyField
@@ -286,3 +287,29 @@ async def test_send_to_a_channel(adapter: SlackAdapter, fake: FakeSlackAPI) -> N
 async def test_send_refuses_a_malformed_target(adapter: SlackAdapter) -> None:
     with pytest.raises(ValueError, match="not a Slack target"):
         await adapter.send("dm:<!here>", Reply(title="x"))
+
+
+@pytest.mark.parametrize(
+    ("slack_text", "typed"),
+    [
+        ("log 1h Q&amp;A on &lt;attention&gt;", "log 1h Q&A on <attention>"),
+        (
+            "log 1h read <https://jalammar.github.io/|jalammar.github.io>",
+            "log 1h read https://jalammar.github.io/",
+        ),
+        ("channel daily <#C0DAILY01|daily-plan>", "channel daily C0DAILY01"),
+        ("note <mailto:ada@example.com|ada@example.com>", "note ada@example.com"),
+        ("kick <@U0ADA0001|ada>", "kick <@U0ADA0001|ada>"),
+        ("literal &amp;lt;", "literal &lt;"),
+    ],
+)
+def test_slack_formatting_is_turned_back_into_what_was_typed(slack_text: str, typed: str) -> None:
+    assert plain_text(slack_text) == typed
+
+
+async def test_escaped_command_text_reaches_the_core_unescaped(
+    adapter: SlackAdapter, fake: FakeSlackAPI, dispatcher: TinyDispatcher
+) -> None:
+    await slash(adapter, fake, "log 1h Q&amp;A <https://x.dev/a|x.dev/a>", user_id=ADA)
+
+    assert dispatcher.calls[-1][1] == "log 1h Q&A https://x.dev/a"

@@ -29,9 +29,24 @@ log = logging.getLogger(__name__)
 
 DEFAULT_COMMAND = "/pathbot"
 _LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>\s*")
+# Slack-formatted input: <#C123|general> channel refs, <https://…|label> and
+# <mailto:…|label> links. Mentions (<@U123|ada>) stay: the core reads them as users.
+_CHANNEL_REF = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _INTERNAL_ERROR = Reply.error(
     "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
 )
+
+
+def plain_text(text: str) -> str:
+    """What the member typed, from Slack's formatted message or command text."""
+    text = _CHANNEL_REF.sub(r"\1", text)
+    text = _LINK.sub(
+        lambda m: m.group(2) if m.group(1).startswith("mailto:") and m.group(2) else m.group(1),
+        text,
+    )
+    # Slack escapes exactly these three; "&amp;" last so "&amp;lt;" stays "&lt;".
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 class CommandHandler(Protocol):
@@ -82,7 +97,7 @@ class SlackAdapter:
             user_name=str(command.get("user_name") or ""),
             channel_id=None if in_dm or not channel_id else channel_id,
         )
-        line = str(command.get("text") or "").strip() or "help"
+        line = plain_text(str(command.get("text") or "")).strip() or "help"
         reply = await self._handle(caller, line)
         if reply.attachment is not None:
             reply = await self._deliver_attachment_by_dm(caller.user_id, reply)
@@ -100,7 +115,7 @@ class SlackAdapter:
         # Only plain messages people send to the bot in a DM; not edits, joins or bots.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        text = _LEADING_MENTION.sub("", str(event.get("text") or "")).strip()
+        text = plain_text(_LEADING_MENTION.sub("", str(event.get("text") or ""))).strip()
         if not text:
             return
         caller = await self._caller(
