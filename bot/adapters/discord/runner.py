@@ -26,7 +26,7 @@ from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError
-from bot.services.context import Asker
+from bot.services.context import Asker, Core
 from bot.services.runtime import open_core
 from bot.storage.migrate import DatabaseNotReady
 
@@ -74,20 +74,27 @@ def _asker(settings: Settings) -> Asker | None:
     return AskService.from_settings(settings)
 
 
-async def run(settings: Settings) -> None:
-    """Serve Discord until the gateway closes for good (or the process is stopped)."""
+async def serve_core(settings: Settings, core: Core) -> None:
+    """Serve Discord on an already open core until the gateway closes for good."""
     secret = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not secret:
         fail("DISCORD_TOKEN is not set")
+    dispatcher = Dispatcher(core)
+    async with connected(secret, dispatcher, dispatcher.commands()) as connection:
+        log.info("pathbot is connecting to Discord")
+        try:
+            await connection.gateway
+        except discord.PrivilegedIntentsRequired:
+            fail("Discord refused the gateway intents (pathbot needs no privileged ones)")
+
+
+async def run(settings: Settings) -> None:
+    """`pathbot run`'s entry point: open the core, then serve Discord until stopped."""
+    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
+        fail("DISCORD_TOKEN is not set")
     try:
         async with open_core(settings, SystemClock(), _asker(settings)) as core:
-            dispatcher = Dispatcher(core)
-            async with connected(secret, dispatcher, dispatcher.commands()) as connection:
-                log.info("pathbot is connecting to Discord")
-                try:
-                    await connection.gateway
-                except discord.PrivilegedIntentsRequired:
-                    fail("Discord refused the gateway intents (pathbot needs no privileged ones)")
+            await serve_core(settings, core)
     except CurriculumError as error:
         fail(f"the curriculum can't be loaded: {error}")
     except DatabaseNotReady as error:

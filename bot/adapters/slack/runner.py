@@ -25,7 +25,7 @@ from bot.clock import Clock, SystemClock
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError
-from bot.services.context import Asker
+from bot.services.context import Asker, Core
 from bot.services.runtime import open_core
 from bot.storage.migrate import DatabaseNotReady
 
@@ -118,13 +118,20 @@ async def serve(adapter: SlackAdapter, settings: Settings) -> None:
             await forever.wait()
 
 
-async def run(settings: Settings) -> None:
+async def serve_core(settings: Settings, core: Core) -> None:
+    """Serve Slack on an already open core until cancelled."""
     if not _secret(settings.slack_bot_token):
         fail("SLACK_BOT_TOKEN is not set")
-    clock = SystemClock()
+    await serve(build_adapter(settings, Dispatcher(core), core.clock), settings)
+
+
+async def run(settings: Settings) -> None:
+    """`pathbot run`'s entry point: open the core, then serve Slack until stopped."""
+    if not _secret(settings.slack_bot_token):
+        fail("SLACK_BOT_TOKEN is not set")
     try:
-        async with open_core(settings, clock, _asker(settings)) as core:
-            await serve(build_adapter(settings, Dispatcher(core), clock), settings)
+        async with open_core(settings, SystemClock(), _asker(settings)) as core:
+            await serve_core(settings, core)
     except CurriculumError as error:
         fail(f"the curriculum can't be loaded: {error}")
     except DatabaseNotReady as error:
