@@ -1,0 +1,49 @@
+"""Block Kit stays inside Slack's limits and can never ping, whatever the core says."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.adapters.slack.render import render
+from bot.replies import Reply, ReplyField
+
+# Any Slack control sequence at all (<!here>, <@U1>, <#C1>, <https://…>) would mean
+# member text reached Slack unescaped.
+SLACK_MARKUP = re.compile(r"<[!@#a-z]", re.IGNORECASE)
+BROADCAST = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
+tokens = ["<!here>", "<!channel>", "<@U123|ada>", "<!subteam^S1>", "@channel", "<https://x.y>", "&"]
+words = st.one_of(st.text(max_size=40), st.sampled_from(tokens))
+text = st.lists(words, max_size=30).map(" ".join)
+replies = st.builds(
+    Reply,
+    title=text,
+    lines=st.lists(text, max_size=40),
+    fields=st.lists(st.builds(ReplyField, name=text, value=text), max_size=30),
+    ephemeral=st.booleans(),
+    ok=st.booleans(),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(replies)
+def test_blocks_fit_slack_and_never_ping(reply: Reply) -> None:
+    message = render(reply)
+
+    assert message.ephemeral is reply.ephemeral
+    assert len(message.blocks) <= 50
+    header = message.blocks[0]
+    assert header["type"] == "header"
+    assert 1 <= len(header["text"]["text"]) <= 150
+    for block in message.blocks[1:]:
+        if "text" in block:
+            assert len(block["text"]["text"]) <= 3000
+        for field in block.get("fields", []):
+            assert len(field["text"]) <= 2000
+        assert len(block.get("fields", [])) <= 10
+    mrkdwn = json.dumps([message.text, message.blocks[1:]], ensure_ascii=False)
+    assert not SLACK_MARKUP.search(mrkdwn)
+    assert not BROADCAST.search(json.dumps(message.blocks, ensure_ascii=False))
