@@ -15,12 +15,11 @@ from typing import Any
 import discord
 import pytest
 
-from bot.adapters.discord import DiscordSender, PathbotDiscordClient, discord_nonce
+from bot.adapters.discord import PathbotDiscordClient, discord_nonce
 from bot.commands.caller import Caller, Platform
 from bot.commands.parsing import tokenize
 from bot.commands.table import CommandSpec, Kind, Param
 from bot.replies import Attachment, Reply, ReplyField
-from bot.scheduling.senders import PermanentError, RateLimited, Target, TransientError
 from tests.fakes.discord_api import (
     APPLICATION_ID,
     FakeDiscordAPI,
@@ -369,46 +368,3 @@ def test_long_idempotency_keys_become_stable_short_nonces() -> None:
     assert len(discord_nonce(key)) == 25
     assert discord_nonce(key) == discord_nonce(key)
     assert discord_nonce("short") == "short"
-
-
-async def test_sender_passes_the_idempotency_key_as_nonce(
-    client: PathbotDiscordClient, fake: FakeDiscordAPI
-) -> None:
-    sender = DiscordSender(client)
-    key = "reminder:ws:member:2027-01-04"
-
-    await sender.send(Target.user(MEMBER_ID), Reply(title="Reminder"), idempotency_key=key)
-    await sender.send(Target.channel(CHANNEL_ID), Reply(title="Plan"), idempotency_key="plan-1")
-
-    dm, channel = fake.matching("POST", "/messages")
-    assert dm.body is not None
-    assert channel.body is not None
-    assert dm.body["nonce"] == discord_nonce(key)
-    assert channel.path == f"/channels/{CHANNEL_ID}/messages"
-
-
-@pytest.mark.parametrize(
-    ("status", "payload", "headers", "error"),
-    [
-        (403, {"message": "Cannot send messages to this user", "code": 50007}, {}, PermanentError),
-        (404, {"message": "Unknown Channel", "code": 10003}, {}, PermanentError),
-        (503, {"message": "upstream"}, {}, TransientError),
-        (429, {"message": "slow down", "retry_after": 120.0, "global": False}, {}, RateLimited),
-    ],
-)
-async def test_sender_maps_discord_errors(
-    client: PathbotDiscordClient,
-    fake: FakeDiscordAPI,
-    status: int,
-    payload: dict[str, Any],
-    headers: dict[str, str],
-    error: type[Exception],
-) -> None:
-    fake.fail_next_sends.append((status, payload))
-    sender = DiscordSender(client)
-
-    with pytest.raises(error) as raised:
-        await sender.send(Target.channel(CHANNEL_ID), Reply(title="x"), idempotency_key="k")
-
-    if isinstance(raised.value, RateLimited):
-        assert raised.value.retry_after == 120.0

@@ -1,4 +1,7 @@
-"""Discord adapter (discord.py): the only package in bot/ that imports discord."""
+"""Discord adapter (discord.py): the only package in bot/ that imports discord.
+
+The outbox sender lives in `bot.adapters.discord.sender` (it needs bot.scheduling).
+"""
 
 from bot.adapters.discord.client import (
     PathbotDiscordClient,
@@ -7,12 +10,10 @@ from bot.adapters.discord.client import (
 )
 from bot.adapters.discord.protocols import CommandHandler
 from bot.adapters.discord.render import render, render_embed
-from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.discord.slash import build_line, build_slash_command
 
 __all__ = [
     "CommandHandler",
-    "DiscordSender",
     "PathbotDiscordClient",
     "build_line",
     "build_slash_command",

@@ -2,8 +2,8 @@
 
 `bot.cli.run_cmd` finds this module through its PLATFORM_RUNNERS hook and
 awaits :func:`run`. :func:`connected` is the reusable part: a logged-in client
-on the gateway plus its outbox `DiscordSender`, for whoever runs the delivery
-worker next to it.
+on the gateway, which `bot.adapters.discord.sender.DiscordSender` wraps for
+whoever runs the outbox delivery worker next to it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import discord
 
 from bot.adapters.discord.client import PathbotDiscordClient
 from bot.adapters.discord.protocols import CommandHandler
-from bot.adapters.discord.sender import DiscordSender
 from bot.cli.errors import fail
 from bot.clock import SystemClock
 from bot.commands.dispatcher import Dispatcher
@@ -36,7 +35,6 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DiscordConnection:
     client: PathbotDiscordClient
-    sender: DiscordSender
     #: Ends when the gateway connection closes for good; raises on fatal gateway errors.
     gateway: asyncio.Task[None]
 
@@ -58,7 +56,7 @@ async def connected(
             fail(f"Discord answered {error.status} while logging in: {error.text or 'no details'}")
         gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
         try:
-            yield DiscordConnection(client, DiscordSender(client), gateway)
+            yield DiscordConnection(client, gateway)
         finally:
             await client.close()
             gateway.cancel()

@@ -1,7 +1,9 @@
-"""Slack adapter (slack-bolt): the only package in bot/ that imports slack_bolt."""
+"""Slack adapter (slack-bolt): the only package in bot/ that imports slack_bolt.
+
+The outbox sender lives in `bot.adapters.slack.sender` (it needs bot.scheduling).
+"""
 
 from bot.adapters.slack.app import CommandHandler, SlackAdapter
 from bot.adapters.slack.render import render, render_blocks
-from bot.adapters.slack.sender import SlackSender
 
-__all__ = ["CommandHandler", "SlackAdapter", "SlackSender", "render", "render_blocks"]
+__all__ = ["CommandHandler", "SlackAdapter", "render", "render_blocks"]
