@@ -99,7 +99,7 @@ def _seed_rows(
             (member_id, f"u{member_id}", f"Member {member_id}", ZONES[member_id % 4], total)
         )
     weekly_rows = [
-        (n, 1, member_id, monday, minutes)
+        (n, 1, member_id, monday, minutes, True)
         for n, ((member_id, monday), minutes) in enumerate(weekly.items(), start=1)
     ]
     return member_rows, logs, checkins, weekly_rows
@@ -127,10 +127,11 @@ async def seed(engine: AsyncEngine, members: int, days: int = DAYS) -> int:
                 "status",
                 "leaderboard_opt_out",
                 "total_minutes",
+                "listed",
                 "joined_at",
             ),
             [
-                (i, 1, u, n, z, clock_time(9), START, "active", False, t, created)
+                (i, 1, u, n, z, clock_time(9), START, "active", False, t, True, created)
                 for i, u, n, z, t in member_rows
             ],
         ),
@@ -145,7 +146,10 @@ async def seed(engine: AsyncEngine, members: int, days: int = DAYS) -> int:
             ("id", "member_id", "local_date", "status", "updated_at"),
             [(i, m, d, "done", datetime.combine(d, clock_time(21), UTC)) for i, m, d in checkins],
         ),
-        "weekly_totals": (("id", "workspace_id", "member_id", "week_start", "minutes"), weekly),
+        "weekly_totals": (
+            ("id", "workspace_id", "member_id", "week_start", "minutes", "listed"),
+            weekly,
+        ),
     }
     written = 0
     async with engine.begin() as connection:

@@ -48,7 +48,7 @@ async def _settings(inv: Invocation) -> Reply:
     choice = value.strip().lower()
     if choice not in {"on", "off", "yes", "no", "show", "hide"}:
         raise ParseError("Use /settings leaderboard on or /settings leaderboard off")
-    return members.set_leaderboard(member, choice in {"on", "yes", "show"})
+    return await members.set_leaderboard(inv.db, member, choice in {"on", "yes", "show"})
 
 
 async def _pause(inv: Invocation) -> Reply:
@@ -60,7 +60,7 @@ async def _resume(inv: Invocation) -> Reply:
 
 
 async def _leave(inv: Invocation) -> Reply:
-    return members.leave(inv.core, inv.joined)
+    return await members.leave(inv.db, inv.core, inv.joined)
 
 
 async def _today(inv: Invocation) -> Reply:

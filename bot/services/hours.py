@@ -155,6 +155,7 @@ async def _add_to_totals(db: AsyncSession, member: Member, day: date, minutes: i
         "member_id": member.id,
         "week_start": week_start(day),
         "minutes": minutes,
+        "listed": member.listed,
     }
     if db.get_bind().dialect.name == "postgresql":
         pg = pg_insert(WeeklyTotal).values(values)

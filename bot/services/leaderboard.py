@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +21,7 @@ from bot.services.context import Core, UserError
 from bot.services.hours import hours_text, week_start
 from bot.services.streaks import active_dates_by_member, compute_streaks
 from bot.services.timeline import calendar_for
-from bot.storage.models import Member, MemberStatus, WeeklyTotal, Workspace
+from bot.storage.models import Member, WeeklyTotal, Workspace
 from bot.text import neutralize_mentions
 
 SHOWN = 10
@@ -66,14 +66,6 @@ def _week_of(core: Core, workspace: Workspace, period: Period) -> date | None:
     return monday - timedelta(days=7) if period is Period.LAST else monday
 
 
-def _visible(workspace: Workspace) -> tuple[ColumnElement[bool], ...]:
-    return (
-        Member.workspace_id == workspace.id,
-        Member.leaderboard_opt_out.is_(False),
-        Member.status != MemberStatus.LEFT.value,
-    )
-
-
 async def board(
     db: AsyncSession, core: Core, workspace: Workspace, period: Period, shown: int = SHOWN
 ) -> Board:
@@ -81,15 +73,16 @@ async def board(
     if monday is None:
         query = (
             select(Member, Member.total_minutes)
-            .where(*_visible(workspace), Member.total_minutes > 0)
+            .where(Member.workspace_id == workspace.id, Member.listed == true())
+            .where(Member.total_minutes > 0)
             .order_by(Member.total_minutes.desc())
         )
     else:
         query = (
             select(Member, WeeklyTotal.minutes)
             .join(WeeklyTotal, WeeklyTotal.member_id == Member.id)
-            .where(*_visible(workspace), WeeklyTotal.workspace_id == workspace.id)
-            .where(WeeklyTotal.week_start == monday, WeeklyTotal.minutes > 0)
+            .where(WeeklyTotal.workspace_id == workspace.id, WeeklyTotal.week_start == monday)
+            .where(WeeklyTotal.listed == true(), WeeklyTotal.minutes > 0)
             .order_by(WeeklyTotal.minutes.desc())
         )
     found = await db.execute(query.limit(CANDIDATES).options(selectinload(Member.pauses)))
@@ -117,8 +110,11 @@ async def board(
 async def rank_of(
     db: AsyncSession, core: Core, workspace: Workspace, member: Member, period: Period
 ) -> tuple[int, int] | None:
-    """The member's (rank by minutes, minutes) on a board, or None when not on it."""
-    if member.leaderboard_opt_out or member.status == MemberStatus.LEFT:
+    """The member's (rank by minutes, minutes) on a board, or None when not on it.
+
+    Counting listed rows above the member is an index-only range count.
+    """
+    if not member.listed:
         return None
     monday = _week_of(core, workspace, period)
     if monday is None:
@@ -126,7 +122,8 @@ async def rank_of(
         ahead = (
             select(func.count())
             .select_from(Member)
-            .where(*_visible(workspace), Member.total_minutes > mine)
+            .where(Member.workspace_id == workspace.id, Member.listed == true())
+            .where(Member.total_minutes > mine)
         )
     else:
         mine = int(
@@ -140,9 +137,8 @@ async def rank_of(
         ahead = (
             select(func.count())
             .select_from(WeeklyTotal)
-            .join(Member, WeeklyTotal.member_id == Member.id)
-            .where(*_visible(workspace), WeeklyTotal.workspace_id == workspace.id)
-            .where(WeeklyTotal.week_start == monday, WeeklyTotal.minutes > mine)
+            .where(WeeklyTotal.workspace_id == workspace.id, WeeklyTotal.week_start == monday)
+            .where(WeeklyTotal.listed == true(), WeeklyTotal.minutes > mine)
         )
     if mine <= 0:
         return None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.commands.caller import Caller
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
-from bot.storage.models import Member, MemberStatus, Pause, Workspace
+from bot.storage.models import Member, MemberStatus, Pause, WeeklyTotal, Workspace
 from bot.text import clip, neutralize_mentions
 
 DEFAULT_REMINDER = time(9, 0)
@@ -32,6 +32,18 @@ async def find_member(db: AsyncSession, workspace: Workspace, user_id: str) -> M
 async def member_by_id(db: AsyncSession, member_id: int) -> Member | None:
     return await db.scalar(
         select(Member).where(Member.id == member_id).options(selectinload(Member.pauses))
+    )
+
+
+async def relist(db: AsyncSession, member: Member) -> None:
+    """Recompute whether leaderboards show the member, on them and their weekly totals."""
+    listed = not member.leaderboard_opt_out and member.status != MemberStatus.LEFT
+    member.listed = listed
+    await db.execute(
+        update(WeeklyTotal)
+        .where(WeeklyTotal.member_id == member.id)
+        .values(listed=listed)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -79,6 +91,7 @@ async def join(
             display_name=name,
             status=MemberStatus.ACTIVE.value,
             leaderboard_opt_out=False,
+            listed=True,
             total_minutes=0,
             joined_at=core.clock.now(),
             pauses=[],
@@ -90,6 +103,7 @@ async def join(
     if reminder is not None or is_new:
         member.reminder_time = reminder or DEFAULT_REMINDER
     await db.flush()
+    await relist(db, member)
     when = "today" if start == today else f"on {start:%A %Y-%m-%d}"
     return Reply(
         title=f"Welcome, {neutralize_mentions(name)}!",
@@ -143,8 +157,9 @@ def set_name(member: Member, name: str) -> Reply:
     return Reply(title="Name updated", lines=[f"You're {neutralize_mentions(name)} now."])
 
 
-def set_leaderboard(member: Member, show: bool) -> Reply:
+async def set_leaderboard(db: AsyncSession, member: Member, show: bool) -> Reply:
     member.leaderboard_opt_out = not show
+    await relist(db, member)
     if show:
         return Reply(title="Leaderboard", lines=["You're on the leaderboard."])
     return Reply(title="Leaderboard", lines=["You're hidden from the leaderboard."])
@@ -172,11 +187,12 @@ def resume(core: Core, member: Member) -> Reply:
     return Reply(title="Welcome back!", lines=["Your plan picks up where you left it: see /today."])
 
 
-def leave(core: Core, member: Member) -> Reply:
+async def leave(db: AsyncSession, core: Core, member: Member) -> Reply:
     if member.status == MemberStatus.LEFT:
         raise UserError("You've already left")
     _close_pause(member, core.local_today(member.timezone))
     member.status = MemberStatus.LEFT.value
+    await relist(db, member)
     return Reply(
         title="You've left the path",
         lines=[

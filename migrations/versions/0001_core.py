@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("leaderboard_opt_out", sa.Boolean(), nullable=False),
         sa.Column("total_minutes", sa.Integer(), nullable=False),
+        sa.Column("listed", sa.Boolean(), nullable=False),
         sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
@@ -65,7 +66,9 @@ def upgrade() -> None:
             "ix_members_workspace_id_status", ["workspace_id", "status"], unique=False
         )
         batch_op.create_index(
-            "ix_members_workspace_id_total_minutes", ["workspace_id", "total_minutes"], unique=False
+            "ix_members_workspace_id_listed",
+            ["workspace_id", "listed", "total_minutes"],
+            unique=False,
         )
 
     op.create_table(
@@ -187,6 +190,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("week_start", sa.Date(), nullable=False),
         sa.Column("minutes", sa.Integer(), nullable=False),
+        sa.Column("listed", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["members.id"],
@@ -207,7 +211,7 @@ def upgrade() -> None:
     with op.batch_alter_table("weekly_totals", schema=None) as batch_op:
         batch_op.create_index(
             "ix_weekly_totals_workspace_id_week_start",
-            ["workspace_id", "week_start", "minutes"],
+            ["workspace_id", "week_start", "listed", "minutes"],
             unique=False,
         )
 
@@ -233,7 +237,7 @@ def downgrade() -> None:
     op.drop_table("checkins")
     op.drop_table("workspace_admins")
     with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_index("ix_members_workspace_id_total_minutes")
+        batch_op.drop_index("ix_members_workspace_id_listed")
         batch_op.drop_index("ix_members_workspace_id_status")
 
     op.drop_table("members")

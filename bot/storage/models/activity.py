@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -72,7 +73,13 @@ class WeeklyTotal(Base):
     __tablename__ = "weekly_totals"
     __table_args__ = (
         UniqueConstraint("member_id", "week_start"),
-        Index("ix_weekly_totals_workspace_id_week_start", "workspace_id", "week_start", "minutes"),
+        Index(
+            "ix_weekly_totals_workspace_id_week_start",
+            "workspace_id",
+            "week_start",
+            "listed",
+            "minutes",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -80,6 +87,8 @@ class WeeklyTotal(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     week_start: Mapped[date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column(Integer)
+    #: A copy of the member's `listed`, so ranking a week needs no join to members.
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class FinishedExercise(Base):

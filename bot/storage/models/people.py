@@ -66,8 +66,8 @@ class Member(Base):
         UniqueConstraint("workspace_id", "user_id"),
         # The reminder scan: active members of one workspace.
         Index("ix_members_workspace_id_status", "workspace_id", "status"),
-        # The all-time leaderboard reads the top of this index.
-        Index("ix_members_workspace_id_total_minutes", "workspace_id", "total_minutes"),
+        # The all-time leaderboard reads (and ranks by counting) the top of this index.
+        Index("ix_members_workspace_id_listed", "workspace_id", "listed", "total_minutes"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -81,6 +81,8 @@ class Member(Base):
     leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Kept in step with hour_logs by the hours service, so all-time ranks need no scan.
     total_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    #: Shown on leaderboards: not opted out and not left (kept in step by the members service).
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     pauses: Mapped[list[Pause]] = relationship(
