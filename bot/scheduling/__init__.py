@@ -1,0 +1,1 @@
+"""Scheduled messages: jobs enqueue outbox rows, a delivery worker sends them."""

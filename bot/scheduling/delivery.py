@@ -1,0 +1,169 @@
+"""The delivery worker: the only code that sends scheduled messages.
+
+Each message is claimed, sent and marked in one transaction. On PostgreSQL
+the claim is `SELECT … FOR UPDATE SKIP LOCKED`, so several processes share the
+queue without sending a row twice, and a process that dies mid-send releases
+its row at once (the connection drops); the row is then sent again with the
+same idempotency key, which a platform that honours it (Discord's nonce)
+turns into no new message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.scheduling.outbox import reply_of
+from bot.scheduling.ratelimit import TokenBucket
+from bot.scheduling.senders import PermanentError, RateLimited, Sender, Target, TransientError
+from bot.storage.outbox import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY_LATER = "retry_later"
+    RATE_LIMITED = "rate_limited"
+    DEAD = "dead"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Exponential backoff with jitter; after `max_attempts` failures a row is dead."""
+
+    max_attempts: int = 8
+    base_delay_s: float = 2.0
+    max_delay_s: float = 900.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        ceiling = min(self.max_delay_s, self.base_delay_s * 2.0 ** max(attempt - 1, 0))
+        # Half fixed, half random: spread retries of a burst without ever retrying at once.
+        return ceiling / 2 + rng.random() * ceiling / 2
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        senders: Mapping[str, Sender],
+        clock: Clock,
+        *,
+        limiters: Mapping[str, TokenBucket] | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        poll_interval_s: float = 1.0,
+        send_timeout_s: float = 15.0,
+    ) -> None:
+        self._sessions = sessions
+        self._senders = dict(senders)
+        self._clock = clock
+        self._limiters = dict(limiters or {})
+        self._policy = policy or RetryPolicy()
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._poll_interval_s = poll_interval_s
+        self._send_timeout_s = send_timeout_s
+
+    async def deliver_one(self) -> Outcome | None:
+        """Send the next due message, if any; None when nothing is due."""
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            query = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status == OutboxStatus.PENDING.value,
+                    OutboxMessage.next_attempt_at <= now,
+                    OutboxMessage.platform.in_(list(self._senders)),
+                )
+                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            row = (await session.scalars(query)).first()
+            if row is None:
+                return None
+            if row.expires_at is not None and row.expires_at <= now:
+                row.status = OutboxStatus.EXPIRED.value
+                return Outcome.EXPIRED
+            return await self._attempt(row)
+
+    async def _attempt(self, row: OutboxMessage) -> Outcome:
+        sender = self._senders[row.platform]
+        limiter = self._limiters.get(row.platform)
+        if limiter is not None:
+            await limiter.acquire()
+        try:
+            async with asyncio.timeout(self._send_timeout_s):
+                await sender.send(
+                    Target.parse(row.target), reply_of(row), idempotency_key=row.idempotency_key
+                )
+        except RateLimited as error:
+            # Not the message's fault: no attempt counted, the whole platform waits.
+            if limiter is not None:
+                limiter.block_for(error.retry_after)
+            else:
+                await self._sleep(error.retry_after)
+            return Outcome.RATE_LIMITED
+        except PermanentError as error:
+            return self._dead(row, f"refused: {error}")
+        except (TransientError, TimeoutError, OSError) as error:
+            reason = str(error) or type(error).__name__
+            row.attempts += 1
+            row.last_error = reason
+            if row.attempts >= self._policy.max_attempts:
+                return self._dead(row, f"gave up after {row.attempts} attempts: {reason}")
+            delay = self._policy.delay(row.attempts, self._rng)
+            row.next_attempt_at = self._clock.now() + timedelta(seconds=delay)
+            log.info(
+                "outbox %s: attempt %s failed (%s), retry in %.1f s",
+                row.id,
+                row.attempts,
+                reason,
+                delay,
+            )
+            return Outcome.RETRY_LATER
+        row.status = OutboxStatus.SENT.value
+        row.sent_at = self._clock.now()
+        row.attempts += 1
+        row.last_error = None
+        return Outcome.SENT
+
+    def _dead(self, row: OutboxMessage, reason: str) -> Outcome:
+        row.status = OutboxStatus.DEAD.value
+        row.last_error = reason
+        log.warning("outbox %s (%s to %s) is dead: %s", row.id, row.kind, row.target, reason)
+        return Outcome.DEAD
+
+    async def drain(self) -> Counter[Outcome]:
+        """Deliver until nothing is due at the clock's current time."""
+        outcomes: Counter[Outcome] = Counter()
+        while (outcome := await self.deliver_one()) is not None:
+            outcomes[outcome] += 1
+        return outcomes
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver forever (until `stop`), polling when the queue is empty."""
+        while not stop.is_set():
+            try:
+                outcome = await self.deliver_one()
+            except Exception:
+                # A database hiccup must not end delivery; the row stays pending.
+                log.exception("delivery failed; trying again shortly")
+                outcome = None
+            if outcome is None:
+                await self._sleep(self._poll_interval_s)

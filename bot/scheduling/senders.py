@@ -1,0 +1,95 @@
+"""The contract between the delivery worker and a platform.
+
+Adapters wrap their real client (discord.py's HTTP client, Slack's
+chat.postMessage) in a `Sender`; the worker only ever sees these errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol, Self
+
+from bot.replies import Reply
+
+
+class TargetKind(StrEnum):
+    CHANNEL = "channel"
+    USER = "user"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a message goes: a channel, or a user's DM ("channel:123", "user:456")."""
+
+    kind: TargetKind
+    id: str
+
+    @classmethod
+    def channel(cls, channel_id: str) -> Self:
+        return cls(TargetKind.CHANNEL, channel_id)
+
+    @classmethod
+    def user(cls, user_id: str) -> Self:
+        return cls(TargetKind.USER, user_id)
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        kind, sep, ident = text.partition(":")
+        if not sep or not ident or kind not in TargetKind.__members__.values():
+            raise ValueError(f"not a target: {text!r} (expected channel:<id> or user:<id>)")
+        return cls(TargetKind(kind), ident)
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}:{self.id}"
+
+
+class SendError(Exception):
+    """Base of everything a sender may raise."""
+
+
+class RateLimited(SendError):
+    """The platform said 429: wait `retry_after` seconds before the next request."""
+
+    def __init__(self, retry_after: float, message: str = "rate limited") -> None:
+        super().__init__(f"{message} (retry after {retry_after:g} s)")
+        self.retry_after = retry_after
+
+
+class TransientError(SendError):
+    """Worth retrying later: a 5xx, a timeout, a dropped connection."""
+
+
+class PermanentError(SendError):
+    """Retrying will not help: unknown channel, blocked DMs, bad request."""
+
+
+class Sender(Protocol):
+    """Sends one message. `idempotency_key` is the same for every attempt of one message."""
+
+    @property
+    def platform(self) -> str: ...
+
+    async def send(self, target: Target, reply: Reply, *, idempotency_key: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    target: Target
+    reply: Reply
+    idempotency_key: str
+
+
+@dataclass
+class RecordingSender:
+    """Keeps what it is asked to send (preview, tests); a repeated key is recorded once."""
+
+    platform: str = "console"
+    sent: list[SentMessage] = field(default_factory=list)
+    _keys: set[str] = field(default_factory=set)
+
+    async def send(self, target: Target, reply: Reply, *, idempotency_key: str) -> None:
+        if idempotency_key in self._keys:
+            return
+        self._keys.add(idempotency_key)
+        self.sent.append(SentMessage(target, reply, idempotency_key))

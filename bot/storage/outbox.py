@@ -1,0 +1,98 @@
+"""The outbox: every scheduled message is a row before it is a request.
+
+Jobs only insert rows (the unique key makes a second insert a no-op); the
+delivery worker is the only thing that sends, so a crash between the two loses
+nothing and a retry reuses the row's idempotency key.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.storage.base import Base
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    #: Failed too often or refused for good; `pathbot outbox retry` puts it back.
+    DEAD = "dead"
+    #: Its moment passed before it could be sent (a reminder for a day that is over).
+    EXPIRED = "expired"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on both dialects.
+
+    SQLite has no time zones: values are stored as naive UTC text (so string
+    order is time order) and come back aware.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("outbox times must be aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # The idempotency of every job: one message per kind, workspace, target and local day.
+        UniqueConstraint("kind", "workspace_id", "target", "local_date"),
+        # The delivery worker's claim query: due pending rows in order.
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    #: Copied from the workspace so the worker picks a sender without a join.
+    platform: Mapped[str] = mapped_column(String(16))
+    #: "channel:<id>" or "user:<id>" (see bot.scheduling.senders.Target).
+    target: Mapped[str] = mapped_column(String(128))
+    local_date: Mapped[date] = mapped_column(Date)
+    #: When the message was meant to arrive, as the recipient reads a clock ("09:00 Europe/London").
+    local_time: Mapped[str] = mapped_column(String(80))
+    #: The Reply as JSON.
+    body: Mapped[str] = mapped_column(Text)
+    #: Sent with every attempt (Discord's message nonce), so a retry after a crash is recognised.
+    idempotency_key: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
