@@ -40,8 +40,14 @@ async def test_join_log_and_refusal_through_slack(database: Database, fake: Fake
     clock = FakeClock(datetime(2027, 1, 6, 12, tzinfo=UTC))
     core = Core(database.sessions, clock, load_curriculum(DEFAULT_CURRICULUM))
     client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    dispatcher = Dispatcher(core)
+    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
     adapter = SlackAdapter(
-        Dispatcher(core), client=client, signing_secret=SIGNING_SECRET, clock=clock
+        dispatcher,
+        client=client,
+        signing_secret=SIGNING_SECRET,
+        clock=clock,
+        command_names=names,
     )
 
     async def slash(text: str) -> dict[str, object]:
@@ -60,6 +66,10 @@ async def test_join_log_and_refusal_through_slack(database: Database, fake: Fake
     assert not joined["blocks"][0]["text"]["text"].startswith(":warning:"), joined
     assert not logged["blocks"][0]["text"]["text"].startswith(":warning:"), logged
     assert "@here" not in json.dumps(logged)
+    # The core's hints ("See /today …") are respelled for Slack's single command.
+    joined_text = json.dumps(joined)
+    assert "/pathbot today" in joined_text
+    assert " /today" not in joined_text
     assert refused["response_type"] == "ephemeral"
     assert refused["blocks"][0]["text"]["text"].startswith(":warning:")
     assert "I couldn't read “1x” as a duration" in json.dumps(refused, ensure_ascii=False)

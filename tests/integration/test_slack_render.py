@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.adapters.slack.render import render
+from bot.adapters.slack.render import CommandSpelling, render
 from bot.replies import Reply, ReplyField
 
 # Any Slack control sequence at all (<!here>, <@U1>, <#C1>, <https://…>) would mean
@@ -47,3 +48,28 @@ def test_blocks_fit_slack_and_never_ping(reply: Reply) -> None:
     mrkdwn = json.dumps([message.text, message.blocks[1:]], ensure_ascii=False)
     assert not SLACK_MARKUP.search(mrkdwn)
     assert not BROADCAST.search(json.dumps(message.blocks, ensure_ascii=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "slack"),
+    [
+        ("See /today, then /log 1h30.", "See /pathbot today, then /pathbot log 1h30."),
+        ("(/help log)", "(/pathbot help log)"),
+        ("/lb is short for /leaderboard", "/pathbot lb is short for /pathbot leaderboard"),
+        ("https://x.com/log and a/log stay", "https://x.com/log and a/log stay"),
+        ("/logbook and /unknown stay", "/logbook and /unknown stay"),
+    ],
+)
+def test_command_hints_use_the_slack_spelling(text: str, slack: str) -> None:
+    spelling = CommandSpelling("/pathbot", ["log", "today", "help", "leaderboard", "lb"])
+
+    reply = spelling.reply(
+        Reply(title=text, lines=[text], fields=[ReplyField(name=text, value=text)])
+    )
+
+    assert reply.title == reply.lines[0] == reply.fields[0].name == reply.fields[0].value == slack
+
+
+def test_no_command_names_means_no_rewriting() -> None:
+    reply = Reply(title="/log")
+    assert CommandSpelling("/pathbot", []).reply(reply) is reply

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -20,7 +20,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
-from bot.adapters.slack.render import render
+from bot.adapters.slack.render import CommandSpelling, render
 from bot.clock import Clock
 from bot.commands.caller import Caller, Platform
 from bot.replies import Attachment, Reply
@@ -66,9 +66,12 @@ class SlackAdapter:
         signing_secret: str,
         clock: Clock,
         command: str = DEFAULT_COMMAND,
+        command_names: Collection[str] = (),
         people_ttl: timedelta = DEFAULT_TTL,
     ) -> None:
+        """`command_names` (the core's commands and aliases) lets hints read "/pathbot log"."""
         self._handler = handler
+        self._spelling = CommandSpelling(command, command_names)
         self.client = client
         self._people = PeopleCache(client, clock, people_ttl)
         self._dm_channels: dict[str, str] = {}
@@ -142,10 +145,11 @@ class SlackAdapter:
 
     async def _handle(self, caller: Caller, line: str) -> Reply:
         try:
-            return await self._handler.handle(caller, line)
+            reply = await self._handler.handle(caller, line)
         except Exception:
             log.exception("command failed: %s", line.split(" ", 1)[0])
             return _INTERNAL_ERROR
+        return self._spelling.reply(reply)
 
     async def _deliver_attachment_by_dm(self, user_id: str, reply: Reply) -> Reply:
         # A file posted through response_url is impossible and one posted to the channel

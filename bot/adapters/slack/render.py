@@ -7,6 +7,8 @@ mrkdwn (`&`, `<`, `>`), so no member-supplied text can form `<!here>`,
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,42 @@ class SlackMessage:
     text: str
     blocks: list[Block]
     ephemeral: bool
+
+
+class CommandSpelling:
+    """Rewrites the core's "/log 1h30" hints as "/pathbot log 1h30", Slack's spelling.
+
+    Slack apps get one slash command, so every hint the core writes for the
+    console and Discord would be wrong here; only known command names change.
+    """
+
+    def __init__(self, command: str, names: Collection[str]) -> None:
+        self._command = command
+        alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+        # Not after a word character or slash: URLs and paths ("x.com/log") stay as they are.
+        self._pattern = re.compile(rf"(?<![\w/])/({alternatives})\b") if names else None
+
+    def text(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda match: f"{self._command} {match.group(1)}", text)
+
+    def reply(self, reply: Reply) -> Reply:
+        if self._pattern is None:
+            return reply
+        fields = [
+            field.model_copy(
+                update={"name": self.text(field.name), "value": self.text(field.value)}
+            )
+            for field in reply.fields
+        ]
+        return reply.model_copy(
+            update={
+                "title": self.text(reply.title),
+                "lines": [self.text(line) for line in reply.lines],
+                "fields": fields,
+            }
+        )
 
 
 def escape(text: str) -> str:

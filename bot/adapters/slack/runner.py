@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 
 from aiohttp import web
@@ -81,7 +81,11 @@ async def http_events(adapter: SlackAdapter, host: str, port: int) -> AsyncItera
 
 
 def build_adapter(
-    settings: Settings, handler: CommandHandler, clock: Clock, client: AsyncWebClient | None = None
+    settings: Settings,
+    handler: CommandHandler,
+    clock: Clock,
+    client: AsyncWebClient | None = None,
+    command_names: Collection[str] = (),
 ) -> SlackAdapter:
     token = _secret(settings.slack_bot_token)
     return SlackAdapter(
@@ -89,6 +93,7 @@ def build_adapter(
         client=client or AsyncWebClient(token=token),
         signing_secret=_secret(settings.slack_signing_secret),
         clock=clock,
+        command_names=command_names,
     )
 
 
@@ -122,7 +127,9 @@ async def serve_core(settings: Settings, core: Core) -> None:
     """Serve Slack on an already open core until cancelled."""
     if not _secret(settings.slack_bot_token):
         fail("SLACK_BOT_TOKEN is not set")
-    await serve(build_adapter(settings, Dispatcher(core), core.clock), settings)
+    dispatcher = Dispatcher(core)
+    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
+    await serve(build_adapter(settings, dispatcher, core.clock, command_names=names), settings)
 
 
 async def run(settings: Settings) -> None:
