@@ -35,9 +35,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import bot.storage.models  # noqa: F401  (registers the tables on Base.metadata)
 from bot.clock import FakeClock
 from bot.commands.caller import Caller, Platform
 from bot.commands.dispatcher import Dispatcher
@@ -45,6 +47,7 @@ from bot.config import DEFAULT_CURRICULUM
 from bot.curriculum.loader import load_curriculum
 from bot.services.context import Core
 from bot.storage import migrate
+from bot.storage.base import Base
 from bot.storage.engine import make_engine, make_sessions
 
 START = date(2027, 1, 4)
@@ -152,7 +155,13 @@ async def seed(engine: AsyncEngine, members: int, days: int = DAYS) -> int:
         ),
     }
     written = 0
+    # Secondary indexes are built once after loading: much faster than row by row.
+    indexes = [
+        ix for table in Base.metadata.sorted_tables if table.name in tables for ix in table.indexes
+    ]
     async with engine.begin() as connection:
+        for index in indexes:
+            await connection.execute(DropIndex(index))
         raw = (await connection.get_raw_connection()).driver_connection
         for table, (columns, rows) in tables.items():
             rows = list(rows)
@@ -163,6 +172,8 @@ async def seed(engine: AsyncEngine, members: int, days: int = DAYS) -> int:
                 marks = ", ".join("?" for _ in columns)
                 sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
                 await raw.executemany(sql, [tuple(_sqlite(v) for v in row) for row in rows])
+        for index in indexes:
+            await connection.execute(CreateIndex(index))
         if engine.dialect.name == "postgresql":
             for table in tables:
                 await connection.execute(
