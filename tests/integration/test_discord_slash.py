@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import discord
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.discord import PathbotDiscordClient, build_line
 from bot.adapters.discord.slash import build_slash_command, quote
 from bot.clock import FakeClock
+from bot.commands.arguments import parse_args
 from bot.commands.catalog import build_table
 from bot.commands.dispatcher import Dispatcher
-from bot.commands.parsing import tokenize
+from bot.commands.parsing import parse_date, parse_duration, tokenize
 from bot.commands.table import CommandSpec, Kind, Param
 from bot.config import DEFAULT_CURRICULUM
 from bot.curriculum.loader import load_curriculum
@@ -28,6 +29,7 @@ from tests.fakes.discord_api import FakeDiscordAPI, running_fake_discord
 from tests.fakes.discord_interactions import interaction, option
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
+TODAY = date(2027, 1, 6)
 
 
 async def _unused(invocation: object) -> Reply:
@@ -134,3 +136,37 @@ async def test_real_dispatcher_behind_the_discord_client(
     assert "I couldn't read “1x” as a duration" in embed["description"]
     assert int(refused.body["data"]["flags"]) & 64
     assert "@everyone" not in str(logged.body)
+
+
+def _real(name: str) -> CommandSpec:
+    spec = build_table().find(name)
+    assert spec is not None
+    return spec
+
+
+@settings(max_examples=100)
+@given(
+    st.sampled_from(["1h30", "45m", "2", "1:15"]),
+    st.text(alphabet=st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=80),
+    st.sampled_from([None, "yesterday", "2027-01-04"]),
+)
+def test_slash_options_reach_the_core_parser_unchanged(
+    duration: str, note: str, day: str | None
+) -> None:
+    # A note that itself starts with "--" reads as an option on every platform (the
+    # core's parser sees a word, not where it came from): a known, documented gap.
+    assume(not note.strip().startswith("--"))
+    spec = _real("log")
+    line = build_line(spec, {"duration": duration, "note": note, "date": day})
+
+    words = tokenize(line)
+    assert words[0] == "/log"
+    args = parse_args(spec, words[1:], TODAY).values
+
+    assert args["duration"] == parse_duration(duration)
+    if note.strip():
+        assert args["note"] == _straightened(note.strip())
+    else:
+        assert "note" not in args
+    if day is not None:
+        assert args["date"] == parse_date(day, TODAY)
