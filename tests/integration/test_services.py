@@ -261,3 +261,31 @@ async def test_clock_in_member_zone(pathbot: Bot) -> None:
     await join(pathbot, ALICE, "/join 2027-01-04 Asia/Kolkata")
     reply = await pathbot.say(ALICE, "/log 1h")
     assert "2027-01-07" in reply.text()
+
+
+async def test_leaderboard_shows_your_rank_and_breaks_ties_by_streak(pathbot: Bot) -> None:
+    for n in range(12):
+        who = caller_for(f"m{n:02d}")
+        await join(pathbot, who)
+        assert (await pathbot.say(who, f"/log {12 - n}h")).ok  # m00 12h … m11 1h
+    # Two members tie on hours; the one with the longer streak ranks first.
+    tie_a, tie_b = caller_for("tiea"), caller_for("tieb")
+    await join(pathbot, tie_a)
+    await join(pathbot, tie_b)
+    assert (await pathbot.say(tie_a, "/log 14h --date yesterday")).ok
+    assert (await pathbot.say(tie_b, "/log 7h --date 2027-01-04")).ok
+    assert (await pathbot.say(tie_b, "/log 7h --date 2027-01-05")).ok
+    assert (await pathbot.say(tie_b, "/checkin done")).ok
+    board = await pathbot.say(caller_for("m11"), "/leaderboard")
+    assert "Tieb: 14h · 🔥3" in board.lines[0]
+    assert "Tiea: 14h · 🔥1" in board.lines[1]
+    assert len(board.lines) == 11
+    assert board.lines[-1] == "… you: #14 with 1h"
+    # Hiding and showing again keeps the weekly numbers.
+    assert (await pathbot.say(tie_b, "/settings leaderboard off")).ok
+    assert "Tieb" not in (await pathbot.say(tie_a, "/leaderboard")).text()
+    assert (await pathbot.say(tie_b, "/settings leaderboard on")).ok
+    assert "Tieb: 14h" in (await pathbot.say(tie_a, "/leaderboard")).lines[0]
+    # Leaving takes a member off every board.
+    assert (await pathbot.say(tie_b, "/leave")).ok
+    assert "Tieb" not in (await pathbot.say(tie_a, "/leaderboard all")).text()
