@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from bot.curriculum.models import Resource
 from bot.rag.documents import BlockEntry, resource_line
@@ -38,6 +38,14 @@ class Source(BaseModel):
     url: str | None = None
     #: The topic line of the block that best matches the question.
     matched: str = ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def citation(self) -> str:
+        """One line for a chat bullet: what to read and where it sits in the path."""
+        return (
+            f"{source_line(self)} — Month {self.month} · Week {self.week_of_month} · {self.topic}"
+        )
 
 
 class AskAnswer(BaseModel):
@@ -101,7 +109,7 @@ def entry_of(retrieval: Retrieval, source: Source) -> BlockEntry:
 
 def extractive_answer(question: str, retrieval: Retrieval, sources: list[Source]) -> AskAnswer:
     return AskAnswer(
-        question=question,
+        question=neutralize_mentions(question),
         answer=neutralize_mentions(extractive_text(retrieval, sources)),
         mode=AnswerMode.EXTRACTIVE,
         in_scope=retrieval.in_scope and bool(sources),

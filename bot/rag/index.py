@@ -67,10 +67,14 @@ def open_client(*, data_dir: Path, chroma_url: str | None) -> tuple[Any, str]:
             raise VectorStoreError(f"cannot reach Chroma at {chroma_url}: {error}") from None
         return client, chroma_url
     path = chroma_dir(data_dir)
+    if not (path / "chroma.sqlite3").is_file():
+        # Deleted under a running process: drop chroma's cached handle on the old files.
+        forget_cached_client(path)
     try:
         return _persistent(path, settings), str(path)
     except Exception as error:  # a damaged directory raises anything from sqlite to rust
         log.warning("Chroma directory %s is unreadable (%s); rebuilding it", path, error)
+        forget_cached_client(path)
         shutil.rmtree(path, ignore_errors=True)
         try:
             return _persistent(path, settings), str(path)
@@ -80,6 +84,25 @@ def open_client(*, data_dir: Path, chroma_url: str | None) -> tuple[Any, str]:
 
 def chroma_dir(data_dir: Path) -> Path:
     return data_dir / "chroma"
+
+
+def forget_cached_client(path: Path) -> None:
+    """Make the next PersistentClient for `path` reopen its files.
+
+    chromadb keeps one system per directory for the life of the process; after the
+    directory is deleted or replaced that cached system still serves the old data.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
+    counts = getattr(SharedSystemClient, "_identifier_to_refcount", {})
+    for identifier in [i for i in systems if Path(i) == path]:
+        system = systems.pop(identifier)
+        counts.pop(identifier, None)
+        try:
+            system.stop()
+        except Exception:  # stopping a system whose files are gone may fail; it is dropped anyway
+            log.debug("could not stop the cached Chroma system for %s", path)
 
 
 def _persistent(path: Path, settings: Any) -> Any:

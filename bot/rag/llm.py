@@ -141,7 +141,7 @@ class LlmAnswerer:
         text = text.strip()[:MAX_ANSWER_CHARS]
         cites = "\n".join(f"[{i}] {source_line(s)}" for i, s in enumerate(kept, start=1))
         return AskAnswer(
-            question=question,
+            question=neutralize_mentions(question),
             answer=neutralize_mentions(f"{text}\n{cites}"),
             mode=AnswerMode.LLM,
             in_scope=True,

@@ -20,7 +20,14 @@ from bot.curriculum.loader import CurriculumError, load_curriculum
 from bot.rag.answer import AskAnswer, extractive_answer, pick_sources
 from bot.rag.documents import block_entries, build_documents, fingerprint
 from bot.rag.embeddings import Embedder, EmbeddingUnavailable, MiniLMEmbedder
-from bot.rag.index import BuildReport, VectorIndex, VectorStoreError, chroma_dir, open_client
+from bot.rag.index import (
+    BuildReport,
+    VectorIndex,
+    VectorStoreError,
+    chroma_dir,
+    forget_cached_client,
+    open_client,
+)
 from bot.rag.lexical import KeywordIndex
 from bot.rag.llm import LlmAnswerer, LlmConfig, LlmFailure
 from bot.rag.query import HAND_EXPANSIONS, QueryParser, derive_acronyms
@@ -157,6 +164,7 @@ class AskService:
             if self._chroma_url:
                 raise RagError(f"the Chroma index is unusable: {error}") from None
             log.warning("Chroma index is damaged (%s); rebuilding it from scratch", error)
+            forget_cached_client(chroma_dir(self._data_dir))
             shutil.rmtree(chroma_dir(self._data_dir), ignore_errors=True)
             index = self._open_index()
             report = index.ensure(documents, self._embedder, stamp)

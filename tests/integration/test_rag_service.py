@@ -1,0 +1,155 @@
+"""`/ask` and `pathbot ask` over the shipped curriculum, index built once for the module."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli.app import build_app
+from bot.config import DEFAULT_CURRICULUM
+from bot.rag.embeddings import MiniLMEmbedder
+from bot.rag.service import AskService, RagError
+
+SOURCE_FIELDS = {"title", "month", "week_of_month", "week", "topic", "kind", "score"}
+
+
+@pytest.fixture(scope="module")
+def embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Path:
+    data = tmp_path_factory.mktemp("rag-service")
+    service = AskService(curriculum_path=DEFAULT_CURRICULUM, data_dir=data, embedder=embedder)
+    report = asyncio.run(service.ensure_loaded())
+    assert report.rebuilt
+    return data
+
+
+@pytest.fixture
+def service(data_dir: Path, embedder: MiniLMEmbedder) -> AskService:
+    return AskService(curriculum_path=DEFAULT_CURRICULUM, data_dir=data_dir, embedder=embedder)
+
+
+async def test_hnsw_question_cites_vector_databases_with_location(service: AskService) -> None:
+    answer = await service.ask("what should I read for HNSW?")
+    assert answer.in_scope
+    assert answer.mode == "extractive"
+    top = answer.sources[0]
+    assert top.topic == "Vector Database Fundamentals"
+    assert (top.month, top.week_of_month, top.week) == (2, 3, 7)
+    assert "Month 2 · Week 3 · Vector Database Fundamentals, 5–6 h" in answer.answer
+    assert "Indexing techniques (HNSW, IVF)" in answer.answer
+    assert len(answer.sources) == 3
+
+
+async def test_json_shape(service: AskService) -> None:
+    data = (await service.ask("resources on LoRA", k=2)).model_dump(mode="json")
+    assert set(data) == {"question", "answer", "mode", "in_scope", "sources"}
+    assert data["mode"] == "extractive"
+    assert len(data["sources"]) == 2
+    for source in data["sources"]:
+        assert set(source) >= SOURCE_FIELDS
+        assert 0.0 <= source["score"] <= 1.0
+    assert data["sources"][0]["topic"] == "Parameter-Efficient Fine-tuning"
+
+
+async def test_author_and_scope_are_named(service: AskService) -> None:
+    answer = await service.ask("supervised vs unsupervised learning")
+    assert "Hands-On Machine Learning by Aurélien Géron (Chapters 1-3)" in answer.answer
+    assert "Month 1 · Week 1 · Basic ML Concepts" in answer.answer
+
+
+async def test_out_of_scope_offers_nearest_topics_and_no_reading_list(service: AskService) -> None:
+    answer = await service.ask("how do I fix my dishwasher")
+    assert not answer.in_scope
+    assert answer.sources == []
+    assert "does not cover" in answer.answer
+    assert "nearest topics" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("my accuracy looks great but the model misses every fraud case", None),
+        ("which of my 200 columns actually matter?", "Feature Engineering"),
+        ("vectr databse indexng", "Vector Database Fundamentals"),
+        ("t-SNE vs PCA", "Feature Engineering"),
+        ("CI/CD for machine learning", "Automated ML Pipelines"),
+    ],
+)
+async def test_learner_wording(service: AskService, question: str, topic: str | None) -> None:
+    answer = await service.ask(question)
+    assert answer.in_scope
+    topics = [s.topic for s in answer.sources]
+    if topic is None:
+        assert {"Model Evaluation & Iteration", "Basic ML Concepts"} & set(topics)
+    else:
+        assert topics[0] == topic
+
+
+async def test_week_filter_keeps_to_that_week(service: AskService) -> None:
+    answer = await service.ask("week 7 readings on search")
+    assert answer.sources
+    assert {s.week for s in answer.sources} == {7}
+    assert "week 7 only" in answer.answer
+    month_week = await service.ask("month 3 week 2")
+    assert {(s.month, s.week_of_month) for s in month_week.sources} == {(3, 2)}
+
+
+async def test_current_week_breaks_ties_but_never_overrides(service: AskService) -> None:
+    vague = "evaluation"
+    boosted = await service.ask(vague, current_week=13)
+    assert boosted.sources[0].week == 13
+    clear = await service.ask("what should I read for HNSW?", current_week=13)
+    assert clear.sources[0].topic == "Vector Database Fundamentals"
+
+
+async def test_bad_questions_are_friendly(service: AskService) -> None:
+    with pytest.raises(RagError, match="ask a question"):
+        await service.ask("   ")
+    long = await service.ask("gradient descent " * 200)
+    assert len(long.question) <= 500
+
+
+def test_cli_ask_json_and_stdin(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATHBOT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("PATHBOT_CURRICULUM", str(DEFAULT_CURRICULUM))
+    for name in ("OPENAI_BASE_URL", "PATHBOT_LLM_MODEL", "CHROMA_URL"):
+        monkeypatch.delenv(name, raising=False)
+    runner = CliRunner()
+    one = runner.invoke(build_app(), ["ask", "what should I read for HNSW?", "--json", "--k", "2"])
+    assert one.exit_code == 0, one.output
+    data = json.loads(one.stdout.strip().splitlines()[-1])
+    assert data["sources"][0]["topic"] == "Vector Database Fundamentals"
+    assert len(data["sources"]) == 2
+
+    many = runner.invoke(
+        build_app(), ["ask", "--json"], input="resources on LoRA\n\nhow do I knit a scarf\n"
+    )
+    assert many.exit_code == 0, many.output
+    rows = [json.loads(line) for line in many.stdout.splitlines() if line.startswith("{")]
+    assert [r["in_scope"] for r in rows] == [True, False]
+
+    text = runner.invoke(build_app(), ["ask", "what is self-attention"])
+    assert text.exit_code == 0
+    assert "Transformer Architecture" in text.stdout
+    assert "[extractive]" in text.stdout
+
+    status = runner.invoke(build_app(), ["index", "status"])
+    assert status.exit_code == 0
+    assert status.stdout.startswith("up to date")
+
+
+def test_cli_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATHBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PATHBOT_CURRICULUM", str(tmp_path / "missing.yaml"))
+    result = CliRunner().invoke(build_app(), ["ask", "anything"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "cannot load the curriculum" in result.output
