@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.curriculum.planner_calendar import PathCalendar
 from bot.services.streaks import compute_streaks
 
@@ -72,3 +75,25 @@ def test_missed_days_after_the_path_do_not_break() -> None:
     stats = compute_streaks(cal(), START + timedelta(days=130), active, 0)
     assert stats.current == 112
     assert stats.missed == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    active_days=st.sets(st.integers(min_value=0, max_value=130), max_size=120),
+    paused_days=st.sets(st.integers(min_value=0, max_value=130), max_size=20),
+    today=st.integers(min_value=0, max_value=130),
+    freezes=st.integers(min_value=0, max_value=3),
+)
+def test_streak_invariants(
+    active_days: set[int], paused_days: set[int], today: int, freezes: int
+) -> None:
+    paused = {START + timedelta(days=n) for n in paused_days}
+    active = {START + timedelta(days=n) for n in active_days}
+    stats = compute_streaks(cal(paused), START + timedelta(days=today), active, freezes)
+    counted = {d for d in active if d not in paused and d <= START + timedelta(days=today)}
+    assert stats.current <= stats.longest <= stats.active == len(counted)
+    assert stats.frozen <= stats.missed
+    assert stats.missed + stats.active <= today + 1
+    more = compute_streaks(cal(paused), START + timedelta(days=today), active, freezes + 1)
+    assert more.longest >= stats.longest  # a freeze more never hurts
+    assert more.current >= stats.current
