@@ -157,6 +157,34 @@ def _timezones_by_folded_name() -> dict[str, str]:
     return {name.casefold(): name for name in zoneinfo.available_timezones()}
 
 
+# Abbreviations people type that are not zones (or not the zone they mean): suggest places.
+_ZONE_ABBREVIATIONS = {
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "mdt": "America/Denver",
+    "cst": "America/Chicago (or Asia/Shanghai)",
+    "cdt": "America/Chicago",
+    "edt": "America/New_York",
+    "bst": "Europe/London",
+    "ist": "Asia/Kolkata (or Europe/Dublin, Asia/Jerusalem)",
+    "cest": "Europe/Berlin (or your own city in Central Europe)",
+    "eest": "Europe/Athens",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "awst": "Australia/Perth",
+    "nzst": "Pacific/Auckland",
+    "jst": "Asia/Tokyo",
+    "kst": "Asia/Seoul",
+    "sgt": "Asia/Singapore",
+    "pkt": "Asia/Karachi",
+    "msk": "Europe/Moscow",
+    "brt": "America/Sao_Paulo",
+    "wat": "Africa/Lagos",
+    "eat": "Africa/Nairobi",
+}
+_OFFSET_RE = re.compile(r"(?:utc|gmt)?\s*[+-]\s*\d{1,2}(?::?\d{2})?", re.ASCII | re.IGNORECASE)
+
+
 def parse_timezone(text: str) -> zoneinfo.ZoneInfo:
     """Parse an IANA time zone name, case-insensitively, with a suggestion on typos."""
     cleaned = text.strip().replace(" ", "_")
@@ -167,6 +195,11 @@ def parse_timezone(text: str) -> zoneinfo.ZoneInfo:
     if name is not None:
         return zoneinfo.ZoneInfo(name)
     message = f"I don't know the time zone {_quote(text.strip())}"
+    if _OFFSET_RE.fullmatch(text.strip()):
+        raise ParseError(
+            f"{message} — give a place instead of an offset, so daylight saving time is "
+            f"followed: e.g. Europe/Berlin, America/New_York or Asia/Kolkata"
+        )
     suggestion = _suggest_timezone(cleaned, zones)
     if suggestion is not None:
         raise ParseError(f"{message} — did you mean {suggestion}?")
@@ -175,11 +208,16 @@ def parse_timezone(text: str) -> zoneinfo.ZoneInfo:
 
 def _suggest_timezone(cleaned: str, zones: dict[str, str]) -> str | None:
     folded = cleaned.casefold()
+    if folded in _ZONE_ABBREVIATIONS:
+        return _ZONE_ABBREVIATIONS[folded]
     # "berlin" or "new_york": a city alone is the commonest near-miss.
     by_city = sorted(name for key, name in zones.items() if key.rsplit("/", 1)[-1] == folded)
     if by_city:
         return by_city[0]
-    best = process.extractOne(folded, zones.keys(), scorer=fuzz.WRatio, score_cutoff=80)
+    # Fuzzy-match places only: short abbreviations and Etc/GMT±N (whose sign is the
+    # reverse of what people expect) make misleading suggestions.
+    places = [key for key in zones if "/" in key and not key.startswith("etc/")]
+    best = process.extractOne(folded, places, scorer=fuzz.WRatio, score_cutoff=85)
     return zones[best[0]] if best is not None else None
 
 

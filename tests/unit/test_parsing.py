@@ -153,6 +153,10 @@ def test_parse_timezone_accepts(text: str, key: str) -> None:
         ("Europe/Berln", "Europe/Berlin"),
         ("berlin", "Europe/Berlin"),
         ("America/NewYork", "America/New_York"),
+        ("PST", "America/Los_Angeles"),
+        ("ist", "Asia/Kolkata (or Europe/Dublin, Asia/Jerusalem)"),
+        ("AEST", "Australia/Sydney"),
+        ("Asia/Kolkatta", "Asia/Kolkata"),
     ],
 )
 def test_parse_timezone_suggests(text: str, suggestion: str) -> None:
@@ -165,6 +169,20 @@ def test_parse_timezone_suggests(text: str, suggestion: str) -> None:
 def test_parse_timezone_rejects_without_traceback(text: str) -> None:
     with pytest.raises(ParseError):
         parse_timezone(text)
+
+
+@pytest.mark.parametrize("text", ["GMT+2", "UTC+5:30", "+02:00", "utc -7"])
+def test_parse_timezone_asks_for_a_place_instead_of_an_offset(text: str) -> None:
+    with pytest.raises(ParseError, match="give a place instead of an offset"):
+        parse_timezone(text)
+
+
+@pytest.mark.parametrize("text", ["IST", "CEST", "xyz"])
+def test_parse_timezone_never_suggests_a_reversed_etc_offset(text: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_timezone(text)
+    assert "Etc/" not in str(info.value)
+    assert "did you mean EST" not in str(info.value)
 
 
 TODAY = date(2027, 3, 10)
