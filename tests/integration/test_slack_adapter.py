@@ -313,3 +313,20 @@ async def test_escaped_command_text_reaches_the_core_unescaped(
     await slash(adapter, fake, "log 1h Q&amp;A <https://x.dev/a|x.dev/a>", user_id=ADA)
 
     assert dispatcher.calls[-1][1] == "log 1h Q&A https://x.dev/a"
+
+
+async def test_a_refused_upload_still_answers_the_command(
+    adapter: SlackAdapter, fake: FakeSlackAPI
+) -> None:
+    fake.fail_next["files.getUploadURLExternal"] = (
+        200,
+        {"ok": False, "error": "missing_scope"},
+        {},
+    )
+
+    sent = await slash(adapter, fake, "export", user_id=ADA)
+
+    assert sent["blocks"][1]["text"]["text"] == (
+        "I couldn't send you pathbot.json (Slack refused the upload; ask an admin)."
+    )
+    assert fake.called("upload") == []

@@ -152,7 +152,7 @@ class PathbotDiscordClient(discord.Client):
         kind, sep, ident = target.partition(":")
         if not sep:
             kind, ident = "channel", target
-        if not ident.isdigit() or kind not in {"channel", "dm", "user"}:
+        if not (ident.isascii() and ident.isdigit()) or kind not in {"channel", "dm", "user"}:
             raise ValueError(f"not a Discord target: {target!r} (use a channel id or dm:<user id>)")
         if kind == "channel":
             return int(ident)

@@ -14,9 +14,11 @@ from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
@@ -155,9 +157,15 @@ class SlackAdapter:
         # A file posted through response_url is impossible and one posted to the channel
         # would be public, so it goes to the caller's DM with the bot.
         assert reply.attachment is not None
-        channel = await self.resolve_target(f"dm:{user_id}")
-        await self._upload(channel, reply.attachment)
-        note = f"I sent you {reply.attachment.filename} in a direct message."
+        filename = reply.attachment.filename
+        try:
+            channel = await self.resolve_target(f"dm:{user_id}")
+            await self._upload(channel, reply.attachment)
+        except (SlackApiError, SlackRequestError, aiohttp.ClientError, OSError) as error:
+            log.warning("could not DM %s to %s: %s", filename, user_id, error)
+            note = f"I couldn't send you {filename} (Slack refused the upload; ask an admin)."
+        else:
+            note = f"I sent you {filename} in a direct message."
         return reply.model_copy(update={"lines": [*reply.lines, note], "attachment": None})
 
     # -- outbound --------------------------------------------------------------------------
