@@ -15,7 +15,7 @@ hours = st.integers(min_value=0, max_value=200)
 minutes = st.integers(min_value=0, max_value=59)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(hours, minutes)
 def test_canonical_duration_forms_round_trip(h: int, m: int) -> None:
     total = h * 60 + m
@@ -32,7 +32,7 @@ def test_canonical_duration_forms_round_trip(h: int, m: int) -> None:
             assert parse_duration(form) == total, form
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=23), minutes)
 def test_time_of_day_round_trips(h: int, m: int) -> None:
     assert parse_time_of_day(f"{h:02}:{m:02}") == time(h, m)
@@ -41,21 +41,21 @@ def test_time_of_day_round_trips(h: int, m: int) -> None:
     assert parse_time_of_day(f"{(h % 12) or 12}:{m:02}{meridiem}") == time(h, m)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=24, max_value=99), minutes)
 def test_time_of_day_rejects_hours_past_23(h: int, m: int) -> None:
     with pytest.raises(ParseError):
         parse_time_of_day(f"{h}:{m:02}")
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=23), st.integers(min_value=60, max_value=999))
 def test_time_of_day_rejects_minutes_past_59(h: int, m: int) -> None:
     with pytest.raises(ParseError):
         parse_time_of_day(f"{h}:{m:02}")
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=30))
 def test_parsers_only_ever_raise_parse_error(text: str) -> None:
     for parser in (parse_duration, parse_time_of_day):

@@ -91,13 +91,13 @@ mixed_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(mixed_text)
 def test_neutralized_text_never_pings(text: str) -> None:
     assert not pings(neutralize_mentions(text))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(mixed_text)
 def test_neutralize_is_idempotent(text: str) -> None:
     once = neutralize_mentions(text)
@@ -118,7 +118,7 @@ def test_clip(text: str, limit: int, expected: str) -> None:
     assert clip(text, limit) == expected
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.text(), st.integers(min_value=1, max_value=50))
 def test_clip_never_exceeds_limit(text: str, limit: int) -> None:
     clipped = clip(text, limit)
