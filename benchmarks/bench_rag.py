@@ -40,8 +40,9 @@ class Question:
     block: str | None
     type: str
     no_keyword: bool = False
-    #: "dev" questions were written first and looked at while tuning; "heldout" ones were
-    #: written after the last tuning and never used to change anything.
+    #: "dev": written first, looked at while tuning. "heldout": written after the first
+    #: tuning round, then looked at once (one more plain_words revision followed).
+    #: "fresh": written after the last change to anything, never used to tune.
     set: str = "dev"
 
 
@@ -187,14 +188,15 @@ async def main(show_failures: bool, calibrate: bool) -> None:
         n_out = len(questions) - len(in_scope)
         refused = refused_in + refused_out
         precision = refused_out / refused if refused else 1.0
-        held = [q for q in questions if q.set == "heldout" and q.block is None]
-        held_refused = sum(not retriever.search(q.q).in_scope for q in held)
-        held_in = [q for q in questions if q.set == "heldout" and q.block is not None]
-        held_in_refused = sum(not retriever.search(q.q).in_scope for q in held_in)
-        print(
-            f"held-out only: out of scope refused {held_refused}/{len(held)}, "
-            f"in scope refused {held_in_refused}/{len(held_in)}"
-        )
+        for name in ("dev", "heldout", "fresh"):
+            outs = [q for q in questions if q.set == name and q.block is None]
+            ins = [q for q in questions if q.set == name and q.block is not None]
+            out_refused = sum(not retriever.search(q.q).in_scope for q in outs)
+            in_refused = sum(not retriever.search(q.q).in_scope for q in ins)
+            print(
+                f"{name} set: out of scope refused {out_refused}/{len(outs)}, "
+                f"in scope refused {in_refused}/{len(ins)}"
+            )
         print(
             f"out of scope: recall={refused_out / n_out:.2f} precision={precision:.2f}; "
             f"in-scope questions refused: {refused_in}/{len(in_scope)}"
