@@ -1,0 +1,303 @@
+"""What is due now: the pure function the every-minute job calls.
+
+`enqueue_due` works everything out from the database and the instant it is
+given, so a run after downtime catches up on whatever is still due today, and
+running it twice (or in two processes) enqueues nothing new: the outbox's
+unique key does the rest. Tests and the preview call it on a fake clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.clock import FakeClock
+from bot.curriculum.planner import day_plan
+from bot.curriculum.planner_models import DayStatus
+from bot.replies import Reply
+from bot.scheduling import localtime
+from bot.scheduling.outbox import MessageKind, NewMessage, enqueue
+from bot.scheduling.senders import Target
+from bot.services.context import Core
+from bot.services.plan import render_day
+from bot.services.reminders import (
+    DueMember,
+    day_plan_for,
+    last_week_leaderboard,
+    members_due_reminder,
+    weekly_summary,
+)
+from bot.services.timeline import calendar_for
+from bot.storage.models import Member, MemberStatus, Workspace
+from bot.storage.outbox import OutboxMessage
+
+CHECKIN_HINT = "Done for today? Reply /checkin done"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    """Times not stored per workspace; all are local wall times."""
+
+    #: The daily post when the workspace has not set one.
+    default_post_time: time = time(8, 0)
+    #: The evening nudge for members with no check-in yet; None = off.
+    nudge_time: time | None = None
+    #: The weekly leaderboard (workspace's zone) and summary DMs (each member's zone).
+    weekly_time: time = time(9, 0)
+    #: 0 = Monday.
+    weekly_weekday: int = 0
+
+
+async def enqueue_due(
+    db: AsyncSession, core: Core, now: datetime, config: ScheduleConfig | None = None
+) -> int:
+    """Insert an outbox row for every message due at `now` that is not there yet."""
+    config = config or ScheduleConfig()
+    # Every service asked below sees the same instant.
+    core = replace(core, clock=FakeClock(now))
+    inserted = 0
+    for workspace in await db.scalars(select(Workspace).order_by(Workspace.id)):
+        planner = _Planner(db, core, workspace, now, config)
+        await planner.load_existing()
+        messages = [
+            *planner.daily_post(),
+            *await planner.leaderboard(),
+            *await planner.reminders_and_nudges(),
+            *await planner.weekly_summaries(),
+        ]
+        inserted += await enqueue(db, messages, now)
+    return inserted
+
+
+async def next_due_after(
+    db: AsyncSession, after: datetime, config: ScheduleConfig | None = None
+) -> datetime | None:
+    """The first instant after `after` at which something may become due.
+
+    Lets a simulation jump from one moment to the next instead of ticking
+    every minute; eligibility is still decided by `enqueue_due`.
+    """
+    config = config or ScheduleConfig()
+    times: list[datetime] = []
+    weekly = (config.weekly_weekday, config.weekly_time)
+    for workspace in await db.scalars(select(Workspace)):
+        post = workspace.daily_post_time or config.default_post_time
+        times += _candidates(after, workspace.timezone, [post], weekly)
+    members = await db.execute(
+        select(Member.timezone, Member.reminder_time)
+        .where(Member.status == MemberStatus.ACTIVE.value)
+        .distinct()
+    )
+    for timezone, reminder in members.all():
+        wall = [reminder] if config.nudge_time is None else [reminder, config.nudge_time]
+        times += _candidates(after, timezone, wall, weekly)
+    later = [instant for instant in times if instant > after]
+    return min(later, default=None)
+
+
+def _candidates(
+    after: datetime, timezone: str, daily: list[time], weekly: tuple[int, time]
+) -> list[datetime]:
+    zone = ZoneInfo(timezone)
+    today = after.astimezone(zone).date()
+    found = []
+    for day in (today, today + timedelta(days=1)):
+        walls = [*daily, weekly[1]] if day.weekday() == weekly[0] else daily
+        found += [localtime.resolve(day, wall, zone) for wall in walls]
+    return found
+
+
+class _Planner:
+    """The messages of one workspace at one instant."""
+
+    def __init__(
+        self,
+        db: AsyncSession,
+        core: Core,
+        workspace: Workspace,
+        now: datetime,
+        config: ScheduleConfig,
+    ) -> None:
+        self.db, self.core, self.workspace, self.now, self.config = db, core, workspace, now, config
+        self.zone = ZoneInfo(workspace.timezone)
+        self.today = now.astimezone(self.zone).date()
+        self.existing: set[tuple[str, str, date]] = set()
+
+    async def load_existing(self) -> None:
+        """Keys already in the outbox around today, so nothing is rendered twice."""
+        rows = await self.db.execute(
+            select(OutboxMessage.kind, OutboxMessage.target, OutboxMessage.local_date).where(
+                OutboxMessage.workspace_id == self.workspace.id,
+                # Members' zones may be up to two dates away from the workspace's.
+                OutboxMessage.local_date >= self.today - timedelta(days=2),
+                OutboxMessage.local_date <= self.today + timedelta(days=2),
+            )
+        )
+        self.existing = {(kind, target, day) for kind, target, day in rows.all()}
+
+    def _message(
+        self,
+        kind: MessageKind,
+        target: Target,
+        day: date,
+        zone: ZoneInfo,
+        due: datetime,
+        reply: Reply,
+    ) -> NewMessage:
+        return NewMessage(
+            kind=kind,
+            workspace_id=self.workspace.id,
+            platform=self.workspace.platform,
+            target=target,
+            local_date=day,
+            local_time=localtime.describe(due, zone),
+            reply=reply,
+            due_at=due,
+            # A message for a day that is over is no use: it expires instead of arriving late.
+            expires_at=localtime.end_of_day(day, zone),
+        )
+
+    def _wanted(self, kind: MessageKind, target: Target, day: date, due: datetime) -> bool:
+        return due <= self.now and (kind.value, str(target), day) not in self.existing
+
+    def daily_post(self) -> list[NewMessage]:
+        ws = self.workspace
+        if ws.daily_channel is None or ws.cohort_start is None:
+            return []
+        target = Target.channel(ws.daily_channel)
+        due = localtime.resolve(
+            self.today, ws.daily_post_time or self.config.default_post_time, self.zone
+        )
+        if not self._wanted(MessageKind.DAILY_POST, target, self.today, due):
+            return []
+        plan = day_plan(self.core.curriculum, ws.cohort_start, self.today)
+        if plan.status is not DayStatus.ACTIVE:
+            return []
+        day = render_day(plan, self.core)
+        reply = day.model_copy(
+            update={"title": f"Today for the cohort: {day.title}", "ephemeral": False}
+        )
+        return [self._message(MessageKind.DAILY_POST, target, self.today, self.zone, due, reply)]
+
+    def _weekly_due(self, zone: ZoneInfo) -> tuple[date, datetime] | None:
+        today = self.now.astimezone(zone).date()
+        if today.weekday() != self.config.weekly_weekday:
+            return None
+        return today, localtime.resolve(today, self.config.weekly_time, zone)
+
+    async def leaderboard(self) -> list[NewMessage]:
+        ws = self.workspace
+        if ws.leaderboard_channel is None or ws.cohort_start is None:
+            return []
+        weekly = self._weekly_due(self.zone)
+        if weekly is None:
+            return []
+        today, due = weekly
+        last_day = ws.cohort_start + timedelta(days=self.core.curriculum.total_days - 1)
+        # Last week's board: only once the first week is over, and not after the path ended.
+        if not ws.cohort_start + timedelta(days=7) <= today <= last_day + timedelta(days=7):
+            return []
+        target = Target.channel(ws.leaderboard_channel)
+        if not self._wanted(MessageKind.LEADERBOARD, target, today, due):
+            return []
+        reply = await last_week_leaderboard(self.db, self.core, ws)
+        return [self._message(MessageKind.LEADERBOARD, target, today, self.zone, due, reply)]
+
+    async def _anything_new_for_members(self) -> bool:
+        """A cheap pre-check, so the full due-member scan runs only when it can find something."""
+        rows = await self.db.execute(
+            select(Member.user_id, Member.timezone, Member.reminder_time)
+            .where(Member.workspace_id == self.workspace.id)
+            .where(Member.status == MemberStatus.ACTIVE.value)
+        )
+        for user_id, timezone, reminder in rows.all():
+            zone = ZoneInfo(timezone)
+            today = self.now.astimezone(zone).date()
+            target = Target.user(user_id)
+            walls = [(MessageKind.REMINDER, reminder)]
+            if self.config.nudge_time is not None:
+                walls.append((MessageKind.NUDGE, self.config.nudge_time))
+            for kind, wall in walls:
+                if self._wanted(kind, target, today, localtime.resolve(today, wall, zone)):
+                    return True
+        return False
+
+    async def reminders_and_nudges(self) -> list[NewMessage]:
+        messages: list[NewMessage] = []
+        if not await self._anything_new_for_members():
+            return messages
+        for member in await members_due_reminder(self.db, self.core, self.workspace.id):
+            zone = ZoneInfo(member.timezone)
+            target = Target.user(member.user_id)
+            due = localtime.resolve(member.local_date, member.reminder_time, zone)
+            if self._wanted(MessageKind.REMINDER, target, member.local_date, due):
+                reply = await self._reminder(member)
+                messages.append(
+                    self._message(MessageKind.REMINDER, target, member.local_date, zone, due, reply)
+                )
+            if self.config.nudge_time is None:
+                continue
+            nudge_due = localtime.resolve(member.local_date, self.config.nudge_time, zone)
+            if self._wanted(MessageKind.NUDGE, target, member.local_date, nudge_due):
+                reply = Reply(
+                    title=f"Still time today, {member.display_name}",
+                    lines=[
+                        "No check-in yet today. Even 20 minutes keeps the streak.",
+                        CHECKIN_HINT,
+                    ],
+                )
+                messages.append(
+                    self._message(
+                        MessageKind.NUDGE, target, member.local_date, zone, nudge_due, reply
+                    )
+                )
+        return messages
+
+    async def _reminder(self, member: DueMember) -> Reply:
+        plan = await day_plan_for(self.db, self.core, member.member_id)
+        day = render_day(plan, self.core) if plan is not None else Reply(title="Today")
+        return Reply(
+            title=f"Hi {member.display_name}, your plan for today",
+            lines=[day.title, *day.lines, CHECKIN_HINT],
+            fields=day.fields,
+        )
+
+    async def weekly_summaries(self) -> list[NewMessage]:
+        # Local dates run from UTC-12 to UTC+14: skip the member scan on days no zone is in.
+        local_days = {(self.now + timedelta(hours=hours)).date() for hours in (-12, 14)}
+        if all(day.weekday() != self.config.weekly_weekday for day in local_days):
+            return []
+        members = await self.db.scalars(
+            select(Member)
+            .where(Member.workspace_id == self.workspace.id)
+            .where(Member.status == MemberStatus.ACTIVE.value)
+            .options(selectinload(Member.pauses))
+        )
+        messages = []
+        for member in members:
+            zone = ZoneInfo(member.timezone)
+            weekly = self._weekly_due(zone)
+            if weekly is None:
+                continue
+            today, due = weekly
+            target = Target.user(member.user_id)
+            if not self._wanted(MessageKind.WEEKLY_SUMMARY, target, today, due):
+                continue
+            calendar = calendar_for(member, self.core.curriculum, today)
+            # A week to sum up: the member's first week is over and last week was on the path.
+            if calendar.locate(today - timedelta(days=7))[0] in (
+                DayStatus.NOT_STARTED,
+                DayStatus.COMPLETE,
+            ):
+                continue
+            reply = await weekly_summary(self.db, self.core, member.id)
+            if reply is not None:
+                messages.append(
+                    self._message(MessageKind.WEEKLY_SUMMARY, target, today, zone, due, reply)
+                )
+        return messages

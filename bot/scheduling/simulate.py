@@ -1,0 +1,96 @@
+"""Running the real jobs and delivery over a simulated clock (preview, tests, the console)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.scheduling.delivery import DeliveryWorker
+from bot.scheduling.jobs import ScheduleConfig, enqueue_due, next_due_after
+from bot.scheduling.outbox import reply_of
+from bot.scheduling.senders import RecordingSender, Sender
+from bot.services.context import Core
+from bot.storage.models import Workspace
+from bot.storage.outbox import OutboxMessage, OutboxStatus
+
+PLATFORMS = ("console", "discord", "slack")
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """One message as it went out."""
+
+    at_utc: datetime
+    local_time: str
+    kind: str
+    workspace: str
+    target: str
+    text: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "at_utc": self.at_utc.isoformat(),
+            "local_time": self.local_time,
+            "kind": self.kind,
+            "workspace": self.workspace,
+            "target": self.target,
+            "text": self.text,
+        }
+
+
+def recording_senders() -> dict[str, Sender]:
+    return {platform: RecordingSender(platform) for platform in PLATFORMS}
+
+
+async def tick(
+    core: Core, worker: DeliveryWorker, now: datetime, config: ScheduleConfig | None = None
+) -> int:
+    """One scheduler run at `now`, then deliver whatever is due; returns rows enqueued."""
+    async with core.sessions() as db, db.begin():
+        enqueued = await enqueue_due(db, core, now, config)
+    await worker.drain()
+    return enqueued
+
+
+async def simulate(
+    core: Core, start: datetime, end: datetime, config: ScheduleConfig | None = None
+) -> list[Delivered]:
+    """Jump from one due moment to the next between `start` and `end`, delivering as it goes."""
+    clock = FakeClock(start)
+    worker = DeliveryWorker(core.sessions, recording_senders(), clock)
+    now = start
+    while True:
+        async with core.sessions() as db:
+            upcoming = await next_due_after(db, now, config)
+        if upcoming is None or upcoming > end:
+            break
+        now = upcoming
+        clock.set(now)
+        await tick(core, worker, now, config)
+    return await delivered(core, since=start)
+
+
+async def delivered(core: Core, since: datetime) -> list[Delivered]:
+    """Every message sent since `since`, in the order it went out."""
+    async with core.sessions() as db:
+        rows = await db.execute(
+            select(OutboxMessage, Workspace.external_id)
+            .join(Workspace, Workspace.id == OutboxMessage.workspace_id)
+            .where(OutboxMessage.status == OutboxStatus.SENT.value)
+            .where(OutboxMessage.sent_at >= since)
+            .order_by(OutboxMessage.sent_at, OutboxMessage.id)
+        )
+        return [
+            Delivered(
+                at_utc=row.sent_at or row.due_at,
+                local_time=row.local_time,
+                kind=row.kind,
+                workspace=external_id,
+                target=row.target,
+                text=reply_of(row).text(),
+            )
+            for row, external_id in rows.all()
+        ]
