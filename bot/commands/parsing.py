@@ -22,6 +22,7 @@ __all__ = [
     "parse_duration",
     "parse_time_of_day",
     "parse_timezone",
+    "suggest_timezones",
     "tokenize",
 ]
 
@@ -158,30 +159,45 @@ def _timezones_by_folded_name() -> dict[str, str]:
 
 
 # Abbreviations people type that are not zones (or not the zone they mean): suggest places.
-_ZONE_ABBREVIATIONS = {
-    "pst": "America/Los_Angeles",
-    "pdt": "America/Los_Angeles",
-    "mdt": "America/Denver",
-    "cst": "America/Chicago (or Asia/Shanghai)",
-    "cdt": "America/Chicago",
-    "edt": "America/New_York",
-    "bst": "Europe/London",
-    "ist": "Asia/Kolkata (or Europe/Dublin, Asia/Jerusalem)",
-    "cest": "Europe/Berlin (or your own city in Central Europe)",
-    "eest": "Europe/Athens",
-    "aest": "Australia/Sydney",
-    "aedt": "Australia/Sydney",
-    "awst": "Australia/Perth",
-    "nzst": "Pacific/Auckland",
-    "jst": "Asia/Tokyo",
-    "kst": "Asia/Seoul",
-    "sgt": "Asia/Singapore",
-    "pkt": "Asia/Karachi",
-    "msk": "Europe/Moscow",
-    "brt": "America/Sao_Paulo",
-    "wat": "Africa/Lagos",
-    "eat": "Africa/Nairobi",
+_ZONE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "pst": ("America/Los_Angeles",),
+    "pdt": ("America/Los_Angeles",),
+    "mdt": ("America/Denver",),
+    "cst": ("America/Chicago", "Asia/Shanghai"),
+    "cdt": ("America/Chicago",),
+    "edt": ("America/New_York",),
+    "bst": ("Europe/London",),
+    "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "cest": ("Europe/Berlin", "Europe/Paris", "Europe/Rome"),
+    "eest": ("Europe/Athens",),
+    "aest": ("Australia/Sydney",),
+    "aedt": ("Australia/Sydney",),
+    "awst": ("Australia/Perth",),
+    "nzst": ("Pacific/Auckland",),
+    "jst": ("Asia/Tokyo",),
+    "kst": ("Asia/Seoul",),
+    "sgt": ("Asia/Singapore",),
+    "pkt": ("Asia/Karachi",),
+    "msk": ("Europe/Moscow",),
+    "brt": ("America/Sao_Paulo",),
+    "wat": ("Africa/Lagos",),
+    "eat": ("Africa/Nairobi",),
 }
+#: Offered first when someone has typed nothing yet (Discord autocomplete).
+_POPULAR_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
 _OFFSET_RE = re.compile(r"(?:utc|gmt)?\s*[+-]\s*\d{1,2}(?::?\d{2})?", re.ASCII | re.IGNORECASE)
 
 
@@ -209,16 +225,44 @@ def parse_timezone(text: str) -> zoneinfo.ZoneInfo:
 def _suggest_timezone(cleaned: str, zones: dict[str, str]) -> str | None:
     folded = cleaned.casefold()
     if folded in _ZONE_ABBREVIATIONS:
-        return _ZONE_ABBREVIATIONS[folded]
+        first, *others = _ZONE_ABBREVIATIONS[folded]
+        return f"{first} (or {', '.join(others)})" if others else first
     # "berlin" or "new_york": a city alone is the commonest near-miss.
     by_city = sorted(name for key, name in zones.items() if key.rsplit("/", 1)[-1] == folded)
     if by_city:
         return by_city[0]
+    best = process.extractOne(folded, _places(), scorer=fuzz.WRatio, score_cutoff=85)
+    return zones[best[0]] if best is not None else None
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[str, ...]:
     # Fuzzy-match places only: short abbreviations and Etc/GMT±N (whose sign is the
     # reverse of what people expect) make misleading suggestions.
-    places = [key for key in zones if "/" in key and not key.startswith("etc/")]
-    best = process.extractOne(folded, places, scorer=fuzz.WRatio, score_cutoff=85)
-    return zones[best[0]] if best is not None else None
+    return tuple(
+        sorted(
+            key for key in _timezones_by_folded_name() if "/" in key and not key.startswith("etc/")
+        )
+    )
+
+
+def suggest_timezones(text: str, limit: int = 25) -> list[str]:
+    """Zone names for a partly typed one (autocomplete): abbreviations, prefixes, near misses."""
+    zones = _timezones_by_folded_name()
+    folded = text.strip().replace(" ", "_").casefold()
+    if not folded:
+        return list(_POPULAR_ZONES[:limit])
+    found: list[str] = [*_ZONE_ABBREVIATIONS.get(folded, ())]
+    if folded in zones:
+        found.append(zones[folded])
+    # Whole name or city starting with what was typed first, then anywhere inside it.
+    contains = [key for key in (*_places(), "utc") if folded in key]
+    contains.sort(key=lambda key: (not key.rsplit("/", 1)[-1].startswith(folded), len(key), key))
+    found.extend(zones[key] for key in contains)
+    if len(found) < limit:
+        near = process.extract(folded, _places(), scorer=fuzz.WRatio, limit=limit, score_cutoff=70)
+        found.extend(zones[match[0]] for match in near)
+    return list(dict.fromkeys(found))[:limit]
 
 
 def parse_date(text: str, today: date) -> date:

@@ -80,6 +80,12 @@ COMMANDS = [
             Param("days", Kind.INTEGER, "How many days.", required=False),
         ),
     ),
+    CommandSpec(
+        "join",
+        "Join the path.",
+        _unused,
+        params=(Param("timezone", Kind.TIMEZONE, "Your time zone.", required=False),),
+    ),
     CommandSpec("Bad Name", "Not a valid Discord name; skipped.", _unused),
 ]
 
@@ -152,7 +158,9 @@ async def test_login_syncs_one_slash_command_per_table_entry(
     (sync,) = fake.matching("PUT", f"/applications/{APPLICATION_ID}/commands")
     assert sync.body is not None
     by_name = {command["name"]: command for command in sync.body}
-    assert set(by_name) == {"log", "settings", "export", "ask", "nudge"}  # not "Bad Name"
+    assert set(by_name) == {"log", "settings", "export", "ask", "nudge", "join"}  # no "Bad Name"
+    (zone,) = by_name["join"]["options"]
+    assert zone["autocomplete"] is True
     assert by_name["log"]["description"] == "Log study time, with an optional note."
     options = {o["name"]: o for o in by_name["log"]["options"]}
     assert [o["name"] for o in by_name["log"]["options"]] == ["duration", "note", "date"]
@@ -368,3 +376,19 @@ def test_long_idempotency_keys_become_stable_short_nonces() -> None:
     assert len(discord_nonce(key)) == 25
     assert discord_nonce(key) == discord_nonce(key)
     assert discord_nonce("short") == "short"
+
+
+async def test_time_zone_option_autocompletes_from_the_zone_list(
+    client: PathbotDiscordClient, fake: FakeDiscordAPI, dispatcher: TinyDispatcher
+) -> None:
+    payload = interaction("join", {"name": "timezone", "type": 3, "value": "kolk", "focused": True})
+    payload["type"] = 4  # APPLICATION_COMMAND_AUTOCOMPLETE
+
+    request = await invoke(client, fake, payload)
+
+    assert dispatcher.calls == []  # autocomplete never runs the command
+    assert request.body is not None
+    assert request.body["type"] == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+    choices = request.body["data"]["choices"]
+    assert choices[0] == {"name": "Asia/Kolkata", "value": "Asia/Kolkata"}
+    assert len(choices) <= 25

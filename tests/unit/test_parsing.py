@@ -12,6 +12,7 @@ from bot.commands.parsing import (
     parse_duration,
     parse_time_of_day,
     parse_timezone,
+    suggest_timezones,
     tokenize,
 )
 
@@ -183,6 +184,30 @@ def test_parse_timezone_never_suggests_a_reversed_etc_offset(text: str) -> None:
         parse_timezone(text)
     assert "Etc/" not in str(info.value)
     assert "did you mean EST" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("", "UTC"),
+        ("kolk", "Asia/Kolkata"),
+        ("ber", "Europe/Berlin"),
+        ("new york", "America/New_York"),
+        ("PST", "America/Los_Angeles"),
+        ("Europe/Berln", "Europe/Berlin"),
+        ("utc", "UTC"),
+    ],
+)
+def test_suggest_timezones(typed: str, first: str) -> None:
+    suggestions = suggest_timezones(typed)
+    assert suggestions[0] == first
+    assert len(suggestions) == len(set(suggestions)) <= 25
+    for zone in suggestions:
+        assert parse_timezone(zone).key == zone  # every suggestion is accepted as is
+
+
+def test_suggest_timezones_may_find_nothing() -> None:
+    assert suggest_timezones("qqqqqqqq") == []
 
 
 TODAY = date(2027, 3, 10)

@@ -17,6 +17,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.commands.parsing import suggest_timezones
 from bot.commands.table import CommandSpec, Kind, Param
 from bot.text import clip
 
@@ -110,6 +111,17 @@ def build_slash_command(spec: CommandSpec, invoke: Invoke) -> app_commands.Comma
         for key, param in internal.items()
         if param.kind is Kind.CHOICE and 0 < len(param.choices) <= CHOICE_LIMIT
     }
-    return app_commands.Command(
+    command: app_commands.Command[Any, Any, None] = app_commands.Command(
         name=spec.name, description=_description(spec.help, spec.name), callback=callback
     )
+    for key, param in internal.items():
+        if param.kind is Kind.TIMEZONE:
+            command.autocomplete(key)(_complete_timezone)
+    return command
+
+
+async def _complete_timezone(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    # Typed text stays free: these are hints, and the core still parses what is sent.
+    return [app_commands.Choice(name=zone, value=zone) for zone in suggest_timezones(current)]
