@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from bot.commands.caller import Caller
 from bot.replies import Reply, ReplyField
@@ -21,12 +21,14 @@ MAX_START_OFFSET = timedelta(days=366)
 
 
 async def find_member(db: AsyncSession, workspace: Workspace, user_id: str) -> Member | None:
-    return await db.scalar(
+    # One round trip with the (usually empty) pauses joined: most commands need them.
+    result = await db.execute(
         select(Member)
         .where(Member.workspace_id == workspace.id)
         .where(Member.user_id == user_id)
-        .options(selectinload(Member.pauses))
+        .options(joinedload(Member.pauses))
     )
+    return result.unique().scalar_one_or_none()
 
 
 async def member_by_id(db: AsyncSession, member_id: int) -> Member | None:
@@ -77,7 +79,8 @@ async def join(
             "You've already joined",
             "Change your time zone or reminder with /settings, or see /progress.",
         )
-    zone = timezone or workspace.timezone
+    # Someone coming back keeps their zone unless they name a new one.
+    zone = timezone or (member.timezone if member is not None else workspace.timezone)
     today = core.local_today(zone)
     start = start or workspace.cohort_start or next_monday(today)
     if abs(start - today) > MAX_START_OFFSET:

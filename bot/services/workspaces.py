@@ -6,7 +6,7 @@ from datetime import date, time
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from bot.commands.caller import Caller
 from bot.replies import Reply, ReplyField
@@ -17,12 +17,14 @@ MAX_FREEZES_PER_WEEK = 7
 
 
 async def find_workspace(db: AsyncSession, caller: Caller) -> Workspace | None:
-    return await db.scalar(
+    # One round trip with the (short) admin list joined: every command starts here.
+    result = await db.execute(
         select(Workspace)
         .where(Workspace.platform == caller.platform.value)
         .where(Workspace.external_id == caller.workspace_id)
-        .options(selectinload(Workspace.admins))
+        .options(joinedload(Workspace.admins))
     )
+    return result.unique().scalar_one_or_none()
 
 
 async def ensure_workspace(db: AsyncSession, core: Core, caller: Caller) -> Workspace:
