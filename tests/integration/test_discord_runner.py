@@ -80,3 +80,21 @@ async def test_a_refused_token_is_one_clear_line(
     err = capsys.readouterr().err
     assert "Discord refused DISCORD_TOKEN" in err
     assert "Traceback" not in err
+
+
+async def test_unreachable_discord_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = load_settings(
+        discord_token="fake-token",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
+        data_dir=tmp_path,
+    )
+    monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")  # refused
+
+    with pytest.raises(typer.Exit):
+        await runner.run(settings)
+
+    err = capsys.readouterr().err
+    assert "can't reach Discord to log in" in err
+    assert "Traceback" not in err

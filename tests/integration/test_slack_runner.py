@@ -123,3 +123,16 @@ async def test_refused_bot_token_is_one_clear_line(
 async def test_run_without_a_bot_token_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(typer.Exit):
         await run(load_settings(slack_bot_token="", data_dir=tmp_path))
+
+
+async def test_unreachable_slack_is_one_clear_line(
+    adapter: SlackAdapter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    adapter.client.base_url = "http://127.0.0.1:9/api/"  # nothing listens on port 9
+    adapter.client.retry_handlers = []  # no real backoff sleep in a test
+    settings = load_settings(slack_bot_token="xoxb-test", slack_app_token="xapp-test")
+
+    with pytest.raises(typer.Exit):
+        await serve(adapter, settings)
+
+    assert "can't reach Slack" in capsys.readouterr().err

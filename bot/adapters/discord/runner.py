@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 
 from bot.adapters.discord.client import PathbotDiscordClient
@@ -54,6 +55,8 @@ async def connected(
             )
         except discord.HTTPException as error:
             fail(f"Discord answered {error.status} while logging in: {error.text or 'no details'}")
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            fail(f"can't reach Discord to log in ({_reason(error)}): check the network")
         gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
         try:
             yield DiscordConnection(client, gateway)
@@ -62,6 +65,10 @@ async def connected(
             gateway.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await gateway
+
+
+def _reason(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _asker(settings: Settings) -> Asker | None:

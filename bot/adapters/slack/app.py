@@ -51,6 +51,20 @@ def plain_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+class _DropTokenNotice(logging.Filter):
+    # Bolt reads SLACK_BOT_TOKEN from the environment even when given a client, then
+    # warns that it ignores it; with our own client that is expected, not news.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well")
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.adapters.slack.bolt")
+    if not any(isinstance(f, _DropTokenNotice) for f in logger.filters):
+        logger.addFilter(_DropTokenNotice())
+    return logger
+
+
 class CommandHandler(Protocol):
     """The core's single entry point (`bot.commands.dispatcher.Dispatcher` fits)."""
 
@@ -82,7 +96,7 @@ class SlackAdapter:
             signing_secret=signing_secret,
             request_verification_enabled=True,
             name="pathbot",
-            logger=log,
+            logger=_bolt_logger(),
         )
         self.app.command(command)(self._on_command)
         self.app.event("message")(self._on_message)

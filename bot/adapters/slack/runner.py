@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 
+import aiohttp
 from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
+def _reason(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
 def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value().strip() if value is not None else ""
 
@@ -44,6 +49,8 @@ async def check_token(adapter: SlackAdapter) -> None:
         await adapter.client.auth_test()
     except SlackApiError as error:
         fail(f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): copy it again")
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        fail(f"can't reach Slack ({_reason(error)}): check the network")
 
 
 @asynccontextmanager
@@ -56,6 +63,8 @@ async def socket_mode(
         await handler.connect_async()  # type: ignore[no-untyped-call]
     except SlackApiError as error:
         fail(f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}): it must be xapp-…")
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        fail(f"can't reach Slack's Socket Mode ({_reason(error)}): check the network")
     try:
         yield handler
     finally:
