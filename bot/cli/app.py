@@ -9,7 +9,16 @@ from __future__ import annotations
 import typer
 
 from bot import __version__
-from bot.cli import ask_cmd, chat_cmd, curriculum_cmd, db_cmd, index_cmd, plan_cmd, run_cmd
+from bot.cli import (
+    ask_cmd,
+    chat_cmd,
+    curriculum_cmd,
+    db_cmd,
+    index_cmd,
+    outbox_cmd,
+    plan_cmd,
+    run_cmd,
+)
 
 
 def build_app() -> typer.Typer:
@@ -20,7 +29,16 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    for module in (curriculum_cmd, plan_cmd, db_cmd, chat_cmd, run_cmd, ask_cmd, index_cmd):
+    for module in (
+        curriculum_cmd,
+        plan_cmd,
+        db_cmd,
+        chat_cmd,
+        run_cmd,
+        ask_cmd,
+        index_cmd,
+        outbox_cmd,
+    ):
         module.register(app)
 
     @app.callback()

@@ -1,0 +1,121 @@
+"""Scheduling inside `pathbot run`: the every-minute job and the delivery worker.
+
+Adapters wrap their serving loop in `scheduling(...)`:
+
+    async with scheduling(core, engine, {"discord": sender}):
+        await serve_forever()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.scheduling.delivery import DeliveryWorker, RetryPolicy
+from bot.scheduling.jobs import ScheduleConfig, enqueue_due
+from bot.scheduling.locks import AlwaysLeader, LeaderLock, ProcessLock, sqlite_lock_path
+from bot.scheduling.ratelimit import TokenBucket
+from bot.scheduling.senders import Sender
+from bot.services.context import Core
+
+log = logging.getLogger(__name__)
+
+#: Requests per second per platform: under Discord's global 50/s, Slack's ~1/s per channel
+#: bursts (chat.postMessage's special tier allows short bursts over many channels).
+DEFAULT_RATES = {"discord": 45.0, "slack": 10.0, "console": 1000.0}
+
+
+@dataclass
+class Scheduling:
+    """What is running; `tick()` runs the scheduler job once (when this process leads)."""
+
+    core: Core
+    worker: DeliveryWorker
+    leader: LeaderLock | AlwaysLeader
+    config: ScheduleConfig
+
+    async def tick(self) -> int:
+        if not await self.leader.try_acquire():
+            return 0
+        now = self.core.clock.now()
+        async with self.core.sessions() as db, db.begin():
+            enqueued = await enqueue_due(db, self.core, now, self.config)
+        if enqueued:
+            log.info("scheduler: %s message(s) enqueued", enqueued)
+        return enqueued
+
+
+def make_limiters(
+    platforms: list[str], rates: Mapping[str, float] | None
+) -> dict[str, TokenBucket]:
+    chosen = {**DEFAULT_RATES, **(rates or {})}
+    return {platform: TokenBucket(chosen.get(platform, 10.0)) for platform in platforms}
+
+
+@asynccontextmanager
+async def scheduling(
+    core: Core,
+    engine: AsyncEngine,
+    senders: Mapping[str, Sender],
+    *,
+    config: ScheduleConfig | None = None,
+    rates: Mapping[str, float] | None = None,
+    policy: RetryPolicy | None = None,
+    tick_seconds: float = 60.0,
+) -> AsyncIterator[Scheduling]:
+    """Run the scheduler job and the delivery worker for the life of the block.
+
+    Raises `AlreadyRunning` on SQLite when another process has the database.
+    """
+    lock_path = sqlite_lock_path(engine.url.render_as_string(hide_password=True))
+    process_lock = ProcessLock(lock_path) if lock_path is not None else None
+    if process_lock is not None:
+        process_lock.acquire()
+    leader: LeaderLock | AlwaysLeader = AlwaysLeader() if process_lock else LeaderLock(engine)
+    worker = DeliveryWorker(
+        core.sessions,
+        senders,
+        core.clock,
+        limiters=make_limiters(list(senders), rates),
+        policy=policy,
+    )
+    state = Scheduling(core, worker, leader, config or ScheduleConfig())
+    stop = asyncio.Event()
+    scheduler = AsyncIOScheduler(timezone=UTC)
+
+    async def job() -> None:
+        try:
+            await state.tick()
+        except Exception:
+            # One bad minute must not stop the next one; the next run catches up.
+            log.exception("scheduler run failed")
+
+    scheduler.add_job(
+        job,
+        IntervalTrigger(seconds=tick_seconds),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(tick_seconds),
+    )
+    delivery = asyncio.create_task(worker.run(stop), name="outbox-delivery")
+    try:
+        await job()
+        scheduler.start()
+        yield state
+    finally:
+        stop.set()
+        scheduler.shutdown(wait=False)
+        delivery.cancel()
+        with suppress(asyncio.CancelledError):
+            await delivery
+        await leader.release()
+        if process_lock is not None:
+            process_lock.release()
