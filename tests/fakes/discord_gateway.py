@@ -47,6 +47,8 @@ class FakeDiscordGateway:
     def __init__(self) -> None:
         self.url = yarl.URL("ws://127.0.0.1/")
         self.identified: list[dict[str, Any]] = []
+        #: Close the socket with this code right after IDENTIFY (4004 = bad token).
+        self.close_after_identify: int | None = None
         self._connections: list[_Connection] = []
         self._changed = asyncio.Condition()
 
@@ -76,6 +78,8 @@ class FakeDiscordGateway:
             payload = json.loads(message.data)
             if payload["op"] == HEARTBEAT:
                 await connection.send(HEARTBEAT_ACK, None)
+            elif payload["op"] == IDENTIFY and self.close_after_identify is not None:
+                await ws.close(code=self.close_after_identify, message=b"Authentication failed.")
             elif payload["op"] == IDENTIFY:
                 await connection.send(DISPATCH, self._ready(), "READY")
                 async with self._changed:

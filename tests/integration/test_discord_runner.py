@@ -98,3 +98,34 @@ async def test_unreachable_discord_is_one_clear_line(
     err = capsys.readouterr().err
     assert "can't reach Discord to log in" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (4004, "Discord closed the gateway for good (code 4004)"),
+        (4014, "Discord refused the gateway intents"),
+    ],
+)
+async def test_gateway_refusal_is_one_clear_line(
+    code: int,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = load_settings(
+        discord_token="fake-token",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
+        data_dir=tmp_path,
+    )
+    async with running_fake_discord() as api, running_fake_gateway() as gateway:
+        gateway.close_after_identify = code
+        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
+        with pytest.raises(typer.Exit):
+            await asyncio.wait_for(runner.run(settings), timeout=10)
+
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err

@@ -9,7 +9,6 @@ whoever runs the outbox delivery worker next to it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -63,8 +62,9 @@ async def connected(
         finally:
             await client.close()
             gateway.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await gateway
+            # Collect the gateway's end without raising: its error, if any, was handled
+            # by whoever awaited it, and must not replace the exception leaving this block.
+            await asyncio.gather(gateway, return_exceptions=True)
 
 
 def _reason(error: BaseException) -> str:
@@ -91,6 +91,8 @@ async def serve_core(settings: Settings, core: Core) -> None:
             await connection.gateway
         except discord.PrivilegedIntentsRequired:
             fail("Discord refused the gateway intents (pathbot needs no privileged ones)")
+        except discord.ConnectionClosed as error:
+            fail(f"Discord closed the gateway for good (code {error.code}): {error.reason or ''}")
 
 
 async def run(settings: Settings) -> None:
