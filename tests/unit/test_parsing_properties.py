@@ -19,11 +19,15 @@ minutes = st.integers(min_value=0, max_value=59)
 @given(hours, minutes)
 def test_canonical_duration_forms_round_trip(h: int, m: int) -> None:
     total = h * 60 + m
-    forms = [f"{h}:{m:02}"]
-    if h:
-        forms += [f"{h}h{m}", f"{h}h {m}m", f"{h} hours {m} minutes"]
-    if total:
-        forms += [f"{total}m", f"{total} min", f"{total / 60}"]
+    forms = [
+        f"{h}h{m}",
+        f"{h}:{m:02}",
+        f"{total}m",
+        f"{total / 60}",
+        f"{h}h {m}m",
+        f"{h} hours {m} minutes",
+        f"{total} min",
+    ]
     for form in forms:
         if total == 0:
             with pytest.raises(ParseError):
