@@ -183,19 +183,27 @@ class VectorIndex:
         self._collection = collection
 
     def query(
-        self, vector: Vectors, n: int, where: dict[str, Any] | None = None
+        self,
+        vector: Vectors,
+        n: int,
+        where: dict[str, Any] | None = None,
+        *,
+        with_metadata: bool = True,
     ) -> list[VectorHit]:
         collection = self._require()
         n = max(1, min(n, collection.count()))
+        # Fetching metadata costs ~10x the search itself; callers that know the documents
+        # by id (the retriever does) skip it.
+        include = ["distances", "metadatas"] if with_metadata else ["distances"]
         result = collection.query(
             query_embeddings=vector.reshape(1, -1),
             n_results=n,
             where=where or None,
-            include=["distances", "metadatas"],
+            include=include,
         )
         ids = result["ids"][0]
         distances = result["distances"][0]
-        metadatas = result["metadatas"][0]
+        metadatas = result["metadatas"][0] if with_metadata else [None] * len(ids)
         return [
             VectorHit(id=i, similarity=1.0 - float(d), metadata=dict(m or {}))
             for i, d, m in zip(ids, distances, metadatas, strict=True)

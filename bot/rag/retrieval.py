@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.rag.documents import BlockEntry, DocKind
+from bot.rag.documents import BlockEntry, DocKind, RagDocument
 from bot.rag.embeddings import Embedder, Vectors
 from bot.rag.index import VectorIndex
 from bot.rag.lexical import KeywordIndex
@@ -31,6 +31,8 @@ SCOPE_MIN_GAP = 0.15
 #: How much of a first place the asking member's current week adds: enough to break
 #: near-ties in favour of what they are studying now, never to outrank a clear match.
 CURRENT_WEEK_BOOST = 0.25
+#: How many top blocks get a "why this matches" line (answers cite at most 10 resources).
+EXPLAINED = 10
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class HybridRetriever:
         self,
         *,
         entries: Sequence[BlockEntry],
+        documents: Sequence[RagDocument],
         keyword: KeywordIndex,
         vectors: VectorIndex,
         embedder: Embedder,
@@ -68,6 +71,8 @@ class HybridRetriever:
         scope_floor: float = SCOPE_FLOOR,
     ) -> None:
         self._entries = {e.key: e for e in entries}
+        self._documents = {d.id: d for d in documents}
+        self._line_terms: dict[str, set[str]] = {}
         self._order = [e.key for e in entries]
         self._keyword = keyword
         self._vectors = vectors
@@ -99,23 +104,24 @@ class HybridRetriever:
             return Retrieval(query, [], False, 0.0)
         vector = self._embedder.embed([query.expanded or question])[0]
         # Unfiltered on purpose: the scope test compares the best block with all of them.
-        hits = self._vectors.query(vector, n=len(self._stored))
+        hits = self._vectors.query(vector, n=len(self._stored), with_metadata=False)
         everywhere: dict[str, float] = {}
         similarity: dict[str, float] = {}
         resource_sim: dict[tuple[str, int], float] = {}
         per_block: dict[str, list[float]] = {}
         admitted = set(allowed)
         for hit in hits:
-            key = str(hit.metadata.get("block_key", ""))
-            if key not in self._entries:
+            document = self._documents.get(hit.id)
+            if document is None or document.block_key not in self._entries:
                 continue
+            key = document.block_key
             everywhere[key] = max(everywhere.get(key, -1.0), hit.similarity)
             if key not in admitted:
                 continue
             similarity[key] = max(similarity.get(key, -1.0), hit.similarity)
             per_block.setdefault(key, []).append(hit.similarity)
-            if hit.metadata.get("doc") == DocKind.RESOURCE.value:
-                resource_sim[(key, int(hit.metadata.get("position", 0)))] = hit.similarity
+            if document.kind is DocKind.RESOURCE:
+                resource_sim[(key, document.position)] = hit.similarity
         bm25 = {k: s for k, s in self._keyword.scores(query.terms).items() if k in allowed}
         rankings: list[list[str]] = []
         if use_keywords:
@@ -128,7 +134,8 @@ class HybridRetriever:
             fused.setdefault(key, 0.0)
             if current_week is not None and self._entries[key].week == current_week:
                 fused[key] += CURRENT_WEEK_BOOST / (RRF_K + 1)
-        ranked = sorted(allowed, key=lambda k: (-fused[k], self._order.index(k)))
+        position = {k: i for i, k in enumerate(self._order)}
+        ranked = sorted(allowed, key=lambda k: (-fused[k], position[k]))
         best = max(similarity.values(), default=0.0)
         typical = float(np.median(list(everywhere.values()))) if everywhere else 0.0
         filter_only = query.filters.active and not content_set(query.text)
@@ -139,10 +146,11 @@ class HybridRetriever:
                 score=fused[key] / _max_fused(),
                 bm25=bm25.get(key, 0.0),
                 similarity=similarity.get(key, 0.0),
-                matched_line=self._matched_line(key, vector, query),
+                # Only the blocks an answer can cite need a reason.
+                matched_line=self._matched_line(key, vector, query) if rank < EXPLAINED else "",
                 resource_order=self._resource_order(key, resource_sim),
             )
-            for key in ranked
+            for rank, key in enumerate(ranked)
         ]
         return Retrieval(query, block_hits, in_scope, best, best - typical)
 
@@ -161,7 +169,7 @@ class HybridRetriever:
         for i, line in enumerate(lines):
             stored = self._stored.get(f"{key}-{DocKind.TOPIC.value}-{i + 1}")
             score = float(np.dot(stored, vector)) if stored is not None else 0.0
-            line_terms = content_set(line)
+            line_terms = self._line_terms.setdefault(line, content_set(line))
             score += 0.25 * len(typed & line_terms) + 0.1 * len(added & line_terms)
             if score > best_score:
                 best_line, best_score = line, score

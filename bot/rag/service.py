@@ -177,6 +177,7 @@ class AskService:
         )
         self._retriever = HybridRetriever(
             entries=entries,
+            documents=documents,
             keyword=keyword,
             vectors=index,
             embedder=self._embedder,
