@@ -36,7 +36,7 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
     from bot.commands.dispatcher import Dispatcher
     from bot.config import load_settings
     from bot.curriculum.loader import CurriculumError
-    from bot.services.runtime import open_core
+    from bot.services.runtime import default_asker, open_core
     from bot.storage.migrate import DatabaseNotReady
 
     if not user.strip() or not workspace.strip():
@@ -45,7 +45,7 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
     settings = load_settings()
 
     async def go() -> None:
-        async with open_core(settings, SystemClock()) as core:
+        async with open_core(settings, SystemClock(), default_asker(settings)) as core:
             if now is not None:
                 when = await resolve_now(now, caller, core.sessions, settings.timezone)
                 core = replace(core, clock=FakeClock(when))

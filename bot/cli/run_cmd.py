@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import getpass
 import importlib
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.errors import fail
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 #: The adapter hook: platform -> (token setting, module exposing `async def run(settings)`).
 PLATFORM_RUNNERS: dict[str, tuple[str, str]] = {
@@ -51,7 +55,7 @@ def _local_user() -> str:
         return "you"
 
 
-def _run_platforms(platforms: list[str], settings: object) -> None:
+def _run_platforms(platforms: list[str], settings: Settings) -> None:
     import asyncio
 
     runners = []
@@ -69,4 +73,14 @@ def _run_platforms(platforms: list[str], settings: object) -> None:
     async def go() -> None:
         await asyncio.gather(*(runner(settings) for runner in runners))
 
-    asyncio.run(go())
+    from bot.curriculum.loader import CurriculumError
+    from bot.storage.migrate import DatabaseNotReady
+
+    try:
+        asyncio.run(go())
+    except KeyboardInterrupt:
+        return
+    except CurriculumError as error:
+        fail(f"the curriculum can't be loaded: {error}")
+    except DatabaseNotReady as error:
+        fail(str(error))

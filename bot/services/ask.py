@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.replies import Reply
 from bot.services.context import Core, UserError
 from bot.services.timeline import calendar_for, current_week
 from bot.storage.models import Member
 from bot.text import clip, neutralize_mentions
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION = 500
 
@@ -27,7 +31,17 @@ async def ask(core: Core, member: Member | None, question: str) -> Reply:
     if member is not None:
         today = core.local_today(member.timezone)
         week = current_week(calendar_for(member, core.curriculum, today), today)
-    answer = await core.asker.ask(question, k=3, current_week=week)
+    try:
+        answer = await core.asker.ask(question, k=3, current_week=week)
+    except Exception as error:
+        # The RAG's own errors (index not built, …) carry one friendly line; anything
+        # else is a bug to log, not to show.
+        log.warning("/ask failed", exc_info=True)
+        reason = str(error).splitlines()[0] if type(error).__name__ == "RagError" else ""
+        return Reply.error(
+            "I can't search the curriculum right now" + (f": {reason}" if reason else ""),
+            title="Not available",
+        )
     lines = [neutralize_mentions(answer.answer)]
     lines.extend(
         f"• {neutralize_mentions(clip(source_line(source), 300))}" for source in answer.sources

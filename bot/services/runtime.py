@@ -38,3 +38,12 @@ async def open_core(
         )
     finally:
         await engine.dispose()
+
+
+def default_asker(settings: Settings) -> Asker | None:
+    """The RAG behind /ask, when pathbot was installed with the `rag` extra."""
+    try:
+        from bot.rag.service import AskService
+    except ImportError:
+        return None
+    return AskService.from_settings(settings)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bot.commands.caller import Caller
 from bot.services import reminders
 from bot.services.context import Core
 from bot.storage.models import CheckIn, HourLog, Member, WeeklyTotal, Workspace
@@ -25,8 +26,8 @@ async def count(pathbot: Bot, model: type[object]) -> int:
         return int(await db.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def join(pathbot: Bot, who: object = ALICE, line: str = "/join 2027-01-04 UTC 08:00") -> None:
-    reply = await pathbot.say(who, line)  # type: ignore[arg-type]
+async def join(pathbot: Bot, who: Caller = ALICE, line: str = "/join 2027-01-04 UTC 08:00") -> None:
+    reply = await pathbot.say(who, line)
     assert reply.ok, reply.text()
 
 
