@@ -290,3 +290,33 @@ async def test_leaderboard_shows_your_rank_and_breaks_ties_by_streak(pathbot: Bo
     # Leaving takes a member off every board.
     assert (await pathbot.say(tie_b, "/leave")).ok
     assert "Tieb" not in (await pathbot.say(tie_a, "/leaderboard all")).text()
+
+
+class RagError(RuntimeError):
+    """Named like the RAG's own error, whose message is shown."""
+
+
+class FailingAsker:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    async def ask(
+        self, question: str, *, k: int = 3, current_week: int | None = None
+    ) -> FakeAnswer:
+        raise self.error
+
+
+async def test_ask_failures_are_friendly(pathbot: Bot) -> None:
+    from bot.commands.dispatcher import Dispatcher
+
+    for error, shown in ((RagError("the index is not built"), True), (KeyError("x"), False)):
+        core = Core(
+            pathbot.database.sessions,
+            pathbot.clock,
+            pathbot.core.curriculum,
+            asker=FailingAsker(error),
+        )
+        reply = await Dispatcher(core).handle(ALICE, "/ask what is HNSW?")
+        assert not reply.ok
+        assert ("the index is not built" in reply.text()) is shown
+        assert "KeyError" not in reply.text()
