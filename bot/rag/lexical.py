@@ -7,8 +7,8 @@ curriculum of a few dozen blocks that takes milliseconds, so it is never stored.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import bm25s
 import numpy as np
 
 from bot.rag.documents import DocKind, RagDocument
@@ -19,10 +19,12 @@ class KeywordIndex:
     """BM25 scores per topic block, plus the vocabulary typo correction matches against."""
 
     def __init__(self, documents: Sequence[RagDocument]) -> None:
+        import bm25s  # ~0.2 s to import: only when the index is actually loaded
+
         blocks = [d for d in documents if d.kind is DocKind.BLOCK]
         self.block_keys = [d.block_key for d in blocks]
         corpus = [content_terms(d.text) for d in blocks]
-        self._bm25 = bm25s.BM25()
+        self._bm25: Any = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self.stems = frozenset(term for terms in corpus for term in terms)
         #: Surface words of every document (not only blocks), for spelling correction.
