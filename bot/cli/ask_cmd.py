@@ -35,7 +35,10 @@ def ask(
     ] = None,
 ) -> None:
     """Ask the learning path what to read: 'pathbot ask "what should I read for HNSW?"'."""
-    from bot.rag.service import AskService, RagError
+    try:
+        from bot.rag.service import AskService, RagError
+    except ImportError as error:
+        fail(f"{error.name} is missing: pip install 'pathbot[rag]' to use the retrieval index")
 
     try:
         settings = load_settings()

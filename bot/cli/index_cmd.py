@@ -27,7 +27,10 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if up to date.")] = False,
 ) -> None:
     """Build the index if the curriculum or embedding model changed (or with --force)."""
-    from bot.rag.service import AskService, RagError
+    try:
+        from bot.rag.service import AskService, RagError
+    except ImportError as error:
+        fail(f"{error.name} is missing: pip install 'pathbot[rag]' to use the retrieval index")
 
     service = AskService.from_settings(_settings())
     try:
@@ -46,7 +49,10 @@ def build(
 @index_app.command()
 def status() -> None:
     """Say whether the index matches the current curriculum and embedding model."""
-    from bot.rag.service import AskService, RagError
+    try:
+        from bot.rag.service import AskService, RagError
+    except ImportError as error:
+        fail(f"{error.name} is missing: pip install 'pathbot[rag]' to use the retrieval index")
 
     service = AskService.from_settings(_settings())
     try:

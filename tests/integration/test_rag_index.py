@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import logging
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -118,3 +123,75 @@ async def test_bad_curriculum_is_one_friendly_error(
     bad.write_text("months: [", encoding="utf-8")
     with pytest.raises(RagError, match="cannot load the curriculum"):
         await service(bad, tmp_path / "data", embedder).ask("anything")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real Chroma server (the `chroma` CLI chromadb installs) on 127.0.0.1."""
+    exe = Path(sys.executable).with_name("chroma")
+    if not exe.exists():
+        pytest.skip("the chroma CLI is not installed")
+    port = _free_port()
+    command = [str(exe), "run", "--path", str(tmp_path / "server")]
+    proc = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # wait for the process to listen; bounded, and it is another process
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("chroma server did not start")
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+async def test_chroma_server_via_chroma_url(
+    tmp_path: Path, embedder: MiniLMEmbedder, chroma_server: str
+) -> None:
+    curriculum = write_slice(tmp_path / "path.yaml")
+
+    def remote() -> AskService:
+        return AskService(
+            curriculum_path=curriculum,
+            data_dir=tmp_path / "unused",
+            chroma_url=chroma_server,
+            embedder=embedder,
+        )
+
+    first = await remote().ensure_loaded()
+    assert first.rebuilt
+    assert first.location == chroma_server
+    again = remote()
+    assert not (await again.ensure_loaded()).rebuilt
+    answer = await again.ask("pandas dataframes")
+    assert answer.sources
+    assert not (tmp_path / "unused").exists()  # nothing written locally
+
+
+async def test_unreachable_chroma_url_is_one_friendly_error(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    curriculum = write_slice(tmp_path / "path.yaml")
+    service = AskService(
+        curriculum_path=curriculum,
+        data_dir=tmp_path,
+        chroma_url=f"http://127.0.0.1:{_free_port()}",
+        embedder=embedder,
+    )
+    with pytest.raises(RagError, match="cannot reach Chroma"):
+        await service.ensure_loaded()
