@@ -61,7 +61,8 @@ class Dispatcher:
             return Outcome(None, Reply.error("Say something: try /help", title="Empty"))
         if len(text) > MAX_LINE:
             return Outcome(None, Reply.error(f"That's too long (over {MAX_LINE:,} characters)"))
-        head, _, rest = text.partition(" ")
+        head, *tail = text.split(None, 1)
+        rest = tail[0] if tail else ""
         name = head.removeprefix("/").lower()
         spec = self.table.find(name)
         if spec is None:

@@ -77,7 +77,8 @@ async def week(db: AsyncSession, core: Core, member: Member, number: int | None)
     today_ = core.local_today(member.timezone)
     calendar = calendar_for(member, core.curriculum, today_)
     weeks_total = len(core.curriculum.weeks())
-    number = number or current_week(calendar, today_) or 1
+    if number is None:
+        number = current_week(calendar, today_) or 1
     if not 1 <= number <= weeks_total:
         raise UserError(f"The path has weeks 1 to {weeks_total}")
     the_week = core.curriculum.week(number)

@@ -36,6 +36,7 @@ BAD_LINES = [
     ("/settings colour blue", "must be one of"),
     ("/week 17", "weeks 1 to 16"),
     ("/week two", "whole number"),
+    ("/week 0", "weeks 1 to 16"),
     ("/finish 99", "from 1 to"),
     ("/finish quantum teleportation", "No exercise"),
     ("/leaderboard yesterday", "must be one of"),
