@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -320,3 +321,17 @@ async def test_ask_failures_are_friendly(pathbot: Bot) -> None:
         assert not reply.ok
         assert ("the index is not built" in reply.text()) is shown
         assert "KeyError" not in reply.text()
+
+
+async def test_concurrent_commands_keep_totals_right(pathbot: Bot) -> None:
+    await join(pathbot)
+    replies = await asyncio.gather(*(pathbot.say(ALICE, "/log 30m") for _ in range(20)))
+    assert all(reply.ok for reply in replies), [r.text() for r in replies if not r.ok]
+    async with pathbot.database.sessions() as db:
+        member = await db.scalar(select(Member))
+        assert member is not None
+        assert member.total_minutes == 600
+        assert await db.scalar(select(func.sum(WeeklyTotal.minutes))) == 600
+    racing = await asyncio.gather(*(pathbot.say(BOB, "/join") for _ in range(3)))
+    assert sum(reply.ok for reply in racing) == 1
+    assert await count(pathbot, Member) == 2
