@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The foreign key names `workspaces`: its table must be on the metadata wherever this is used.
+import bot.storage.models  # noqa: F401
 from bot.storage.base import Base
 
 

@@ -17,13 +17,18 @@ before the answer goes out (to kill a client "just after the platform got it").
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import sys
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 API = "/api/v10"
 
@@ -165,3 +170,61 @@ class FakeDeliveryServer:
         if self.after_create is not None:
             await self.after_create(message)
         return web.json_response(message.as_json())
+
+
+# Driving a delivery process against the fake (used by the crash tests and the benchmark).
+
+PATHBOT = str(Path(sys.executable).with_name("pathbot"))
+
+
+async def seed_reminders(
+    sessions: async_sessionmaker[AsyncSession], count: int, due: datetime
+) -> None:
+    """A Discord workspace and `count` pending reminders, all due at `due`."""
+    from bot.replies import Reply
+    from bot.scheduling.outbox import MessageKind, NewMessage, enqueue
+    from bot.scheduling.senders import Target
+    from bot.storage.models import Workspace
+
+    async with sessions() as session, session.begin():
+        workspace = Workspace(
+            platform="discord",
+            external_id="bench",
+            timezone="UTC",
+            created_at=due,
+            streak_freezes_per_week=1,
+        )
+        session.add(workspace)
+        await session.flush()
+        messages = [
+            NewMessage(
+                kind=MessageKind.REMINDER,
+                workspace_id=workspace.id,
+                platform="discord",
+                target=Target.user(f"u{n}"),
+                local_date=due.date(),
+                local_time="09:00 UTC",
+                reply=Reply(title=f"Reminder #{n}", lines=["Reply /checkin done"]),
+                due_at=due,
+                expires_at=None,
+            )
+            for n in range(count)
+        ]
+        await enqueue(session, messages, due)
+
+
+def expected_contents(count: int) -> set[tuple[str, str]]:
+    return {(f"dm-u{n}", f"Reminder #{n}\nReply /checkin done") for n in range(count)}
+
+
+async def start_delivery(
+    database_url: str, api_base: str, *, rate: float, until_empty: bool = True
+) -> asyncio.subprocess.Process:
+    """`pathbot outbox deliver` in a child process on the given database."""
+    env = {**os.environ, "PATHBOT_DATABASE_URL": database_url, "DISCORD_TOKEN": "fake-token"}
+    args = [PATHBOT, "outbox", "deliver", "--api-base", api_base, "--rate", str(rate)]
+    if until_empty:
+        args.append("--until-empty")
+    return await asyncio.create_subprocess_exec(
+        *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
