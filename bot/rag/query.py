@@ -52,6 +52,35 @@ HAND_EXPANSIONS: Mapping[str, str] = {
     "rest": "restful api",
 }
 
+#: Well-known names learners use for things the curriculum names generically.
+JARGON: Mapping[str, str] = {
+    **dict.fromkeys(
+        ("adam", "adamw", "sgd", "rmsprop", "adagrad", "momentum"),
+        "optimizer optimization algorithms gradient descent",
+    ),
+    **dict.fromkeys(
+        ("relu", "sigmoid", "tanh", "softmax", "gelu", "leakyrelu"), "activation functions"
+    ),
+    **dict.fromkeys(("cnn", "cnns", "rnn", "rnns", "lstm", "mlp"), "neural network layers"),
+    **dict.fromkeys(
+        ("llama", "mistral", "gpt4", "gpt-4", "claude", "gemini", "openai", "anthropic"),
+        "large language model",
+    ),
+    **dict.fromkeys(("xgboost", "lightgbm", "catboost"), "decision trees random forests"),
+    **dict.fromkeys(("kafka", "rabbitmq", "pubsub"), "event-driven message queues"),
+    **dict.fromkeys(("mlflow", "wandb"), "model registration experiment tracking"),
+    **dict.fromkeys(("airflow", "kubeflow", "prefect"), "automated ml pipelines workflows"),
+    **dict.fromkeys(("faiss", "milvus", "chroma", "chromadb"), "vector database"),
+    **dict.fromkeys(("elasticsearch", "lucene", "opensearch"), "bm25 keyword search"),
+    **dict.fromkeys(("smote", "undersampling", "oversampling"), "imbalanced evaluation metrics"),
+    **dict.fromkeys(("gguf", "ggml", "gptq", "awq", "bitsandbytes"), "quantization"),
+    **dict.fromkeys(("vllm", "triton", "tgi", "bentoml"), "model serving inference"),
+    **dict.fromkeys(("nan", "nans", "null", "nulls"), "missing values"),
+    **dict.fromkeys(("onehot", "one-hot"), "categorical encoding"),
+    **dict.fromkeys(("kfold", "k-fold"), "cross-validation"),
+    **dict.fromkeys(("umap",), "dimensionality reduction"),
+}
+
 _ACRONYM_RE = re.compile(
     r"((?:[A-Za-z][\w-]*\s+){0,6}[A-Za-z][\w-]*)\s*\(([A-Za-z][A-Za-z0-9/-]{1,9})\)"
 )

@@ -30,7 +30,7 @@ from bot.rag.index import (
 )
 from bot.rag.lexical import KeywordIndex
 from bot.rag.llm import LlmAnswerer, LlmConfig, LlmFailure
-from bot.rag.query import HAND_EXPANSIONS, QueryParser, derive_acronyms
+from bot.rag.query import HAND_EXPANSIONS, JARGON, QueryParser, derive_acronyms
 from bot.rag.retrieval import HybridRetriever
 from bot.text import clip
 
@@ -172,7 +172,7 @@ class AskService:
         texts = [e.title for e in entries] + [e.week_title for e in entries]
         texts += [line for e in entries for line in (e.block.concept, *e.topic_lines)]
         parser = QueryParser(
-            expansions={**HAND_EXPANSIONS, **derive_acronyms(texts)},
+            expansions={**JARGON, **HAND_EXPANSIONS, **derive_acronyms(texts)},
             vocabulary=keyword.surface_words,
         )
         self._retriever = HybridRetriever(
