@@ -161,6 +161,9 @@ async def test_login_syncs_one_slash_command_per_table_entry(
     assert set(by_name) == {"log", "settings", "export", "ask", "nudge", "join"}  # no "Bad Name"
     (zone,) = by_name["join"]["options"]
     assert zone["autocomplete"] is True
+    # Only commands that need no server membership are offered in DMs (context 1).
+    assert (by_name["log"]["contexts"], by_name["log"]["dm_permission"]) == ([0], False)
+    assert (by_name["ask"]["contexts"], by_name["ask"]["dm_permission"]) == ([0, 1], True)
     assert by_name["log"]["description"] == "Log study time, with an optional note."
     options = {o["name"]: o for o in by_name["log"]["options"]}
     assert [o["name"] for o in by_name["log"]["options"]] == ["duration", "note", "date"]

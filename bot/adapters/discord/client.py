@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import discord
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 NONCE_LIMIT = 25
 #: Discord drops an interaction not answered within 3 s; defer well before that.
 DEFAULT_DEFER_AFTER_S = 2.0
+#: Commands also offered in a DM with the bot: they need no membership of a server.
+DEFAULT_DM_COMMANDS = frozenset({"help", "ask"})
 
 _INTERNAL_ERROR = Reply.error(
     "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
@@ -97,6 +99,7 @@ class PathbotDiscordClient(discord.Client):
         dev_guild_id: int | None = None,
         defer_after_s: float = DEFAULT_DEFER_AFTER_S,
         max_ratelimit_wait_s: float = 30.0,
+        dm_commands: Collection[str] = DEFAULT_DM_COMMANDS,
     ) -> None:
         # Slash commands need no privileged intents: not members, not message content.
         # Longer rate-limit waits than `max_ratelimit_wait_s` surface as discord.RateLimited
@@ -114,7 +117,8 @@ class PathbotDiscordClient(discord.Client):
         self.tree = PathbotCommandTree(self)
         for spec in commands:
             try:
-                self.tree.add_command(build_slash_command(spec, self._invoke))
+                command = build_slash_command(spec, self._invoke, allow_dm=spec.name in dm_commands)
+                self.tree.add_command(command)
             except ValueError as error:
                 log.warning("not registering /%s on Discord: %s", spec.name, error)
 

@@ -69,8 +69,14 @@ def build_line(spec: CommandSpec, values: Mapping[str, object]) -> str:
     return " ".join(parts)
 
 
-def build_slash_command(spec: CommandSpec, invoke: Invoke) -> app_commands.Command[Any, Any, None]:
-    """One slash command for one table entry; raises ValueError if Discord can't take it."""
+def build_slash_command(
+    spec: CommandSpec, invoke: Invoke, *, allow_dm: bool = False
+) -> app_commands.Command[Any, Any, None]:
+    """One slash command for one table entry; raises ValueError if Discord can't take it.
+
+    Without `allow_dm` the command is offered in servers only: a DM has no server,
+    so its caller would land in a separate "dm" workspace where they never joined.
+    """
     if not is_valid_name(spec.name):
         raise ValueError(f"{spec.name!r} is not a valid Discord command name")
     params = spec.params[:OPTION_LIMIT]
@@ -113,6 +119,10 @@ def build_slash_command(spec: CommandSpec, invoke: Invoke) -> app_commands.Comma
     }
     command: app_commands.Command[Any, Any, None] = app_commands.Command(
         name=spec.name, description=_description(spec.help, spec.name), callback=callback
+    )
+    command.guild_only = not allow_dm
+    command.allowed_contexts = app_commands.AppCommandContext(
+        guild=True, dm_channel=allow_dm, private_channel=False
     )
     for key, param in internal.items():
         if param.kind is Kind.TIMEZONE:
