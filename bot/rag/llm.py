@@ -96,6 +96,10 @@ class LlmAnswerer:
         except TimeoutError:
             self.breaker.record_failure()
             raise LlmFailure("the language model did not answer in time") from None
+        except asyncio.CancelledError:
+            # Counted as a failure so a cancelled half-open trial cannot wedge the breaker.
+            self.breaker.record_failure()
+            raise
         except LlmFailure:
             self.breaker.record_failure()
             raise

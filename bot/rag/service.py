@@ -158,8 +158,8 @@ class AskService:
         index = self._open_index()
         try:
             report = index.ensure(documents, self._embedder, stamp, force=force_rebuild)
-        except VectorStoreError:
-            raise
+        except VectorStoreError as error:
+            raise RagError(str(error)) from None
         except Exception as error:  # a collection damaged under a healthy-looking client
             if self._chroma_url:
                 raise RagError(f"the Chroma index is unusable: {error}") from None
