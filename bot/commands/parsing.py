@@ -49,8 +49,9 @@ _UNITS_RE = re.compile(
     re.ASCII,
 )
 
+# "8:30", and the European "8.30", "8h30" and "20h".
 _TIME_RE = re.compile(
-    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?)?",
+    r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})|h)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?)?",
     re.ASCII,
 )
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)

@@ -116,6 +116,9 @@ def test_parse_duration_zero_says_why() -> None:
         ("12:15am", time(0, 15)),
         ("0:00", time(0, 0)),
         ("23:59", time(23, 59)),
+        ("8.30", time(8, 30)),
+        ("20h30", time(20, 30)),
+        ("20h", time(20, 0)),
         ("noon", time(12, 0)),
         ("midnight", time(0, 0)),
     ],
@@ -126,7 +129,7 @@ def test_parse_time_of_day_accepts(text: str, expected: time) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["25:00", "24:00", "12:60", "13pm", "0am", "garbage", "", "8:5", "8:300", "-1", "8h"],
+    ["25:00", "24:00", "12:60", "13pm", "0am", "garbage", "", "8:5", "8:300", "-1", "8.5", "1h30m"],
 )
 def test_parse_time_of_day_rejects(text: str) -> None:
     with pytest.raises(ParseError):
