@@ -169,7 +169,9 @@ class HybridRetriever:
         for i, line in enumerate(lines):
             stored = self._stored.get(f"{key}-{DocKind.TOPIC.value}-{i + 1}")
             score = float(np.dot(stored, vector)) if stored is not None else 0.0
-            line_terms = self._line_terms.setdefault(line, content_set(line))
+            line_terms = self._line_terms.get(line)
+            if line_terms is None:
+                line_terms = self._line_terms[line] = content_set(line)
             score += 0.25 * len(typed & line_terms) + 0.1 * len(added & line_terms)
             if score > best_score:
                 best_line, best_score = line, score
