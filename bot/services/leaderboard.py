@@ -27,6 +27,8 @@ from bot.text import neutralize_mentions
 SHOWN = 10
 #: Rows fetched beyond those shown, so ties on minutes can be broken by streak.
 CANDIDATES = 25
+#: When more than CANDIDATES rows tie at the cut, up to this many are compared.
+MAX_TIED = 500
 
 
 class Period(StrEnum):
@@ -70,25 +72,12 @@ async def board(
     db: AsyncSession, core: Core, workspace: Workspace, period: Period, shown: int = SHOWN
 ) -> Board:
     monday = _week_of(core, workspace, period)
-    if monday is None:
-        query = (
-            select(Member, Member.total_minutes)
-            .where(Member.workspace_id == workspace.id, Member.listed == true())
-            .where(Member.total_minutes > 0)
-            .order_by(Member.total_minutes.desc())
-        )
-    else:
-        query = (
-            select(Member, WeeklyTotal.minutes)
-            .join(WeeklyTotal, WeeklyTotal.member_id == Member.id)
-            .where(WeeklyTotal.workspace_id == workspace.id, WeeklyTotal.week_start == monday)
-            .where(WeeklyTotal.listed == true(), WeeklyTotal.minutes > 0)
-            .order_by(WeeklyTotal.minutes.desc())
-        )
-    found = await db.execute(query.limit(CANDIDATES).options(selectinload(Member.pauses)))
-    candidates = [(member, minutes) for member, minutes in found]
+    candidates = await _top(db, workspace, monday, CANDIDATES)
     # Streaks only matter for the shown rows and any tied with the last one shown.
-    cut = candidates[shown - 1][1] if len(candidates) >= shown else 0
+    cut = candidates[shown - 1][1] if len(candidates) >= shown else 1
+    if len(candidates) == CANDIDATES and candidates[-1][1] == cut:
+        # More ties than candidates: fetch every row tied at the cut (bounded).
+        candidates = await _top(db, workspace, monday, MAX_TIED, at_least=cut)
     rows = [(member, minutes) for member, minutes in candidates if minutes >= cut]
     dates = await active_dates_by_member(db, [member.id for member, _ in rows])
     scored = []
@@ -105,6 +94,29 @@ async def board(
         for rank, (minutes, streak, member) in enumerate(scored[:shown], start=1)
     ]
     return Board(period, monday, entries)
+
+
+async def _top(
+    db: AsyncSession, workspace: Workspace, monday: date | None, limit: int, at_least: int = 1
+) -> list[tuple[Member, int]]:
+    """The top rows of a board by minutes (all time when `monday` is None)."""
+    if monday is None:
+        query = (
+            select(Member, Member.total_minutes)
+            .where(Member.workspace_id == workspace.id, Member.listed == true())
+            .where(Member.total_minutes >= at_least)
+            .order_by(Member.total_minutes.desc())
+        )
+    else:
+        query = (
+            select(Member, WeeklyTotal.minutes)
+            .join(WeeklyTotal, WeeklyTotal.member_id == Member.id)
+            .where(WeeklyTotal.workspace_id == workspace.id, WeeklyTotal.week_start == monday)
+            .where(WeeklyTotal.listed == true(), WeeklyTotal.minutes >= at_least)
+            .order_by(WeeklyTotal.minutes.desc())
+        )
+    found = await db.execute(query.limit(limit).options(selectinload(Member.pauses)))
+    return [(member, minutes) for member, minutes in found]
 
 
 async def rank_of(

@@ -335,3 +335,26 @@ async def test_concurrent_commands_keep_totals_right(pathbot: Bot) -> None:
     racing = await asyncio.gather(*(pathbot.say(BOB, "/join") for _ in range(3)))
     assert sum(reply.ok for reply in racing) == 1
     assert await count(pathbot, Member) == 2
+
+
+async def test_many_ties_are_all_compared_by_streak(pathbot: Bot) -> None:
+    # Whoever the database lists first or last among equal minutes, the streak decides.
+    for order in ("first", "last"):
+        streaky = caller_for(f"zz{order}", f"ties-{order}")
+        if order == "first":
+            await _streaky(pathbot, streaky)
+        for n in range(27):
+            who = caller_for(f"t{n:02d}", f"ties-{order}")
+            await join(pathbot, who)
+            assert (await pathbot.say(who, "/log 1h")).ok
+        if order == "last":
+            await _streaky(pathbot, streaky)
+        board = await pathbot.say(streaky, "/leaderboard")
+        assert f"Zz{order}: 1h · 🔥3" in board.lines[0], (order, board.lines[:3])
+
+
+async def _streaky(pathbot: Bot, who: Caller) -> None:
+    await join(pathbot, who)
+    assert (await pathbot.say(who, "/log 30m --date 2027-01-04")).ok
+    assert (await pathbot.say(who, "/log 30m --date 2027-01-05")).ok
+    assert (await pathbot.say(who, "/checkin done")).ok
