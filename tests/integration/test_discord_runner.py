@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 
 import discord
 import pytest
 import typer
+from sqlalchemy import select
 
 from bot.adapters.discord import runner
+from bot.clock import SystemClock
 from bot.config import load_settings
+from bot.replies import Reply
+from bot.scheduling.outbox import MessageKind, NewMessage, enqueue, idempotency_key
+from bot.scheduling.senders import Target
+from bot.storage.engine import make_engine, make_sessions
+from bot.storage.models.people import Workspace
 from tests.fakes.discord_api import running_fake_discord
 from tests.fakes.discord_gateway import running_fake_gateway
-from tests.fakes.discord_interactions import interaction, option
+from tests.fakes.discord_interactions import GUILD_ID, MEMBER_ID, interaction, option
 
 
 async def test_run_serves_slash_commands_over_the_gateway(
@@ -129,3 +137,57 @@ async def test_gateway_refusal_is_one_clear_line(
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+async def test_run_delivers_the_outbox_through_discord_with_the_nonce(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}"
+    settings = load_settings(discord_token="fake-token", database_url=url, data_dir=tmp_path)
+    async with running_fake_discord() as api, running_fake_gateway() as gateway:
+        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
+        serving = asyncio.create_task(runner.run(settings))
+        try:
+            await gateway.wait_identified()
+            await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
+            await api.wait_for("POST", "/callback")  # the workspace exists now
+            key = await _enqueue_reminder(url, f"user:{MEMBER_ID}")
+            (sent,) = await api.wait_for("POST", "/messages")
+        finally:
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+
+    (opened,) = api.matching("POST", "/users/@me/channels")
+    assert opened.body == {"recipient_id": int(MEMBER_ID)}
+    assert sent.body is not None
+    assert sent.body["nonce"] == key  # the outbox's idempotency key, enforced
+    assert sent.body["enforce_nonce"] is True
+    assert sent.body["embeds"][0]["title"] == "Time to study"
+
+
+async def _enqueue_reminder(url: str, target: str) -> str:
+    engine = make_engine(url)
+    try:
+        async with make_sessions(engine)() as db, db.begin():
+            workspace_id = await db.scalar(
+                select(Workspace.id).where(Workspace.external_id == GUILD_ID)
+            )
+            assert workspace_id is not None
+            now = SystemClock().now()
+            message = NewMessage(
+                kind=MessageKind.REMINDER,
+                workspace_id=workspace_id,
+                platform="discord",
+                target=Target.parse(target),
+                local_date=now.date(),
+                local_time="now",
+                reply=Reply(title="Time to study", lines=["Day 3: attention"]),
+                due_at=now,
+                expires_at=now + timedelta(hours=1),
+            )
+            assert await enqueue(db, [message], now) == 1
+            return idempotency_key("reminder", workspace_id, target, now.date())
+    finally:
+        await engine.dispose()

@@ -12,6 +12,7 @@ import pytest
 import typer
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.serving import configured_platforms
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.runner import build_adapter, http_events, run, serve, socket_mode
 from bot.clock import FakeClock
@@ -136,3 +137,14 @@ async def test_unreachable_slack_is_one_clear_line(
         await serve(adapter, settings)
 
     assert "can't reach Slack" in capsys.readouterr().err
+
+
+async def test_with_discord_configured_too_slack_is_served_by_the_discord_runner(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(discord_token="d", slack_bot_token="xoxb-s", data_dir=tmp_path)
+
+    assert configured_platforms(settings) == ["discord", "slack"]
+    # Returns at once: `bot.adapters.discord.runner.run` serves both on one core and
+    # one scheduler (SQLite allows one scheduler per database).
+    await asyncio.wait_for(run(settings), timeout=5)

@@ -1,9 +1,9 @@
-"""`pathbot run` on Discord: the core, the client, the gateway, until stopped.
+"""`pathbot run` on Discord: log in, sync the slash commands, hold the gateway.
 
 `bot.cli.run_cmd` finds this module through its PLATFORM_RUNNERS hook and
-awaits :func:`run`. :func:`connected` is the reusable part: a logged-in client
-on the gateway, which `bot.adapters.discord.sender.DiscordSender` wraps for
-whoever runs the outbox delivery worker next to it.
+awaits :func:`run`; `bot.adapters.serving` puts the core, the scheduler and
+every configured platform together. :func:`connected` is the reusable part:
+a logged-in client on the gateway.
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ import discord
 
 from bot.adapters.discord.client import PathbotDiscordClient
 from bot.adapters.discord.protocols import CommandHandler
+from bot.adapters.discord.sender import DiscordSender
+from bot.adapters.serving import PlatformSession, run_platform
 from bot.cli.errors import fail
-from bot.clock import SystemClock
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec
 from bot.config import Settings
-from bot.curriculum.loader import CurriculumError
-from bot.services.context import Asker, Core
-from bot.services.runtime import open_core
-from bot.storage.migrate import DatabaseNotReady
+from bot.services.context import Core
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +35,10 @@ class DiscordConnection:
     client: PathbotDiscordClient
     #: Ends when the gateway connection closes for good; raises on fatal gateway errors.
     gateway: asyncio.Task[None]
+
+
+def _reason(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 @asynccontextmanager
@@ -67,42 +69,28 @@ async def connected(
             await asyncio.gather(gateway, return_exceptions=True)
 
 
-def _reason(error: BaseException) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
-
-
-def _asker(settings: Settings) -> Asker | None:
+async def _until_closed(connection: DiscordConnection) -> None:
     try:
-        from bot.rag.service import AskService
-    except ImportError:  # installed without the `rag` extra: /ask explains itself
-        return None
-    return AskService.from_settings(settings)
+        await connection.gateway
+    except discord.PrivilegedIntentsRequired:
+        fail("Discord refused the gateway intents (pathbot needs no privileged ones)")
+    except discord.ConnectionClosed as error:
+        fail(f"Discord closed the gateway for good (code {error.code}): {error.reason or ''}")
 
 
-async def serve_core(settings: Settings, core: Core) -> None:
-    """Serve Discord on an already open core until the gateway closes for good."""
+@asynccontextmanager
+async def open_platform(settings: Settings, core: Core) -> AsyncIterator[PlatformSession]:
+    """Discord on this core: its outbox sender, and `serve` until the gateway ends."""
     secret = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not secret:
         fail("DISCORD_TOKEN is not set")
     dispatcher = Dispatcher(core)
     async with connected(secret, dispatcher, dispatcher.commands()) as connection:
-        log.info("pathbot is connecting to Discord")
-        try:
-            await connection.gateway
-        except discord.PrivilegedIntentsRequired:
-            fail("Discord refused the gateway intents (pathbot needs no privileged ones)")
-        except discord.ConnectionClosed as error:
-            fail(f"Discord closed the gateway for good (code {error.code}): {error.reason or ''}")
+        yield PlatformSession(
+            "discord", DiscordSender(connection.client), lambda: _until_closed(connection)
+        )
 
 
 async def run(settings: Settings) -> None:
-    """`pathbot run`'s entry point: open the core, then serve Discord until stopped."""
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
-        fail("DISCORD_TOKEN is not set")
-    try:
-        async with open_core(settings, SystemClock(), _asker(settings)) as core:
-            await serve_core(settings, core)
-    except CurriculumError as error:
-        fail(f"the curriculum can't be loaded: {error}")
-    except DatabaseNotReady as error:
-        fail(str(error))
+    """`pathbot run`'s entry point for Discord (with Slack too, when both are configured)."""
+    await run_platform(settings, "discord")

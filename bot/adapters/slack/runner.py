@@ -3,7 +3,8 @@
 Socket Mode needs no public URL (the usual choice when self-hosting); HTTP mode
 serves Slack's requests on PATHBOT_SLACK_HOST:PATHBOT_SLACK_PORT at
 /slack/events and checks every request's signature with SLACK_SIGNING_SECRET.
-`bot.cli.run_cmd` finds this module through its PLATFORM_RUNNERS hook.
+`bot.cli.run_cmd` finds this module through its PLATFORM_RUNNERS hook;
+`bot.adapters.serving` puts the core, the scheduler and the platforms together.
 """
 
 from __future__ import annotations
@@ -20,15 +21,14 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.serving import PlatformSession, run_platform
 from bot.adapters.slack.app import CommandHandler, SlackAdapter
+from bot.adapters.slack.sender import SlackSender
 from bot.cli.errors import fail
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Settings
-from bot.curriculum.loader import CurriculumError
-from bot.services.context import Asker, Core
-from bot.services.runtime import open_core
-from bot.storage.migrate import DatabaseNotReady
+from bot.services.context import Core
 
 log = logging.getLogger(__name__)
 
@@ -106,49 +106,47 @@ def build_adapter(
     )
 
 
-def _asker(settings: Settings) -> Asker | None:
-    try:
-        from bot.rag.service import AskService
-    except ImportError:  # installed without the `rag` extra: /ask explains itself
-        return None
-    return AskService.from_settings(settings)
-
-
-async def serve(adapter: SlackAdapter, settings: Settings) -> None:
-    """Check the token, then serve until cancelled, in whichever mode is configured."""
+@asynccontextmanager
+async def listening(adapter: SlackAdapter, settings: Settings) -> AsyncIterator[str]:
+    """Receiving Slack's requests in the configured mode; yields where (for the log)."""
     app_token = _secret(settings.slack_app_token)
     if not app_token and not _secret(settings.slack_signing_secret):
         fail("set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) for Slack")
     await check_token(adapter)
-    forever = asyncio.Event()
     if app_token:
         async with socket_mode(adapter, app_token):
-            log.info("pathbot is on Slack (Socket Mode)")
-            await forever.wait()
+            yield "Socket Mode"
     else:
         host, port = settings.slack_http_host, settings.slack_http_port
         async with http_events(adapter, host, port) as url:
-            log.info("pathbot is on Slack: events at %s", url)
-            await forever.wait()
+            yield f"HTTP events at {url}"
 
 
-async def serve_core(settings: Settings, core: Core) -> None:
-    """Serve Slack on an already open core until cancelled."""
+async def serve(adapter: SlackAdapter, settings: Settings) -> None:
+    """Serve one adapter until cancelled (without the scheduler; see `open_platform`)."""
+    async with listening(adapter, settings) as where:
+        log.info("pathbot is on Slack (%s)", where)
+        await asyncio.Event().wait()
+
+
+async def _forever() -> None:
+    # Socket Mode and the HTTP server reconnect and serve on their own tasks.
+    await asyncio.Event().wait()
+
+
+@asynccontextmanager
+async def open_platform(settings: Settings, core: Core) -> AsyncIterator[PlatformSession]:
+    """Slack on this core: its outbox sender, and `serve` (until cancelled)."""
     if not _secret(settings.slack_bot_token):
         fail("SLACK_BOT_TOKEN is not set")
     dispatcher = Dispatcher(core)
     names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
-    await serve(build_adapter(settings, dispatcher, core.clock, command_names=names), settings)
+    adapter = build_adapter(settings, dispatcher, core.clock, command_names=names)
+    async with listening(adapter, settings) as where:
+        log.info("pathbot is on Slack (%s)", where)
+        yield PlatformSession("slack", SlackSender(adapter), _forever)
 
 
 async def run(settings: Settings) -> None:
-    """`pathbot run`'s entry point: open the core, then serve Slack until stopped."""
-    if not _secret(settings.slack_bot_token):
-        fail("SLACK_BOT_TOKEN is not set")
-    try:
-        async with open_core(settings, SystemClock(), _asker(settings)) as core:
-            await serve_core(settings, core)
-    except CurriculumError as error:
-        fail(f"the curriculum can't be loaded: {error}")
-    except DatabaseNotReady as error:
-        fail(str(error))
+    """`pathbot run`'s entry point for Slack (with Discord too, when both are configured)."""
+    await run_platform(settings, "slack")

@@ -1,0 +1,123 @@
+"""`pathbot run` on chat platforms: one core, every configured platform, one scheduler.
+
+Each platform runner (`bot.adapters.discord.runner`, `bot.adapters.slack.runner`)
+offers `open_platform(settings, core)`, which yields a `PlatformSession`: its
+outbox sender and a coroutine that serves until the platform connection ends.
+:func:`serve` opens the core once, every platform on it, and the scheduler and
+delivery worker (bot.scheduling) with all their senders, because on SQLite only
+one scheduler may run per database.
+
+`bot.cli.run_cmd` calls each configured platform's `run(settings)`; the first
+configured platform's runner serves them all and the others return at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.cli.errors import fail
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.curriculum.loader import CurriculumError
+from bot.scheduling.locks import AlreadyRunning
+from bot.scheduling.runner import scheduling
+from bot.scheduling.senders import Sender
+from bot.services.context import Asker, Core
+from bot.services.runtime import open_core
+from bot.storage.migrate import DatabaseNotReady
+
+log = logging.getLogger(__name__)
+
+#: Platform -> the module with its `open_platform(settings, core)`.
+RUNNER_MODULES = {
+    "discord": "bot.adapters.discord.runner",
+    "slack": "bot.adapters.slack.runner",
+}
+
+
+@dataclass(frozen=True)
+class PlatformSession:
+    name: str
+    sender: Sender
+    #: Serves until the platform connection ends for good (or the task is cancelled).
+    serve: Callable[[], Awaitable[None]]
+
+
+class PlatformOpener(Protocol):
+    def __call__(
+        self, settings: Settings, core: Core
+    ) -> AbstractAsyncContextManager[PlatformSession]: ...
+
+
+def configured_platforms(settings: Settings) -> list[str]:
+    tokens = {"discord": settings.discord_token, "slack": settings.slack_bot_token}
+    return [name for name, token in tokens.items() if token and token.get_secret_value().strip()]
+
+
+async def run_platform(settings: Settings, name: str) -> None:
+    """`run(settings)` of one platform's runner: serve it, with any other configured one."""
+    platforms = configured_platforms(settings)
+    if name in platforms and platforms[0] != name:
+        log.info("%s is served together with %s, in one process", name, platforms[0])
+        return
+    await serve(settings, platforms if name in platforms else [name])
+
+
+def _asker(settings: Settings) -> Asker | None:
+    try:
+        from bot.rag.service import AskService
+    except ImportError:  # installed without the `rag` extra: /ask explains itself
+        return None
+    return AskService.from_settings(settings)
+
+
+def _opener(name: str) -> PlatformOpener:
+    opener: PlatformOpener = importlib.import_module(RUNNER_MODULES[name]).open_platform
+    return opener
+
+
+async def serve(settings: Settings, platforms: Sequence[str]) -> None:
+    """Serve the platforms until one of them stops (then stop the rest and return)."""
+    try:
+        async with open_core(settings, SystemClock(), _asker(settings)) as core:
+            await serve_core(settings, core, platforms)
+    except CurriculumError as error:
+        fail(f"the curriculum can't be loaded: {error}")
+    except DatabaseNotReady as error:
+        fail(str(error))
+
+
+async def serve_core(settings: Settings, core: Core, platforms: Sequence[str]) -> None:
+    engine = core.sessions.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    async with AsyncExitStack() as stack:
+        sessions = [
+            await stack.enter_async_context(_opener(name)(settings, core)) for name in platforms
+        ]
+        senders = {session.name: session.sender for session in sessions}
+        try:
+            await stack.enter_async_context(scheduling(core, engine, senders))
+        except AlreadyRunning as error:
+            fail(str(error))
+        log.info("pathbot is serving %s", ", ".join(platforms))
+        await _until_one_ends([session.serve() for session in sessions])
+
+
+async def _until_one_ends(servers: list[Awaitable[None]]) -> None:
+    tasks = [asyncio.ensure_future(server) for server in servers]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()  # a platform's fatal error (one clear line) propagates
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
