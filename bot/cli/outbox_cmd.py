@@ -59,6 +59,9 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="A Discord-shaped REST API, e.g. http://127.0.0.1:8080/api/v10.")
         ],
         rate: Annotated[float, typer.Option(min=0.1, help="Requests per second at most.")] = 45.0,
+        burst: Annotated[
+            float, typer.Option(min=1.0, help="Requests that may go at once after a pause.")
+        ] = 1.0,
         until_empty: Annotated[
             bool, typer.Option("--until-empty", help="Stop once nothing is pending.")
         ] = False,
@@ -67,7 +70,7 @@ def register(app: typer.Typer) -> None:
         from bot.scheduling.locks import AlreadyRunning
 
         try:
-            _run(lambda engine: _deliver(engine, api_base, rate, until_empty))
+            _run(lambda engine: _deliver(engine, api_base, rate, burst, until_empty))
         except AlreadyRunning as error:
             fail(str(error))
 
@@ -139,7 +142,9 @@ async def _retry(engine: AsyncEngine, ids: list[int] | None) -> int:
         return await retry_dead(db, SystemClock().now(), ids)
 
 
-async def _deliver(engine: AsyncEngine, api_base: str, rate: float, until_empty: bool) -> None:
+async def _deliver(
+    engine: AsyncEngine, api_base: str, rate: float, burst: float, until_empty: bool
+) -> None:
     import aiohttp
 
     from bot.clock import SystemClock
@@ -147,7 +152,6 @@ async def _deliver(engine: AsyncEngine, api_base: str, rate: float, until_empty:
     from bot.scheduling.delivery import DeliveryWorker
     from bot.scheduling.http_sender import DiscordHttpSender
     from bot.scheduling.locks import ProcessLock, sqlite_lock_path
-    from bot.scheduling.outbox import status_counts
     from bot.scheduling.ratelimit import TokenBucket
     from bot.storage.engine import make_sessions
 
@@ -157,23 +161,20 @@ async def _deliver(engine: AsyncEngine, api_base: str, rate: float, until_empty:
         lock.acquire()
     token = load_settings().discord_token
     sessions = make_sessions(engine)
-    limiter = TokenBucket(rate)
+    limiter = TokenBucket(rate, burst)
     try:
         async with aiohttp.ClientSession() as http:
             sender = DiscordHttpSender(
                 http, api_base, token.get_secret_value() if token else "", limiter=limiter
             )
             worker = DeliveryWorker(
-                sessions, {"discord": sender}, SystemClock(), limiters={"discord": limiter}
+                sessions,
+                {"discord": sender},
+                SystemClock(),
+                limiters={"discord": limiter},
+                poll_interval_s=0.05 if until_empty else 1.0,
             )
-            while True:
-                if await worker.deliver_one() is not None:
-                    continue
-                if until_empty:
-                    async with sessions() as db:
-                        if (await status_counts(db))["pending"] == 0:
-                            return
-                await asyncio.sleep(0.05)
+            await worker.run(asyncio.Event(), until_empty=until_empty)
     finally:
         if lock is not None:
             lock.release()

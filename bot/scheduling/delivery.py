@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.scheduling.outbox import reply_of
+from bot.scheduling.outbox import pending_count, reply_of
 from bot.scheduling.ratelimit import TokenBucket
 from bot.scheduling.senders import PermanentError, RateLimited, Sender, Target, TransientError
 from bot.storage.outbox import OutboxMessage, OutboxStatus
@@ -68,6 +68,7 @@ class DeliveryWorker:
         rng: random.Random | None = None,
         poll_interval_s: float = 1.0,
         send_timeout_s: float = 15.0,
+        concurrency: int = 8,
     ) -> None:
         self._sessions = sessions
         self._senders = dict(senders)
@@ -78,29 +79,48 @@ class DeliveryWorker:
         self._rng = rng or random.Random()
         self._poll_interval_s = poll_interval_s
         self._send_timeout_s = send_timeout_s
+        # Several sends in flight hide each request's round trip; the token bucket still
+        # sets the pace. Rows in flight here are skipped by this process's other loops
+        # (SQLite has no row locks; on PostgreSQL SKIP LOCKED does the same across processes).
+        self._concurrency = max(concurrency, 1)
+        self._in_flight: set[int] = set()
+        self._claiming = asyncio.Lock()
 
     async def deliver_one(self) -> Outcome | None:
         """Send the next due message, if any; None when nothing is due."""
         now = self._clock.now()
-        async with self._sessions() as session, session.begin():
-            query = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.PENDING.value,
-                    OutboxMessage.next_attempt_at <= now,
-                    OutboxMessage.platform.in_(list(self._senders)),
+        claimed: int | None = None
+        try:
+            async with self._sessions() as session, session.begin():
+                query = (
+                    select(OutboxMessage)
+                    .where(
+                        OutboxMessage.status == OutboxStatus.PENDING.value,
+                        OutboxMessage.next_attempt_at <= now,
+                        OutboxMessage.platform.in_(list(self._senders)),
+                    )
+                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                    .limit(1)
+                    .with_for_update(skip_locked=True)
                 )
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            )
-            row = (await session.scalars(query)).first()
-            if row is None:
-                return None
-            if row.expires_at is not None and row.expires_at <= now:
-                row.status = OutboxStatus.EXPIRED.value
-                return Outcome.EXPIRED
-            return await self._attempt(row)
+                # The query and the in-flight mark must not interleave with this process's
+                # other loops, or two of them could pick the same row.
+                async with self._claiming:
+                    if self._in_flight:
+                        query = query.where(OutboxMessage.id.not_in(list(self._in_flight)))
+                    row = (await session.scalars(query)).first()
+                    if row is None:
+                        return None
+                    claimed = row.id
+                    self._in_flight.add(claimed)
+                if row.expires_at is not None and row.expires_at <= now:
+                    row.status = OutboxStatus.EXPIRED.value
+                    return Outcome.EXPIRED
+                return await self._attempt(row)
+        finally:
+            # Only once the outcome is committed may another loop see the row again.
+            if claimed is not None:
+                self._in_flight.discard(claimed)
 
     async def _attempt(self, row: OutboxMessage) -> Outcome:
         sender = self._senders[row.platform]
@@ -156,11 +176,20 @@ class DeliveryWorker:
             outcomes[outcome] += 1
         return outcomes
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Deliver forever (until `stop`), polling when the queue is empty."""
+    async def run(self, stop: asyncio.Event, *, until_empty: bool = False) -> None:
+        """Deliver until `stop` (or, with `until_empty`, until nothing is pending at all)."""
+        loops = [self._loop(stop, until_empty) for _ in range(self._concurrency)]
+        await asyncio.gather(*loops)
+
+    async def _loop(self, stop: asyncio.Event, until_empty: bool) -> None:
         while not stop.is_set():
             try:
                 outcome = await self.deliver_one()
+                if outcome is None and until_empty and not self._in_flight:
+                    async with self._sessions() as session:
+                        if not await pending_count(session):
+                            stop.set()
+                            return
             except Exception:
                 # A database hiccup must not end delivery; the row stays pending.
                 log.exception("delivery failed; trying again shortly")

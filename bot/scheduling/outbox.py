@@ -113,6 +113,11 @@ async def status_counts(session: AsyncSession) -> dict[str, int]:
     return counts
 
 
+async def pending_count(session: AsyncSession) -> int:
+    query = select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING.value)
+    return int(await session.scalar(query) or 0)
+
+
 async def retry_dead(session: AsyncSession, now: datetime, ids: Sequence[int] | None = None) -> int:
     """Put dead rows back in the queue, due now (all of them when `ids` is None)."""
     statement = (

@@ -56,6 +56,8 @@ class Stats:
     rate_limited: int = 0
     server_errors: int = 0
     nonce_replays: int = 0
+    first_request_at: float | None = None
+    last_request_at: float | None = None
     created: list[FakeMessage] = field(default_factory=list)
 
     def per_content(self) -> Counter[tuple[str, str]]:
@@ -90,7 +92,9 @@ class FakeDeliveryServer:
         self._nonces: dict[str, tuple[float, FakeMessage]] = {}
         self._next_id = 1_000_000
         self._runner: web.AppRunner | None = None
+        #: Set on every message created / every request, for waiters that must not poll.
         self.changed = asyncio.Event()
+        self.requested = asyncio.Event()
 
     async def start(self) -> str:
         app = web.Application()
@@ -115,9 +119,13 @@ class FakeDeliveryServer:
     def _rate_limit(self) -> web.Response | None:
         """Count the request; a 429 like Discord's global limit when over it."""
         self.stats.requests += 1
+        self.requested.set()
+        now = self._now()
+        if self.stats.first_request_at is None:
+            self.stats.first_request_at = now
+        self.stats.last_request_at = now
         if self.limit_per_s is None:
             return None
-        now = self._now()
         while self._window and self._window[0] <= now - 1.0:
             self._window.popleft()
         if len(self._window) >= self.limit_per_s:
@@ -218,11 +226,17 @@ def expected_contents(count: int) -> set[tuple[str, str]]:
 
 
 async def start_delivery(
-    database_url: str, api_base: str, *, rate: float, until_empty: bool = True
+    database_url: str,
+    api_base: str,
+    *,
+    rate: float,
+    burst: float = 1.0,
+    until_empty: bool = True,
 ) -> asyncio.subprocess.Process:
     """`pathbot outbox deliver` in a child process on the given database."""
     env = {**os.environ, "PATHBOT_DATABASE_URL": database_url, "DISCORD_TOKEN": "fake-token"}
     args = [PATHBOT, "outbox", "deliver", "--api-base", api_base, "--rate", str(rate)]
+    args += ["--burst", str(burst)]
     if until_empty:
         args.append("--until-empty")
     return await asyncio.create_subprocess_exec(
