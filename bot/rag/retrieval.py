@@ -135,10 +135,13 @@ class HybridRetriever:
             if current_week is not None and self._entries[key].week == current_week:
                 fused[key] += CURRENT_WEEK_BOOST / (RRF_K + 1)
         position = {k: i for i, k in enumerate(self._order)}
-        ranked = sorted(allowed, key=lambda k: (-fused[k], position[k]))
+        filter_only = query.filters.active and not content_set(query.text)
+        if filter_only:
+            ranked = list(allowed)  # "week 7" alone: that week's blocks in path order
+        else:
+            ranked = sorted(allowed, key=lambda k: (-fused[k], position[k]))
         best = max(similarity.values(), default=0.0)
         typical = float(np.median(list(everywhere.values()))) if everywhere else 0.0
-        filter_only = query.filters.active and not content_set(query.text)
         in_scope = filter_only or self.in_scope(best, best - typical)
         block_hits = [
             BlockHit(

@@ -19,7 +19,12 @@ from bot.config import Settings
 from bot.curriculum.loader import CurriculumError, load_curriculum
 from bot.rag.answer import AskAnswer, extractive_answer, pick_sources
 from bot.rag.documents import block_entries, build_documents, fingerprint
-from bot.rag.embeddings import Embedder, EmbeddingUnavailable, MiniLMEmbedder
+from bot.rag.embeddings import (
+    Embedder,
+    EmbeddingUnavailable,
+    MiniLMEmbedder,
+    vocabulary_words,
+)
 from bot.rag.index import (
     BuildReport,
     VectorIndex,
@@ -174,6 +179,7 @@ class AskService:
         parser = QueryParser(
             expansions={**JARGON, **HAND_EXPANSIONS, **derive_acronyms(texts)},
             vocabulary=keyword.surface_words,
+            dictionary=vocabulary_words(),
         )
         self._retriever = HybridRetriever(
             entries=entries,

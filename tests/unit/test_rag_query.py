@@ -104,6 +104,15 @@ def test_typos_snap_to_the_index_vocabulary(typo: str, fixed: str) -> None:
     assert parsed.corrections
 
 
+def test_real_words_are_not_corrected() -> None:
+    english = QueryParser(
+        expansions={}, vocabulary={"triples", "cache"}, dictionary={"triple", "bill", "cache"}
+    )
+    parsed = english.parse("our cloud bill tripled, nothing cached")
+    assert parsed.corrections == []
+    assert "tripled" in parsed.text
+
+
 def test_unrelated_words_are_not_corrected_into_curriculum_words() -> None:
     parsed = parser().parse("how do I fix my dishwasher")
     assert parsed.corrections == []
