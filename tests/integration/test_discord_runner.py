@@ -21,6 +21,7 @@ from bot.adapters.discord import runner
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.replies import Reply
+from bot.scheduling.locks import ProcessLock, sqlite_lock_path
 from bot.scheduling.outbox import MessageKind, NewMessage, enqueue, idempotency_key
 from bot.scheduling.senders import Target
 from bot.storage.engine import make_engine, make_sessions
@@ -191,3 +192,26 @@ async def _enqueue_reminder(url: str, target: str) -> str:
             return idempotency_key("reminder", workspace_id, target, now.date())
     finally:
         await engine.dispose()
+
+
+async def test_a_second_process_on_the_same_sqlite_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}"
+    settings = load_settings(discord_token="fake-token", database_url=url, data_dir=tmp_path)
+    lock_path = sqlite_lock_path(url)
+    assert lock_path is not None
+    other_process = ProcessLock(lock_path)
+    other_process.acquire()
+    try:
+        async with running_fake_discord() as api, running_fake_gateway() as gateway:
+            monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
+            monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
+            with pytest.raises(typer.Exit):
+                await asyncio.wait_for(runner.run(settings), timeout=10)
+    finally:
+        other_process.release()
+
+    err = capsys.readouterr().err
+    assert "another pathbot process is already using this SQLite database" in err
+    assert "Traceback" not in err
