@@ -60,9 +60,12 @@ def adapter(fake: FakeSlackAPI, echo: Echo) -> SlackAdapter:
     return build_adapter(settings, echo, clock, client)
 
 
-async def test_socket_mode_acks_the_envelope_and_replies(
-    adapter: SlackAdapter, fake: FakeSlackAPI, echo: Echo
-) -> None:
+async def test_socket_mode_acks_the_envelope_and_replies(fake: FakeSlackAPI, echo: Echo) -> None:
+    # Socket Mode needs no signing secret: Slack authenticates the websocket instead.
+    settings = load_settings(slack_bot_token="xoxb-test", slack_signing_secret="")
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    clock = FakeClock(datetime(2027, 1, 6, 12, tzinfo=UTC))
+    adapter = build_adapter(settings, echo, clock, client)
     async with socket_mode(adapter, "xapp-test"):
         await fake.wait_connected()
         envelope_id = await fake.push(
