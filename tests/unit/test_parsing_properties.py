@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands.parsing import ParseError, parse_duration, parse_time_of_day
+from bot.commands.parsing import ParseError, parse_duration, parse_time_of_day, tokenize
 
 hours = st.integers(min_value=0, max_value=200)
 minutes = st.integers(min_value=0, max_value=59)
@@ -65,3 +65,29 @@ def test_parsers_only_ever_raise_parse_error(text: str) -> None:
     for parser in (parse_duration, parse_time_of_day):
         with contextlib.suppress(ParseError):
             parser(text)
+
+
+plain_words = st.lists(
+    st.text(
+        alphabet=st.characters(
+            exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc"),
+            exclude_characters="\"'“”„‘’\\",
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(plain_words)
+def test_tokenize_splits_plain_words_on_spaces(words: list[str]) -> None:
+    assert tokenize(" ".join(words)) == words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_tokenize_only_ever_raises_parse_error(line: str) -> None:
+    with contextlib.suppress(ParseError):
+        assert isinstance(tokenize(line), list)
