@@ -7,11 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bot.cli.app import build_app
 from bot.config import DEFAULT_CURRICULUM
+from bot.rag.answer import extractive_answer, pick_sources
 from bot.rag.embeddings import MiniLMEmbedder
+from bot.rag.retrieval import HybridRetriever
 from bot.rag.service import AskService, RagError
 
 SOURCE_FIELDS = {"title", "month", "week_of_month", "week", "topic", "kind", "score"}
@@ -29,6 +33,12 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder)
     report = asyncio.run(service.ensure_loaded())
     assert report.rebuilt
     return data
+
+
+@pytest.fixture(scope="module")
+def retriever(data_dir: Path, embedder: MiniLMEmbedder) -> HybridRetriever:
+    service = AskService(curriculum_path=DEFAULT_CURRICULUM, data_dir=data_dir, embedder=embedder)
+    return asyncio.run(service.retriever())
 
 
 @pytest.fixture
@@ -159,3 +169,22 @@ def test_cli_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "cannot load the curriculum" in result.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(["week 0", "week 17", "month 9 week 9", "@everyone HNSW", "<@123> LoRA"]),
+    )
+)
+def test_any_text_gets_a_well_formed_answer(retriever: HybridRetriever, text: str) -> None:
+    retrieval = retriever.search(text)
+    sources = pick_sources(retrieval, 3)
+    answer = extractive_answer(text, retrieval, sources)
+    assert answer.in_scope == bool(sources)
+    assert len(sources) <= 3
+    assert "@everyone" not in answer.question
+    assert "<@123>" not in answer.question
+    if not answer.in_scope:
+        assert "does not cover" in answer.answer
