@@ -17,6 +17,7 @@ from bot.cli import (
     index_cmd,
     outbox_cmd,
     plan_cmd,
+    preview_cmd,
     run_cmd,
 )
 
@@ -38,6 +39,7 @@ def build_app() -> typer.Typer:
         ask_cmd,
         index_cmd,
         outbox_cmd,
+        preview_cmd,
     ):
         module.register(app)
 

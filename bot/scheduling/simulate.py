@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -24,6 +24,7 @@ class Delivered:
     """One message as it went out."""
 
     at_utc: datetime
+    local_date: date
     local_time: str
     kind: str
     workspace: str
@@ -86,6 +87,7 @@ async def delivered(core: Core, since: datetime) -> list[Delivered]:
         return [
             Delivered(
                 at_utc=row.sent_at or row.due_at,
+                local_date=row.local_date,
                 local_time=row.local_time,
                 kind=row.kind,
                 workspace=external_id,
