@@ -51,10 +51,17 @@ def quote(text: str) -> str:
     return f'"{escaped}"'
 
 
+_CHANNEL_MENTION = re.compile(r"<#(\d+)>")
+
+
 def _as_text(value: object) -> str:
     if isinstance(value, discord.abc.User):
         return str(value.id)
-    return str(value)
+    text = str(value).strip()
+    # A value that is just a picked channel ("#study-plan" arrives as <#123>) means its id,
+    # which is what the core stores and the outbox later sends to.
+    channel = _CHANNEL_MENTION.fullmatch(text)
+    return channel.group(1) if channel else text
 
 
 def build_line(spec: CommandSpec, values: Mapping[str, object]) -> str:
@@ -64,7 +71,7 @@ def build_line(spec: CommandSpec, values: Mapping[str, object]) -> str:
         value = values.get(param.name)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        word = quote(_as_text(value).strip())
+        word = quote(_as_text(value))
         parts.append(f"--{param.name} {word}" if param.option else word)
     return " ".join(parts)
 
