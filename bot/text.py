@@ -22,7 +22,6 @@ _BROADCAST_RE = re.compile(r"@(?=(?:everyone|here|channel))", re.IGNORECASE)
 # Discord <@123>, <@!123>, <@&123>; Slack <@U123>, <@U123|name>, <!here>,
 # <!subteam^S123|@team>. Any <@…> or <!…> token is treated as a mention.
 _ANGLE_MENTION_RE = re.compile(r"<([@!])([^<>]*)>")
-_SLACK_SPECIAL = {"here": "here", "channel": "channel", "everyone": "everyone"}
 
 
 def _render_angle_mention(match: re.Match[str]) -> str:
@@ -31,8 +30,9 @@ def _render_angle_mention(match: re.Match[str]) -> str:
     if label.strip():
         name = label.strip().lstrip("@" + ZWSP)
     elif sigil == "!":
+        # <!here>, <!channel>, <!everyone> keep their word; <!subteam^S1> is a user group.
         keyword = target.split("^", 1)[0].lower()
-        name = _SLACK_SPECIAL.get(keyword, "team" if keyword == "subteam" else keyword or "mention")
+        name = "team" if keyword == "subteam" else keyword or "mention"
     elif target.startswith("&"):
         name = "role"
     else:
