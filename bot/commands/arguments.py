@@ -3,6 +3,8 @@
 Positional parameters are filled in order; an optional one whose reader rejects
 the word is skipped, so `/join Europe/Berlin 08:00` works without a start date.
 Options come as `--name VALUE` or `--name=VALUE` anywhere on the line.
+A duration may span words (`2 hours`, `1 hour 30 minutes`), so it takes as many
+as still read as one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from bot.commands.table import CommandSpec, Kind, Param
 
 # Discord <@123>/<@!123>, Slack <@U123> or <@U123|name>.
 _USER_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
+#: "1 hour and 30 minutes" is the longest duration people write out.
+MAX_DURATION_WORDS = 5
 _USER_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 # Which kind a word most looks like, to pick the error worth showing.
 _LOOKS_LIKE: dict[Kind, re.Pattern[str]] = {
@@ -88,8 +92,9 @@ def _fill_positionals(
             values[param.name] = convert(param, " ".join(words[position:]), today)
             position = len(words)
             continue
+        taken = _duration_words(words, position) if param.kind is Kind.DURATION else 1
         try:
-            values[param.name] = convert(param, words[position], today)
+            values[param.name] = convert(param, " ".join(words[position : position + taken]), today)
         except ParseError:
             later = params[params.index(param) + 1 :]
             # Skipping only helps when a later typed parameter may read the word;
@@ -98,9 +103,27 @@ def _fill_positionals(
             if param.required or not typed_later or _best_error_is(param, words[position], params):
                 raise
             continue
-        position += 1
+        position += taken
     if position < len(words):
         raise ParseError(f"I didn't expect {words[position]!r} here: {spec.usage()}")
+
+
+def _duration_words(words: list[str], position: int) -> int:
+    """How many words from `position` make the duration: `2 hours` is two, `1h30` one.
+
+    The longest run (up to MAX_DURATION_WORDS) that reads as a duration and ends
+    in a word with a letter wins, so in `/log 1h 30 pages` the note keeps "30 pages".
+    """
+    for count in range(min(MAX_DURATION_WORDS, len(words) - position), 1, -1):
+        run = words[position : position + count]
+        if not any(char.isalpha() for char in run[-1]):
+            continue
+        try:
+            parse_duration(" ".join(run))
+        except ParseError:
+            continue
+        return count
+    return 1
 
 
 def _best_error_is(param: Param, word: str, params: list[Param]) -> bool:

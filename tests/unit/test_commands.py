@@ -162,3 +162,21 @@ def test_help_hides_admin_commands_from_members() -> None:
 def test_usage_strings() -> None:
     assert _spec("log").usage() == "/log DURATION [NOTE...] [--date DATE]"
     assert _spec("leaderboard").permission is Permission.EVERYONE
+
+
+@pytest.mark.parametrize(
+    ("words", "minutes", "note"),
+    [
+        ("2 hours", 120, None),
+        ("2 hours read the paper", 120, "read the paper"),
+        ("1 hour 30 minutes of attention maths", 90, "of attention maths"),
+        ("1h and 30m", 90, None),
+        ("90 min", 90, None),
+        # A number after the duration belongs to the note unless a unit follows.
+        ("1h 30 pages", 60, "30 pages"),
+        ("1.5 chapters", 90, "chapters"),
+    ],
+)
+def test_durations_may_span_words(words: str, minutes: int, note: str | None) -> None:
+    args = parse_args(_spec("log"), words.split(), TODAY)
+    assert (args.integer("duration"), args.text("note")) == (minutes, note)
