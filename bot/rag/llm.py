@@ -91,8 +91,10 @@ class LlmAnswerer:
         if not self.breaker.allow():
             raise LlmFailure("the language model is paused after repeated failures")
         try:
+            # Outside the timeout: the first call imports openai, which can take a second.
+            client = self._openai()
             async with asyncio.timeout(self._config.timeout_s):
-                raw = await self._complete(question, sources)
+                raw = await self._complete(client, question, sources)
         except TimeoutError:
             self.breaker.record_failure()
             raise LlmFailure("the language model did not answer in time") from None
@@ -115,8 +117,8 @@ class LlmAnswerer:
         self.breaker.record_success()
         return answer
 
-    async def _complete(self, question: str, sources: list[Source]) -> str:
-        response = await self._openai().chat.completions.create(
+    async def _complete(self, client: Any, question: str, sources: list[Source]) -> str:
+        response = await client.chat.completions.create(
             model=self._config.model,
             messages=build_messages(question, sources),
             temperature=0.1,

@@ -63,7 +63,7 @@ def make_service(
     clock: FakeClock,
     embedder: MiniLMEmbedder,
     *,
-    timeout: float = 2.0,
+    timeout: float = 5.0,
 ) -> AskService:
     curriculum, data = built
     return AskService(

@@ -101,7 +101,7 @@ def test_sentences_naming_other_resources_are_cut() -> None:
 
 
 class _Hanging(LlmAnswerer):
-    async def _complete(self, question: str, sources: list[Source]) -> str:
+    async def _complete(self, client: object, question: str, sources: list[Source]) -> str:
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
 
