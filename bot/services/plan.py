@@ -15,7 +15,7 @@ from bot.services.context import Core, UserError
 from bot.services.exercises import finished_keys, week_exercises
 from bot.services.hours import hours_text
 from bot.services.timeline import calendar_for, current_week, paused_dates
-from bot.storage.models import HourLog, Member
+from bot.storage.models import HourLog, Member, MemberStatus
 
 MAX_RESOURCES = 4
 
@@ -38,6 +38,12 @@ async def week_minutes(db: AsyncSession, member_id: int, week: int) -> int:
 
 async def today(db: AsyncSession, core: Core, member: Member) -> Reply:
     plan = member_day_plan(core, member)
+    if plan.status is DayStatus.PAUSED and member.status == MemberStatus.PAUSED:
+        # The planner's "resumes on" date comes from the open pause's made-up end.
+        return Reply(
+            title="Paused",
+            lines=[f"Day {plan.day} of your path waits for you.", "Run /resume when you're back."],
+        )
     return render_day(plan, core, await _numbers(db, core, member, plan.week))
 
 
@@ -85,8 +91,16 @@ async def week(db: AsyncSession, core: Core, member: Member, number: int | None)
     plans = week_plan(
         core.curriculum, member.start_date, number, paused_dates(member.pauses, today_)
     )
+    waiting = member.status == MemberStatus.PAUSED and plans[-1].date > today_
+    if waiting:
+        # Days after an open pause have no dates yet: show those already lived.
+        plans = [plan for plan in plans if plan.date < today_]
     done = await finished_keys(db, member.id, number)
-    lines = [f"{plans[0].date:%a %b %d} – {plans[-1].date:%a %b %d}"]
+    lines = [
+        f"{plans[0].date:%a %b %d} – {plans[-1].date:%a %b %d}"
+        if plans
+        else "This week starts when you /resume."
+    ]
     for block in the_week.blocks:
         lines.append(f"■ {block.title}" + (f" ({block.hours})" if block.hours else ""))
     lines.append("Exercises (finish one with /finish NUMBER):")
@@ -94,10 +108,13 @@ async def week(db: AsyncSession, core: Core, member: Member, number: int | None)
         mark = "✓" if (exercise.block_index, exercise.exercise_index) in done else "☐"
         lines.append(f"  {mark} #{exercise.number} {exercise.title}")
     for plan in plans:
+        # Dates, not just weekdays: a pause can put two Mondays in one path week.
         lines.append(
-            f"{plan.date:%a}: {', '.join(plan.blocks) or 'review'} "
+            f"{plan.date:%a %b %d}: {', '.join(plan.blocks) or 'review'} "
             f"({format_minutes(plan.total_minutes)})"
         )
+    if waiting and plans:
+        lines.append("The rest of the week waits until you /resume.")
     logged = await week_minutes(db, member.id, number)
     return Reply(
         title=f"Week {number} of {weeks_total}: {the_week.title}",

@@ -93,6 +93,16 @@ async def test_pause_shifts_the_plan_and_keeps_the_streak(pathbot: Bot) -> None:
     pathbot.clock.advance(timedelta(days=3))  # paused Wed..Fri, back Saturday
     paused_today = await pathbot.say(ALICE, "/today")
     assert paused_today.title == "Paused"
+    # An open pause has no end: no made-up resume date, just how to come back.
+    assert paused_today.lines == [
+        "Day 3 of your path waits for you.",
+        "Run /resume when you're back.",
+    ]
+    paused_week = (await pathbot.say(ALICE, "/week")).lines
+    days = [line.split(":")[0] for line in paused_week if line[:4] in {"Mon ", "Tue "}]
+    assert days == ["Mon Jan 04 – Tue Jan 05", "Mon Jan 04", "Tue Jan 05"]
+    assert "The rest of the week waits until you /resume." in paused_week
+    assert not any(line.startswith(("Wed", "Thu", "Fri", "Sat", "Sun")) for line in paused_week)
     assert (await pathbot.say(ALICE, "/resume")).ok
     today = await pathbot.say(ALICE, "/today")
     assert today.title.startswith("Day 3, week 1")  # Wed was paused, so Sat is day 3 again
