@@ -43,8 +43,12 @@ async def ask(core: Core, member: Member | None, question: str) -> Reply:
             title="Not available",
         )
     lines = [neutralize_mentions(answer.answer)]
+    # The RAG's answer usually lists its sources already; a bullet is only added
+    # for one it doesn't name, so nothing is shown twice.
     lines.extend(
-        f"• {neutralize_mentions(clip(source_line(source), 300))}" for source in answer.sources
+        f"• {neutralize_mentions(clip(source_line(source), 300))}"
+        for source in answer.sources
+        if not _named_in(source, answer.answer)
     )
     title = "Answer" if answer.in_scope else "Not in the path"
     return Reply(title=title, lines=lines)
@@ -57,3 +61,8 @@ def source_line(source: object) -> str:
         if isinstance(value, str) and value:
             return value
     return str(source)
+
+
+def _named_in(source: object, text: str) -> bool:
+    title = getattr(source, "title", None)
+    return isinstance(title, str) and bool(title) and title.casefold() in text.casefold()

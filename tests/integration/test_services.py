@@ -368,3 +368,32 @@ async def _streaky(pathbot: Bot, who: Caller) -> None:
     assert (await pathbot.say(who, "/log 30m --date 2027-01-04")).ok
     assert (await pathbot.say(who, "/log 30m --date 2027-01-05")).ok
     assert (await pathbot.say(who, "/checkin done")).ok
+
+
+@dataclass(frozen=True)
+class FakeSource:
+    title: str
+    citation: str
+
+
+class ListingAsker:
+    """Answers like the RAG: the text lists one source itself, the other it does not."""
+
+    async def ask(
+        self, question: str, *, k: int = 3, current_week: int | None = None
+    ) -> FakeAnswer:
+        named = FakeSource("HNSW paper", "HNSW paper — Month 2 · Week 3 · Vector DBs")
+        unnamed = FakeSource("FAISS docs", "FAISS docs — Month 2 · Week 3 · Vector DBs")
+        return FakeAnswer(answer="From the path:\n1. HNSW paper [paper]", sources=[named, unnamed])
+
+
+async def test_ask_lists_each_source_once(pathbot: Bot) -> None:
+    from bot.commands.dispatcher import Dispatcher
+
+    core = Core(
+        pathbot.database.sessions, pathbot.clock, pathbot.core.curriculum, asker=ListingAsker()
+    )
+    reply = await Dispatcher(core).handle(ALICE, "/ask what should I read for HNSW?")
+    assert reply.ok
+    assert reply.text().count("HNSW paper") == 1
+    assert reply.lines[1:] == ["• FAISS docs — Month 2 · Week 3 · Vector DBs"]
