@@ -6,6 +6,8 @@ an embed, the Slack adapter into blocks; none of them decide what it says.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -29,6 +31,29 @@ class Attachment(BaseModel):
     content: str
 
 
+class ActionStyle(StrEnum):
+    """How prominent an action looks; platforms without a style fall back to their default."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    SUCCESS = "success"
+    DANGER = "danger"
+
+
+class ReplyAction(BaseModel):
+    """A one-tap answer offered with a reply: a button that sends `command` as the clicker.
+
+    `command` is an ordinary command line ("/checkin done"), so a tap means exactly
+    what typing it would, on every platform; the console shows it as a hint.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str = Field(min_length=1, max_length=80)
+    command: str = Field(min_length=2, max_length=90, pattern=r"^/\S")
+    style: ActionStyle = ActionStyle.SECONDARY
+
+
 class Reply(BaseModel):
     """What the bot says back.
 
@@ -45,6 +70,8 @@ class Reply(BaseModel):
     ephemeral: bool = True
     ok: bool = True
     attachment: Attachment | None = None
+    #: Buttons offered under the reply (Discord components, Slack Block Kit buttons).
+    actions: list[ReplyAction] = Field(default_factory=list)
 
     @classmethod
     def error(cls, message: str, *hints: str, title: str = "Sorry") -> Reply:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands.invocation import Invocation
 from bot.commands.parsing import ParseError, parse_time_of_day, parse_timezone
 from bot.commands.table import CommandSpec, Kind, Param, Permission
+from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply
 from bot.services import (
     ask,
@@ -18,6 +19,7 @@ from bot.services import (
     progress,
 )
 from bot.services.context import UserError
+from bot.storage.models import MemberStatus
 
 
 async def _join(inv: Invocation) -> Reply:
@@ -64,7 +66,12 @@ async def _leave(inv: Invocation) -> Reply:
 
 
 async def _today(inv: Invocation) -> Reply:
-    return await plan.today(inv.db, inv.core, inv.joined)
+    reply = await plan.today(inv.db, inv.core, inv.joined)
+    member = inv.joined
+    on_path = plan.member_day_plan(inv.core, member).status is DayStatus.ACTIVE
+    if member.status == MemberStatus.ACTIVE and on_path:
+        reply = reply.model_copy(update={"actions": list(checkins.CHECKIN_ACTIONS)})
+    return reply
 
 
 async def _week(inv: Invocation) -> Reply:

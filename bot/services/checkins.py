@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.replies import Reply
+from bot.replies import ActionStyle, Reply, ReplyAction
 from bot.services.context import Core, UserError
 from bot.services.hours import check_note
 from bot.services.members import require_active
@@ -27,6 +27,14 @@ _REPLIES = {
     CheckInStatus.PARTIAL: "Some progress beats none: see you tomorrow.",
     CheckInStatus.BLOCKED: "Being stuck is part of it: /ask or your cohort can help.",
 }
+
+
+#: One-tap check-in buttons, offered with /today and the daily reminder.
+CHECKIN_ACTIONS = (
+    ReplyAction(label="Done ✅", command="/checkin done", style=ActionStyle.SUCCESS),
+    ReplyAction(label="Partly", command="/checkin partial"),
+    ReplyAction(label="Blocked", command="/checkin blocked"),
+)
 
 
 def parse_status(text: str) -> CheckInStatus:

@@ -67,7 +67,13 @@ def test_scripted_json_chat(env: Path) -> None:
             "fields",
             "ephemeral",
             "attachment",
+            "actions",
         }
+    assert [a["command"] for a in replies[1]["actions"]] == [
+        "/checkin done",
+        "/checkin partial",
+        "/checkin blocked",
+    ]
     assert replies[1]["title"].startswith("Day 45, week 7")
     assert "Did you mean /log?" in replies[6]["lines"]
     # The data persisted under PATHBOT_DATA_DIR, and a naive --now is the member's time.
@@ -83,6 +89,14 @@ def test_text_chat_and_attachments(env: Path) -> None:
     assert "--- pathbot-report-local.csv (text/csv) ---" in out
     code, out, _ = run("chat", "--user", "bob", stdin="/report\n")
     assert "✗ Sorry" in out
+
+
+def test_text_chat_shows_actions_as_lines_to_type(env: Path) -> None:
+    script = "/join 2027-01-04 Europe/Berlin\n/today\n"
+    code, out, _ = run("chat", "--user", "ada", "--now", "2027-02-17T08:30", stdin=script)
+    assert code == 0
+    assert "→ reply /checkin done  (Done ✅)" in out
+    assert "→ reply /checkin blocked  (Blocked)" in out
 
 
 def test_bad_now_is_one_line(env: Path) -> None:

@@ -31,6 +31,9 @@ def to_text(reply: Reply) -> str:
     text = reply.text()
     if not reply.ok:
         text = "✗ " + text
+    # No buttons in a terminal: each action becomes the line to type for it.
+    for action in reply.actions:
+        text += f"\n→ reply {action.command}  ({action.label})"
     if reply.attachment is not None:
         attachment = reply.attachment
         text += f"\n--- {attachment.filename} ({attachment.content_type}) ---\n"

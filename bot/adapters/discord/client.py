@@ -2,12 +2,16 @@
 
 Every command of the core's table becomes one slash command with typed options
 (see `slash.py`); an interaction becomes a `Caller` and a console-style line
-for the core's dispatcher, and the `Reply` goes back as an embed.
+for the core's dispatcher, and the `Reply` goes back as an embed with the
+reply's actions as buttons. A click on such a button is the command line in its
+custom_id, sent by whoever clicked. A DM has no server: the core's
+`DmScopes` says which of the member's workspaces it runs in.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Collection, Sequence
@@ -16,11 +20,11 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.protocols import CommandHandler
-from bot.adapters.discord.render import render
+from bot.adapters.discord.protocols import CommandHandler, DmScopes
+from bot.adapters.discord.render import command_of, render
 from bot.adapters.discord.slash import build_slash_command
 from bot.commands.caller import Caller, Platform
-from bot.commands.table import CommandSpec
+from bot.commands.table import CommandSpec, Permission
 from bot.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -29,7 +33,7 @@ log = logging.getLogger(__name__)
 NONCE_LIMIT = 25
 #: Discord drops an interaction not answered within 3 s; defer well before that.
 DEFAULT_DEFER_AFTER_S = 2.0
-#: Commands also offered in a DM with the bot: they need no membership of a server.
+#: Commands offered in a DM when no `DmScopes` can tell which server the member is in.
 DEFAULT_DM_COMMANDS = frozenset({"help", "ask"})
 
 _INTERNAL_ERROR = Reply.error(
@@ -81,6 +85,8 @@ async def respond(interaction: discord.Interaction, reply: Reply) -> None:
     }
     if rendered.file is not None:
         kwargs["file"] = rendered.file
+    if rendered.view is not None:
+        kwargs["view"] = rendered.view
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:
@@ -99,8 +105,14 @@ class PathbotDiscordClient(discord.Client):
         dev_guild_id: int | None = None,
         defer_after_s: float = DEFAULT_DEFER_AFTER_S,
         max_ratelimit_wait_s: float = 30.0,
+        dm_scopes: DmScopes | None = None,
         dm_commands: Collection[str] = DEFAULT_DM_COMMANDS,
     ) -> None:
+        """With `dm_scopes`, every command but the admins' is offered in DMs too.
+
+        Without it a DM command runs in a workspace of its own ("dm"), so only
+        `dm_commands` (which need no membership) are offered there.
+        """
         # Slash commands need no privileged intents: not members, not message content.
         # Longer rate-limit waits than `max_ratelimit_wait_s` surface as discord.RateLimited
         # so the delivery worker can pause the platform instead of a send hanging.
@@ -114,10 +126,15 @@ class PathbotDiscordClient(discord.Client):
         self._dev_guild_id = dev_guild_id
         self._defer_after_s = defer_after_s
         self._dm_channels: dict[str, int] = {}
+        self._dm_scopes = dm_scopes
         self.tree = PathbotCommandTree(self)
         for spec in commands:
+            if dm_scopes is not None:
+                allow_dm = spec.permission is not Permission.ADMIN
+            else:
+                allow_dm = spec.name in dm_commands
             try:
-                command = build_slash_command(spec, self._invoke, allow_dm=spec.name in dm_commands)
+                command = build_slash_command(spec, self._invoke, allow_dm=allow_dm)
                 self.tree.add_command(command)
             except ValueError as error:
                 log.warning("not registering /%s on Discord: %s", spec.name, error)
@@ -133,18 +150,40 @@ class PathbotDiscordClient(discord.Client):
         else:
             await self.tree.sync()
 
-    async def _invoke(self, interaction: discord.Interaction, line: str) -> None:
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """A click on one of pathbot's buttons: its command, from the clicking member."""
+        if interaction.type is not discord.InteractionType.component or interaction.data is None:
+            return
+        line = command_of(str(interaction.data.get("custom_id", "")))
+        if line is not None:
+            await self._invoke(interaction, line, private=True)
+
+    async def _invoke(
+        self, interaction: discord.Interaction, line: str, *, private: bool = False
+    ) -> None:
         caller = caller_from_interaction(interaction)
-        task = asyncio.ensure_future(self._handle(caller, line))
+        in_dm = interaction.guild_id is None
+        task = asyncio.ensure_future(self._handle(caller, line, in_dm=in_dm))
         done, _ = await asyncio.wait({task}, timeout=self._defer_after_s)
         if not done:
             # Slow command (an LLM answer): defer privately, then follow up.
             await interaction.response.defer(ephemeral=True, thinking=True)
-        await respond(interaction, await task)
+        reply = await task
+        if private:
+            # A button may sit under a message others see; its answer is the clicker's.
+            reply = reply.model_copy(update={"ephemeral": True})
+        await respond(interaction, reply)
 
-    async def _handle(self, caller: Caller, line: str) -> Reply:
+    async def _handle(self, caller: Caller, line: str, *, in_dm: bool = False) -> Reply:
         try:
-            return await self._handler.handle(caller, line)
+            if not in_dm or self._dm_scopes is None:
+                return await self._handler.handle(caller, line)
+            names = {str(guild.id): guild.name for guild in self.guilds}
+            scope = await self._dm_scopes.scope(caller.user_id, line, names)
+            if scope.refusal is not None or scope.workspace_id is None:
+                return scope.refusal or _INTERNAL_ERROR
+            caller = dataclasses.replace(caller, workspace_id=scope.workspace_id)
+            return scope.annotate(await self._handler.handle(caller, line))
         except Exception:
             log.exception("command failed: %s", line.split(" ", 1)[0])
             return _INTERNAL_ERROR
@@ -180,6 +219,8 @@ class PathbotDiscordClient(discord.Client):
         }
         if rendered.file is not None:
             kwargs["file"] = rendered.file
+        if rendered.view is not None:
+            kwargs["view"] = rendered.view
         if nonce is not None:
             kwargs["nonce"] = discord_nonce(nonce)
         message = await channel.send(**kwargs)

@@ -5,13 +5,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 from bot.commands.caller import Caller
 from bot.replies import Reply
+from bot.services.memberships import DmScope
 
 
 class CommandHandler(Protocol):
     """The core's single entry point: one command line from one caller."""
 
     async def handle(self, caller: Caller, line: str) -> Reply: ...
+
+
+class DmScopes(Protocol):
+    """Where a command sent in a DM runs (`bot.services.memberships.DirectMessageScopes`)."""
+
+    async def scope(
+        self, user_id: str, line: str, names: Mapping[str, str] | None = None
+    ) -> DmScope: ...

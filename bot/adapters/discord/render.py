@@ -1,13 +1,14 @@
-"""Reply -> Discord embed (+ file), within Discord's size limits and never pinging."""
+"""Reply -> Discord embed (+ file, + buttons), within Discord's limits and never pinging."""
 
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 
 import discord
 
-from bot.replies import Reply
+from bot.replies import ActionStyle, Reply, ReplyAction
 from bot.text import clip, neutralize_mentions
 
 # Discord's documented embed limits.
@@ -18,8 +19,25 @@ FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
 EMBED_TOTAL_LIMIT = 6000
 
+#: Buttons per message (5 rows of 5), label length and custom_id length.
+BUTTON_LIMIT = 25
+LABEL_LIMIT = 80
+CUSTOM_ID_LIMIT = 100
+#: A button's custom_id is this prefix and the command line it sends.
+ACTION_PREFIX = "pathbot:"
+
 OK_COLOUR = discord.Colour.green()
 REFUSAL_COLOUR = discord.Colour.red()
+
+
+log = logging.getLogger(__name__)
+
+_STYLES = {
+    ActionStyle.PRIMARY: discord.ButtonStyle.primary,
+    ActionStyle.SECONDARY: discord.ButtonStyle.secondary,
+    ActionStyle.SUCCESS: discord.ButtonStyle.success,
+    ActionStyle.DANGER: discord.ButtonStyle.danger,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +45,8 @@ class RenderedReply:
     embed: discord.Embed
     file: discord.File | None
     ephemeral: bool
+    #: The reply's actions as buttons, or None; see `render_view`.
+    view: discord.ui.View | None = None
 
 
 def _safe(text: str, limit: int) -> str:
@@ -59,5 +79,45 @@ def render_file(reply: Reply) -> discord.File | None:
     return discord.File(data, filename=reply.attachment.filename)
 
 
+def action_custom_id(action: ReplyAction) -> str:
+    return ACTION_PREFIX + action.command
+
+
+def command_of(custom_id: str) -> str | None:
+    """The command line a pathbot button sends, or None for any other component."""
+    if not custom_id.startswith(ACTION_PREFIX):
+        return None
+    return custom_id.removeprefix(ACTION_PREFIX).strip() or None
+
+
+def render_view(reply: Reply) -> discord.ui.View | None:
+    """Buttons for the reply's actions (must be called inside the running event loop).
+
+    The view is stopped before it is sent: discord.py then does not keep it in
+    memory waiting for clicks (every reminder would leak one). Clicks are
+    answered by the client's `on_interaction` from the custom_id alone, so a
+    button still works after a restart.
+    """
+    buttons: list[discord.ui.Button[discord.ui.View]] = []
+    for action in reply.actions:
+        custom_id = action_custom_id(action)
+        if len(custom_id) > CUSTOM_ID_LIMIT:
+            log.warning("dropping button %r: its command is too long for Discord", action.label)
+            continue
+        label = _safe(action.label, LABEL_LIMIT) or action.command
+        buttons.append(
+            discord.ui.Button(label=label, custom_id=custom_id, style=_STYLES[action.style])
+        )
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons[:BUTTON_LIMIT]:
+        view.add_item(button)
+    view.stop()
+    return view
+
+
 def render(reply: Reply) -> RenderedReply:
-    return RenderedReply(render_embed(reply), render_file(reply), reply.ephemeral)
+    return RenderedReply(
+        render_embed(reply), render_file(reply), reply.ephemeral, render_view(reply)
+    )

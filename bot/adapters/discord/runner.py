@@ -18,14 +18,16 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.client import PathbotDiscordClient
-from bot.adapters.discord.protocols import CommandHandler
+from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.serving import PlatformSession, run_platform
 from bot.cli.errors import fail
+from bot.commands.caller import Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec
 from bot.config import Settings
 from bot.services.context import Core
+from bot.services.memberships import DirectMessageScopes
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +45,13 @@ def _reason(error: BaseException) -> str:
 
 @asynccontextmanager
 async def connected(
-    token: str, handler: CommandHandler, commands: list[CommandSpec]
+    token: str,
+    handler: CommandHandler,
+    commands: list[CommandSpec],
+    dm_scopes: DmScopes | None = None,
 ) -> AsyncIterator[DiscordConnection]:
     """Log in (which syncs the slash commands) and connect to the gateway in the background."""
-    client = PathbotDiscordClient(handler, commands)
+    client = PathbotDiscordClient(handler, commands, dm_scopes=dm_scopes)
     async with client:
         try:
             await client.login(token)
@@ -85,7 +90,8 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
     if not secret:
         fail("DISCORD_TOKEN is not set")
     dispatcher = Dispatcher(core)
-    async with connected(secret, dispatcher, dispatcher.commands()) as connection:
+    scopes = DirectMessageScopes(core.sessions, Platform.DISCORD)
+    async with connected(secret, dispatcher, dispatcher.commands(), scopes) as connection:
         yield PlatformSession(
             "discord", DiscordSender(connection.client), lambda: _until_closed(connection)
         )

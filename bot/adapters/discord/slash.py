@@ -81,8 +81,8 @@ def build_slash_command(
 ) -> app_commands.Command[Any, Any, None]:
     """One slash command for one table entry; raises ValueError if Discord can't take it.
 
-    Without `allow_dm` the command is offered in servers only: a DM has no server,
-    so its caller would land in a separate "dm" workspace where they never joined.
+    Without `allow_dm` the command is offered in servers only (admin commands, and
+    everything when the client can't tell which server a DM belongs to).
     """
     if not is_valid_name(spec.name):
         raise ValueError(f"{spec.name!r} is not a valid Discord command name")
