@@ -1,7 +1,9 @@
 """The single entry point of every adapter: a caller and a line in, a Reply out.
 
 Each command runs in one transaction; any refusal (`ok` false) rolls it back, so
-bad input never changes the database.
+bad input never changes the database. Every reply leaves with its mentions
+neutralized: refusals quote what was typed, and one forgotten call in a service
+must not be able to ping a channel.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from bot.commands.catalog import build_table
 from bot.commands.invocation import Invocation
 from bot.commands.parsing import ParseError, tokenize
 from bot.commands.table import CommandSpec, CommandTable, Permission
-from bot.replies import Reply
+from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.members import find_member
 from bot.services.workspaces import ensure_workspace, is_admin
+from bot.text import neutralize_mentions
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,10 @@ class Dispatcher:
         return (await self.dispatch(caller, line)).reply
 
     async def dispatch(self, caller: Caller, line: str) -> Outcome:
+        outcome = await self._dispatch(caller, line)
+        return Outcome(outcome.command, without_pings(outcome.reply))
+
+    async def _dispatch(self, caller: Caller, line: str) -> Outcome:
         text = line.strip()
         if not text:
             return Outcome(None, Reply.error("Say something: try /help", title="Empty"))
@@ -100,3 +107,21 @@ class Dispatcher:
         zone = member.timezone if member is not None else workspace.timezone
         args = parse_args(spec, words, self.core.local_today(zone))
         return await spec.handler(Invocation(db, self.core, caller, workspace, member, args))
+
+
+def without_pings(reply: Reply) -> Reply:
+    """The reply with every shown text unable to ping; attachments stay as typed."""
+    return reply.model_copy(
+        update={
+            "title": neutralize_mentions(reply.title),
+            "lines": [neutralize_mentions(line) for line in reply.lines],
+            "fields": [
+                ReplyField(
+                    name=neutralize_mentions(field.name),
+                    value=neutralize_mentions(field.value),
+                    inline=field.inline,
+                )
+                for field in reply.fields
+            ],
+        }
+    )

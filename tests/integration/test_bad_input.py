@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from bot.commands.catalog import build_table
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.invocation import Invocation
 from bot.commands.table import CommandSpec, CommandTable, Permission
@@ -136,3 +139,26 @@ async def test_unexpected_errors_become_a_friendly_reply(pathbot: Bot) -> None:
     assert not reply.ok
     assert "boom" not in reply.text()
     assert "went wrong" in reply.text()
+
+
+PINGS = re.compile(r"@(everyone|here|channel)|<[@!]", re.IGNORECASE)
+PAYLOADS = ["@everyone", "<@&456>", "<!subteam^S1|@team>"]
+
+
+async def test_no_reply_to_any_command_can_ping(pathbot: Bot) -> None:
+    """Whatever is typed where, and whoever types it, no reply carries a live mention."""
+    loud = type(ALICE)(ALICE.platform, "w1", "loud", "@everyone <@&1>", is_platform_admin=True)
+    assert (await pathbot.say(loud, "/join 2027-01-04 UTC")).ok
+    assert (await pathbot.say(loud, "/log 1h <@&9> @here")).ok
+    lines = [f"/{payload}" for payload in PAYLOADS]
+    for spec in build_table():
+        for payload in PAYLOADS:
+            lines += [f"/{spec.name} {payload}", f"/{spec.name} 1h {payload}"]
+            lines += [f"/{spec.name} daily {payload}", f"/{spec.name} name {payload}"]
+    lines += ["/leaderboard", "/leaderboard all", "/progress", "/settings", "/workspace"]
+    for line in lines:
+        reply = await pathbot.say(loud, line)
+        shown = reply.text()
+        assert not PINGS.search(shown), (line, shown)
+        if "forgetme" in line and reply.ok:
+            assert (await pathbot.say(loud, "/join 2027-01-04 UTC")).ok
