@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
     ) -> None:
-        """List outbox messages (oldest due first) and the count in each state."""
+        """List outbox messages (latest due first) and the count in each state."""
         from bot.storage.outbox import OutboxStatus
 
         wanted = "dead" if dead else status

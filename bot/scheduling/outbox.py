@@ -99,7 +99,11 @@ def _row(message: NewMessage, now: datetime) -> dict[str, object]:
 async def list_messages(
     session: AsyncSession, status: OutboxStatus | None = None, limit: int = 50
 ) -> list[OutboxMessage]:
-    query = select(OutboxMessage).order_by(OutboxMessage.due_at, OutboxMessage.id).limit(limit)
+    query = (
+        select(OutboxMessage)
+        .order_by(OutboxMessage.due_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(OutboxMessage.status == status.value)
     return list((await session.scalars(query)).all())
