@@ -198,8 +198,11 @@ MEMBER_COMMANDS = (
         "Mark an exercise of this week finished, by its number in /week or by words.",
         _finish,
         params=(Param("exercise", Kind.TEXT, "Number or words from its title.", rest=True),),
-        examples=("/finish 2", "/finish tokenizer"),
+        examples=("/finish 2",),
         aliases=("done",),
+        # Words depend on the week, so they are explained rather than given as an example.
+        details="Words work too: in week 7, /finish benchmark marks "
+        "'Benchmark different indexing methods' finished.",
     ),
     CommandSpec(
         "progress",

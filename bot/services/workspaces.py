@@ -117,7 +117,12 @@ def set_freezes(workspace: Workspace, count: int) -> Reply:
     workspace.streak_freezes_per_week = count
     return Reply(
         title="Streak freezes set",
-        lines=[f"Each member may now miss {count} day(s) per path week without losing a streak."],
+        lines=[
+            "A missed day now breaks a streak at once."
+            if count == 0
+            else f"Each member may now miss {count} {'day' if count == 1 else 'days'} "
+            "per path week without losing their streak."
+        ],
     )
 
 
