@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import statistics
@@ -47,6 +48,15 @@ class Question:
     #: "fresh2": written after the jargon table, before plain_words v4; never tuned on.
     #: "fresh3": written after the last change to anything; never tuned on.
     set: str = "dev"
+
+    @property
+    def split(self) -> str:
+        """A fixed half of the questions for choosing parameters ("tune"), the rest "test".
+
+        Independent of when a question was written, so both halves mix every set; any
+        parameter chosen since this split existed was chosen on "tune" only.
+        """
+        return "tune" if hashlib.sha1(self.q.encode()).digest()[0] % 2 == 0 else "test"
 
 
 def source_text(entry: BlockEntry) -> str:
@@ -87,8 +97,10 @@ def evaluate(
         groups["all"].append(rank)
         groups.setdefault(f"type:{question.type}", []).append(rank)
         groups.setdefault(f"set:{question.set}", []).append(rank)
+        groups.setdefault(f"split:{question.split}", []).append(rank)
         if question.no_keyword:
             groups["no_keyword"].append(rank)
+            groups.setdefault(f"split:{question.split} no-kw", []).append(rank)
     return groups
 
 
@@ -133,7 +145,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(show_failures: bool, calibrate: bool) -> None:
+async def main(show_failures: bool, calibrate: bool, quick: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="pathbot-bench-") as tmp:
         data_dir = Path(tmp)
         service = AskService(curriculum_path=DEFAULT_CURRICULUM, data_dir=data_dir)
@@ -163,8 +175,9 @@ async def main(show_failures: bool, calibrate: bool) -> None:
             print(f"{name:8s} all        {metrics(groups['all'])}")
             print(f"{name:8s} no-keyword {metrics(groups['no_keyword'])}")
             if name == "hybrid":
-                for key in sorted(k for k in groups if k.startswith(("type:", "set:"))):
+                for key in sorted(k for k in groups if k.startswith(("type:", "set:", "split:"))):
                     label = key.split(":", 1)[1] + (" set" if key.startswith("set:") else "")
+                    label += " split" if key.startswith("split:") and "no-kw" not in key else ""
                     print(f"{name:8s} {label:10s} {metrics(groups[key])}")
         print()
         refused_in = refused_out = 0
@@ -191,13 +204,14 @@ async def main(show_failures: bool, calibrate: bool) -> None:
         n_out = len(questions) - len(in_scope)
         refused = refused_in + refused_out
         precision = refused_out / refused if refused else 1.0
-        for name in ("dev", "heldout", "fresh", "fresh2", "fresh3"):
-            outs = [q for q in questions if q.set == name and q.block is None]
-            ins = [q for q in questions if q.set == name and q.block is not None]
+        for name in ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "tune", "test"):
+            chosen = [q for q in questions if name in (q.set, q.split)]
+            outs = [q for q in chosen if q.block is None]
+            ins = [q for q in chosen if q.block is not None]
             out_refused = sum(not retriever.search(q.q).in_scope for q in outs)
             in_refused = sum(not retriever.search(q.q).in_scope for q in ins)
             print(
-                f"{name} set: out of scope refused {out_refused}/{len(outs)}, "
+                f"{name:7s}: out of scope refused {out_refused}/{len(outs)}, "
                 f"in scope refused {in_refused}/{len(ins)}"
             )
         print(
@@ -230,7 +244,8 @@ async def main(show_failures: bool, calibrate: bool) -> None:
             f"index build: {report.documents} documents in {report.seconds:.2f} s "
             f"(first load incl. model and BM25: {build_s:.2f} s)"
         )
-        await asyncio.to_thread(cold_start, data_dir)
+        if not quick:
+            await asyncio.to_thread(cold_start, data_dir)
         if show_failures and failures:
             print("\nmisses (hybrid top-1 wrong, or refused/answered wrongly):")
             print("\n".join(failures))
@@ -240,5 +255,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--failures", action="store_true", help="list the questions it gets wrong")
     parser.add_argument("--calibrate", action="store_true", help="print similarity distributions")
+    parser.add_argument("--quick", action="store_true", help="skip the cold-start runs")
     args = parser.parse_args()
-    asyncio.run(main(args.failures, args.calibrate))
+    asyncio.run(main(args.failures, args.calibrate, args.quick))
