@@ -73,10 +73,17 @@ async def test_bad_input_is_refused_and_changes_nothing(
     assert await pathbot.snapshot() == before
 
 
-@pytest.mark.parametrize(
-    "line",
-    ["/today", "/log 1h", "/checkin done", "/progress", "/undo", "/export", "/forgetme confirm"],
+MEMBER_LINES = list(
+    dict.fromkeys(
+        line
+        for spec in build_table()
+        if spec.permission is Permission.MEMBER
+        for line in (f"/{spec.name}", *spec.examples)
+    )
 )
+
+
+@pytest.mark.parametrize("line", MEMBER_LINES)
 async def test_commands_before_join_are_refused(pathbot: Bot, line: str) -> None:
     before = await pathbot.snapshot()
     reply = await pathbot.say(STRANGER, line)
@@ -162,3 +169,21 @@ async def test_no_reply_to_any_command_can_ping(pathbot: Bot) -> None:
         assert not PINGS.search(shown), (line, shown)
         if "forgetme" in line and reply.ok:
             assert (await pathbot.say(loud, "/join 2027-01-04 UTC")).ok
+
+
+ADMIN_EXAMPLES = [
+    example
+    for spec in build_table()
+    if spec.permission is Permission.ADMIN
+    for example in (spec.examples or (f"/{spec.name}",))
+]
+
+
+@pytest.mark.parametrize("line", ADMIN_EXAMPLES)
+async def test_every_admin_command_is_refused_to_members(pathbot: Bot, line: str) -> None:
+    await _joined(pathbot)
+    before = await pathbot.snapshot()
+    reply = await pathbot.say(ALICE, line)
+    assert not reply.ok
+    assert "for workspace admins only" in reply.text()
+    assert await pathbot.snapshot() == before
