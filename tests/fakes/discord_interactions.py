@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.discord_api import APPLICATION_ID, TIMESTAMP, user_payload
+from tests.fakes.discord_api import APPLICATION_ID, BOT_USER_ID, TIMESTAMP, user_payload
 
 GUILD_ID = "800000000000000001"
 CHANNEL_ID = "800000000000000002"
@@ -71,4 +71,39 @@ def interaction(
     else:
         payload["user"] = user
         payload["channel"] = {"id": CHANNEL_ID, "type": 1, "recipients": [user], "flags": 0}
+    return payload
+
+
+def component_interaction(
+    custom_id: str, *, in_guild: bool = True, user_id: str = MEMBER_ID
+) -> dict[str, Any]:
+    """A click on a button with `custom_id` under one of the bot's messages."""
+    payload = interaction("unused", in_guild=in_guild)
+    user = user_payload(user_id, "ada")
+    if in_guild:
+        payload["member"]["user"] = user
+    else:
+        payload["user"] = user
+    payload["id"] = "810000000000000002"
+    payload["type"] = 3  # MESSAGE_COMPONENT
+    payload["data"] = {"custom_id": custom_id, "component_type": 2}
+    button = {"type": 2, "style": 3, "label": "Done", "custom_id": custom_id}
+    payload["message"] = {
+        "id": "830000000000000001",
+        "channel_id": CHANNEL_ID,
+        "type": 0,
+        "author": user_payload(BOT_USER_ID, "pathbot", bot=True),
+        "content": "",
+        "timestamp": TIMESTAMP,
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [{"title": "Your plan for today", "type": "rich"}],
+        "components": [{"type": 1, "components": [button]}],
+        "pinned": False,
+        "flags": 0,
+    }
     return payload

@@ -268,3 +268,36 @@ async def running_fake_slack() -> AsyncIterator[FakeSlackAPI]:
         for ws in list(fake._sockets):
             await ws.close()
         await runner.cleanup()
+
+
+def block_actions_body(
+    fake: FakeSlackAPI,
+    value: str,
+    *,
+    user_id: str,
+    action_id: str = "pathbot:0",
+    channel_id: str = "D0ADA0001",
+) -> str:
+    """What Slack posts when a member clicks a Block Kit button (form field `payload`)."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": "ada", "name": "ada", "team_id": TEAM_ID},
+        "api_app_id": "A0PATHBOT",
+        "token": "legacy-verification-token",
+        "container": {"type": "message", "message_ts": "1790000000.000100"},
+        "trigger_id": "1.2.4",
+        "team": {"id": TEAM_ID, "domain": "cohort"},
+        "channel": {"id": channel_id, "name": "directmessage"},
+        "response_url": fake.response_url("action"),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "b1",
+                "text": {"type": "plain_text", "text": "Done ✅", "emoji": True},
+                "value": value,
+                "action_ts": "1790000001.000200",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})

@@ -3,7 +3,9 @@
 Slack apps declare their slash commands in the app manifest, so pathbot has one,
 `/pathbot SUBCOMMAND args…`; a direct message to the bot is read as a command
 line too (`log 1h30 read the paper`: no slash, because Slack's composer claims
-lines starting with "/").
+lines starting with "/"). A click on one of a reply's buttons (Block Kit
+`block_actions`) is the command line in the button's value, sent by whoever
+clicked and answered privately.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
-from bot.adapters.slack.render import CommandSpelling, render
+from bot.adapters.slack.render import ACTION_ID_PREFIX, CommandSpelling, render
 from bot.clock import Clock
 from bot.commands.caller import Caller, Platform
 from bot.replies import Attachment, Reply
@@ -100,6 +102,7 @@ class SlackAdapter:
         )
         self.app.command(command)(self._on_command)
         self.app.event("message")(self._on_message)
+        self.app.action(re.compile("^" + re.escape(ACTION_ID_PREFIX)))(self._on_action)
 
     # -- inbound ---------------------------------------------------------------------------
 
@@ -145,6 +148,46 @@ class SlackAdapter:
         )
         reply = await self._handle(caller, text)
         await self._post(str(event["channel"]), reply)
+
+    async def _on_action(
+        self,
+        ack: AsyncAck,
+        body: Mapping[str, Any],
+        action: Mapping[str, Any],
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        line = str(action.get("value") or "").strip()
+        user = body.get("user") or {}
+        user_id = str(user.get("id") or "")
+        if not line.startswith("/") or not user_id:
+            return
+        team = body.get("team") or {}
+        channel_id = str((body.get("channel") or {}).get("id") or "")
+        caller = await self._caller(
+            team_id=str(user.get("team_id") or team.get("id") or ""),
+            user_id=user_id,
+            user_name=str(user.get("username") or user.get("name") or ""),
+            channel_id=None if not channel_id or channel_id.startswith("D") else channel_id,
+        )
+        reply = await self._handle(caller, line)
+        # The button may sit under a message others see; its answer is the clicker's alone.
+        reply = reply.model_copy(update={"ephemeral": True})
+        if reply.attachment is not None:
+            reply = await self._deliver_attachment_by_dm(caller.user_id, reply)
+        if not body.get("response_url"):
+            # No message to answer under (e.g. a button outside a message): their DM.
+            await self.send(f"dm:{user_id}", reply)
+            return
+        message = render(reply)
+        await respond(
+            text=message.text,
+            blocks=message.blocks,
+            response_type="ephemeral",
+            replace_original=False,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
 
     async def _caller(
         self, *, team_id: str, user_id: str, user_name: str, channel_id: str | None

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from bot.replies import Reply
+from bot.replies import ActionStyle, Reply
 from bot.text import clip, neutralize_mentions
 
 # Slack's documented Block Kit limits.
@@ -23,6 +23,19 @@ FIELDS_PER_SECTION = 10
 BLOCK_LIMIT = 50
 #: Slack truncates a message's top-level text long before its 40k hard limit.
 FALLBACK_TEXT_LIMIT = 3000
+
+#: Buttons per actions block, and a button's label and value limits.
+ACTIONS_PER_BLOCK = 25
+BUTTON_TEXT_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
+#: Every pathbot button's action_id starts with this (then its index); its value is the command.
+ACTION_ID_PREFIX = "pathbot:"
+#: Slack buttons know only these two styles; anything else is the default look.
+_STYLES = {
+    ActionStyle.PRIMARY: "primary",
+    ActionStyle.SUCCESS: "primary",
+    ActionStyle.DANGER: "danger",
+}
 
 REFUSAL_PREFIX = ":warning: "
 
@@ -109,7 +122,33 @@ def render_blocks(reply: Reply) -> list[Block]:
         if len(blocks) >= BLOCK_LIMIT:
             break
         blocks.append({"type": "section", "fields": fields[start : start + FIELDS_PER_SECTION]})
+    buttons = render_buttons(reply)
+    if buttons and len(blocks) < BLOCK_LIMIT:
+        blocks.append({"type": "actions", "elements": buttons})
     return blocks
+
+
+def render_buttons(reply: Reply) -> list[Block]:
+    """The reply's actions as Block Kit buttons; each click sends `value` as a command."""
+    buttons: list[Block] = []
+    for index, action in enumerate(reply.actions[:ACTIONS_PER_BLOCK]):
+        if len(action.command) > BUTTON_VALUE_LIMIT:
+            continue
+        button: Block = {
+            "type": "button",
+            "action_id": f"{ACTION_ID_PREFIX}{index}",
+            "text": {
+                "type": "plain_text",
+                "text": safe_plain(action.label, BUTTON_TEXT_LIMIT),
+                "emoji": True,
+            },
+            "value": action.command,
+        }
+        style = _STYLES.get(action.style)
+        if style is not None:
+            button["style"] = style
+        buttons.append(button)
+    return buttons
 
 
 def render(reply: Reply) -> SlackMessage:
