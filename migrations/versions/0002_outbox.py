@@ -58,7 +58,10 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
-        "ix_outbox_status_next_attempt_at", "outbox", ["status", "next_attempt_at"], unique=False
+        "ix_outbox_status_next_attempt_at",
+        "outbox",
+        ["status", "next_attempt_at", "id"],
+        unique=False,
     )
 
 
