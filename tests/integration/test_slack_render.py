@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.slack.render import CommandSpelling, render
-from bot.replies import Reply, ReplyField
+from bot.replies import ActionStyle, Reply, ReplyAction, ReplyField
 
 # Any Slack control sequence at all (<!here>, <@U1>, <#C1>, <https://…>) would mean
 # member text reached Slack unescaped.
@@ -26,6 +26,15 @@ replies = st.builds(
     fields=st.lists(st.builds(ReplyField, name=text, value=text), max_size=30),
     ephemeral=st.booleans(),
     ok=st.booleans(),
+    actions=st.lists(
+        st.builds(
+            ReplyAction,
+            label=text.map(lambda t: t[:80]).filter(bool),
+            command=st.sampled_from(["/checkin done", "/today", "/log 1h " + "x" * 82]),
+            style=st.sampled_from(ActionStyle),
+        ),
+        max_size=30,
+    ),
 )
 
 
@@ -45,9 +54,16 @@ def test_blocks_fit_slack_and_never_ping(reply: Reply) -> None:
         for field in block.get("fields", []):
             assert len(field["text"]) <= 2000
         assert len(block.get("fields", [])) <= 10
-    mrkdwn = json.dumps([message.text, message.blocks[1:]], ensure_ascii=False)
+    # Button labels are plain_text (shown literally), like the header.
+    sections = [block for block in message.blocks[1:] if block["type"] != "actions"]
+    mrkdwn = json.dumps([message.text, sections], ensure_ascii=False)
     assert not SLACK_MARKUP.search(mrkdwn)
     assert not BROADCAST.search(json.dumps(message.blocks, ensure_ascii=False))
+    buttons = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert len(buttons) <= 25
+    for button in buttons:
+        assert 1 <= len(button["text"]["text"]) <= 75
+        assert button["value"].startswith("/")
 
 
 @pytest.mark.parametrize(
