@@ -278,8 +278,23 @@ def block_actions_body(
     action_id: str = "pathbot:0",
     channel_id: str = "D0ADA0001",
 ) -> str:
-    """What Slack posts when a member clicks a Block Kit button (form field `payload`)."""
-    payload = {
+    """What Slack posts over HTTP when a member clicks a button (form field `payload`)."""
+    payload = block_actions_payload(
+        fake, value, user_id=user_id, action_id=action_id, channel_id=channel_id
+    )
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def block_actions_payload(
+    fake: FakeSlackAPI,
+    value: str,
+    *,
+    user_id: str,
+    action_id: str = "pathbot:0",
+    channel_id: str = "D0ADA0001",
+) -> dict[str, Any]:
+    """A block_actions payload (Socket Mode sends it as an "interactive" envelope)."""
+    return {
         "type": "block_actions",
         "user": {"id": user_id, "username": "ada", "name": "ada", "team_id": TEAM_ID},
         "api_app_id": "A0PATHBOT",
@@ -300,4 +315,3 @@ def block_actions_body(
             }
         ],
     }
-    return urlencode({"payload": json.dumps(payload)})

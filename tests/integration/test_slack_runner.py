@@ -22,6 +22,7 @@ from bot.replies import Reply
 from tests.fakes.slack_api import (
     SIGNING_SECRET,
     FakeSlackAPI,
+    block_actions_payload,
     running_fake_slack,
     signed_headers,
     slash_command_body,
@@ -78,6 +79,20 @@ async def test_socket_mode_acks_the_envelope_and_replies(fake: FakeSlackAPI, ech
     assert acks[0].args["envelope_id"] == envelope_id
     assert reply.args["blocks"][0]["text"]["text"] == "You said today"
     assert len(fake.called("apps.connections.open")) == 1
+
+
+async def test_socket_mode_delivers_button_clicks(fake: FakeSlackAPI, echo: Echo) -> None:
+    settings = load_settings(slack_bot_token="xoxb-test", slack_signing_secret="")
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    adapter = build_adapter(settings, echo, FakeClock(datetime(2027, 1, 6, 12, tzinfo=UTC)), client)
+    async with socket_mode(adapter, "xapp-test"):
+        await fake.wait_connected()
+        await fake.push("interactive", block_actions_payload(fake, "/checkin done", user_id=ADA))
+        (reply,) = await fake.wait_for("response_url")
+
+    assert echo.lines == ["/checkin done"]
+    assert reply.args["response_type"] == "ephemeral"
+    assert reply.args["blocks"][0]["text"]["text"] == "You said /checkin done"
 
 
 async def test_http_events_verify_signatures(
