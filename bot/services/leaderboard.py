@@ -167,9 +167,12 @@ def render(found: Board, me: tuple[int, int] | None = None) -> Reply:
     if found.week_start is not None:
         title += f" (from {found.week_start:%a %Y-%m-%d})"
     if not found.entries:
-        return Reply(
-            title=title, lines=["No hours logged yet. Be the first: /log 1h"], ephemeral=False
-        )
+        empty = {
+            Period.THIS: "No hours on the board this week yet. Be the first: /log 1h",
+            Period.LAST: "No hours were on the board last week.",
+            Period.ALL: "No hours on the board yet. Be the first: /log 1h",
+        }[found.period]
+        return Reply(title=title, lines=[empty], ephemeral=False)
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     lines = [
         f"{medals.get(entry.rank, f'{entry.rank}.')} {entry.name}: {hours_text(entry.minutes)}"

@@ -26,6 +26,9 @@ ON_TRACK_MINUTES = 60
 class Progress:
     today: date
     status: DayStatus
+    #: The path day (1..total_days) today is or interrupts, None outside the path.
+    day: int | None
+    total_days: int
     week: int | None
     week_minutes: int
     week_target: str | None
@@ -65,6 +68,8 @@ async def member_progress(
     return Progress(
         today=today,
         status=status,
+        day=day,
+        total_days=calendar.total_days,
         week=week,
         week_minutes=await week_minutes(db, member.id, week) if week else 0,
         week_target=str(core.curriculum.week(week).hours) if week else None,
@@ -77,6 +82,18 @@ async def member_progress(
 
 def days_text(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
+
+
+def path_text(progress: Progress) -> str:
+    """Where the member is on the path: the day, not just a bare percentage."""
+    if progress.status is DayStatus.COMPLETE:
+        return "complete (100%)"
+    if progress.day is None:
+        return "not started (0%)"
+    where = f"day {progress.day} of {progress.total_days}"
+    if progress.status is DayStatus.PAUSED:
+        where += ", paused"
+    return f"{where} ({progress.percent}% done)"
 
 
 def pace(progress: Progress) -> str:
@@ -102,7 +119,7 @@ async def progress(db: AsyncSession, core: Core, member: Member, workspace: Work
         fields=[
             ReplyField(name=f"Week {result.week or '-'}", value=week_value),
             ReplyField(name="Total", value=hours_text(result.total_minutes)),
-            ReplyField(name="Path", value=f"{result.percent}%"),
+            ReplyField(name="Path", value=path_text(result)),
             ReplyField(name="Streak", value=days_text(streaks.current)),
             ReplyField(name="Longest streak", value=days_text(streaks.longest)),
             ReplyField(name="Days missed", value=str(streaks.missed)),

@@ -79,8 +79,9 @@ async def test_sixteen_weeks_in_three_time_zones(pathbot: Bot) -> None:
         for name, walker in walkers.items():
             pathbot.clock.set(datetime.combine(on, time(20, 0), ZoneInfo(walker.zone)))
             await _evening(pathbot, name, walker, on)
+        pathbot.clock.set(datetime.combine(on, time(12, 0), UTC))
+        await _check_this_week(pathbot, walkers, on)
         if on.weekday() == 2 and offset >= 7:
-            pathbot.clock.set(datetime.combine(on, time(12, 0), UTC))
             await _check_last_week(pathbot, walkers, on)
 
     # Two workspaces-worth of numbers add up at the end.
@@ -102,13 +103,16 @@ async def _evening(pathbot: Bot, name: str, walker: Walker, on: date) -> None:
         today = await pathbot.say(caller, "/today")
         assert today.title == "Paused"
         assert not (await pathbot.say(caller, "/log 1h")).ok
+        paused = field_values((await pathbot.say(caller, "/progress")).fields)
+        assert paused["Path"] == "day 29 of 112, paused (25% done)", paused
+        assert paused["Streak"] == "28 days"  # a pause neither counts nor breaks
         return
     day = walker.path_day(on)
     if day > PATH_DAYS:
         today = await pathbot.say(caller, "/today")
         assert today.title == "Path complete"
         progress = field_values((await pathbot.say(caller, "/progress")).fields)
-        assert progress["Path"] == "100%"
+        assert progress["Path"] == "complete (100%)"
         # The last path day is over now, so a skipped one counts as missed.
         missed = expected_streak(name, PATH_DAYS + 1)[2]
         assert progress["Days missed"] == str(missed)
@@ -126,10 +130,12 @@ async def _evening(pathbot: Bot, name: str, walker: Walker, on: date) -> None:
     current, longest, missed = expected_streak(name, day)
     total = sum(walker.logged.values())
     assert values["Total"] == _hours(total), (name, day)
+    assert progress.lines == [f"You are {_pace(pathbot, total, day)}."], (name, day)
     assert values["Streak"] == _days(current), (name, day, values)
     assert values["Longest streak"] == _days(longest), (name, day)
     assert values["Days missed"] == str(missed), (name, day)
-    assert values["Path"] == f"{round(100 * (day - 1) / PATH_DAYS)}%"
+    percent = round(100 * (day - 1) / PATH_DAYS)
+    assert values["Path"] == f"day {day} of {PATH_DAYS} ({percent}% done)"
     week = (day - 1) // 7 + 1
     week_days = [d for d in walker.logged if (walker.path_day(d) - 1) // 7 + 1 == week]
     assert values[f"Week {week}"].startswith(_hours(walker.minutes * len(week_days)) + " / ")
@@ -151,6 +157,35 @@ async def _check_last_week(pathbot: Bot, walkers: dict[str, Walker], wednesday: 
     ranked = [line.split(" ", 1)[1].split(":")[0] for line in board.lines]
     minutes_in_order = [on_board[name.lower()] for name in ranked]
     assert minutes_in_order == sorted(minutes_in_order, reverse=True)
+
+
+async def _check_this_week(pathbot: Bot, walkers: dict[str, Walker], on: date) -> None:
+    monday = on - timedelta(days=on.weekday())
+    expected = {
+        name.title(): sum(m for d, m in w.logged.items() if monday <= d < monday + timedelta(7))
+        for name, w in walkers.items()
+    }
+    board = await pathbot.say(walkers["la"].caller, "/leaderboard")
+    if not any(expected.values()):
+        assert board.lines == ["No hours on the board this week yet. Be the first: /log 1h"]
+        return
+    shown = {line.split(" ", 1)[1].split(":")[0]: line for line in board.lines}
+    assert set(shown) == {name for name, minutes in expected.items() if minutes}, (on, board.lines)
+    for name, line in shown.items():
+        assert f": {_hours(expected[name])}" in line, (on, line)
+
+
+def _pace(pathbot: Bot, total: int, day: int) -> str:
+    """Ahead or behind each week's lower bound, counted up to the end of yesterday."""
+    done = day - 1
+    planned = 0.0
+    for week in pathbot.core.curriculum.weeks():
+        days_in = min(max(done - 7 * (week.number - 1), 0), 7)
+        planned += week.hours.min * 60 * days_in / 7
+    gap = total - round(planned)
+    if abs(gap) < 60:
+        return "on track"
+    return f"{_hours(abs(gap))} {'ahead of' if gap > 0 else 'behind'} the plan"
 
 
 def _hours(minutes: int) -> str:
