@@ -11,7 +11,9 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import bot.storage.models  # noqa: F401  (registers every table on Base.metadata)
+# Imported for their side effect: every table, the outbox's too, on Base.metadata.
+import bot.storage.models
+import bot.storage.outbox  # noqa: F401
 from bot.storage.base import Base
 
 target_metadata = Base.metadata
