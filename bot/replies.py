@@ -52,6 +52,9 @@ class ReplyAction(BaseModel):
     label: str = Field(min_length=1, max_length=80)
     command: str = Field(min_length=2, max_length=90, pattern=r"^/\S")
     style: ActionStyle = ActionStyle.SECONDARY
+    #: The workspace (platform id) the command is meant for, when the message may be
+    #: seen outside it: a reminder DM on Discord, where a DM has no server of its own.
+    workspace: str | None = Field(default=None, max_length=64)
 
 
 class Reply(BaseModel):

@@ -117,13 +117,19 @@ def choose(
     platform: str,
     line: str,
     names: Mapping[str, str] | None = None,
+    prefer: str | None = None,
 ) -> DmScope:
-    """The scope for `line` given the person's memberships (most recently active first)."""
+    """The scope for `line` given the person's memberships (most recently active first).
+
+    `prefer` is the workspace a button was made for (a reminder's); it wins while
+    the person is still a member there.
+    """
     if not memberships:
         if command_name(line) in NO_WORKSPACE_NEEDED:
             return DmScope(DM_WORKSPACE)
         return DmScope(None, refusal=_not_joined(platform))
-    chosen = memberships[0].workspace_id
+    ids = [m.workspace_id for m in memberships]
+    chosen = prefer if prefer in ids else ids[0]
     if len(memberships) == 1:
         return DmScope(chosen)
     label = (names or {}).get(chosen) or chosen
@@ -138,9 +144,13 @@ class DirectMessageScopes:
         self._platform = platform.value
 
     async def scope(
-        self, user_id: str, line: str, names: Mapping[str, str] | None = None
+        self,
+        user_id: str,
+        line: str,
+        names: Mapping[str, str] | None = None,
+        prefer: str | None = None,
     ) -> DmScope:
         """`names` maps workspace ids to names the platform knows (for the footer)."""
         async with self._sessions() as session:
             memberships = await workspaces_of(session, self._platform, user_id)
-        return choose(memberships, self._platform, line, names)
+        return choose(memberships, self._platform, line, names, prefer)

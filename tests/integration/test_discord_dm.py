@@ -26,7 +26,13 @@ from bot.services.memberships import DirectMessageScopes, workspaces_of
 from bot.storage.models import CheckIn, Member, MemberStatus, Workspace
 from tests.conftest import Database
 from tests.fakes.discord_api import APPLICATION_ID, FakeDiscordAPI, running_fake_discord
-from tests.fakes.discord_interactions import GUILD_ID, MEMBER_ID, interaction, option
+from tests.fakes.discord_interactions import (
+    GUILD_ID,
+    MEMBER_ID,
+    component_interaction,
+    interaction,
+    option,
+)
 
 OTHER_GUILD = "800000000000000055"
 
@@ -123,6 +129,26 @@ async def test_dm_picks_the_most_recently_active_workspace_and_says_so(setup: Se
     await setup.member_says(OTHER_GUILD, "/log 30m")
     data = await setup.dm(interaction("progress", in_guild=False))
     assert data["embeds"][0]["description"].splitlines()[-1] == f"(in {OTHER_GUILD})"
+
+
+async def test_a_reminder_button_runs_in_the_server_it_was_made_for(setup: Setup) -> None:
+    await setup.member_says(GUILD_ID, "/join 2027-01-04 Europe/Berlin")
+    await setup.member_says(OTHER_GUILD, "/join 2027-01-04 Europe/Berlin")
+    setup.clock.advance(timedelta(hours=1))
+    await setup.member_says(OTHER_GUILD, "/log 1h")  # OTHER_GUILD is the most recent
+
+    # GUILD_ID's reminder: its buttons are pinned to GUILD_ID.
+    data = await setup.dm(
+        component_interaction(f"pathbot@{GUILD_ID}:/checkin done", in_guild=False)
+    )
+
+    assert await setup.checkins() == [(GUILD_ID, "done")]
+    assert data["embeds"][0]["description"].splitlines()[-1] == f"(in {GUILD_ID})"
+
+    # Pinned to a server they have left: the usual rule (most recently active) applies.
+    await setup.member_says(GUILD_ID, "/leave")
+    await setup.dm(component_interaction(f"pathbot@{GUILD_ID}:/checkin partial", in_guild=False))
+    assert sorted(await setup.checkins()) == [(GUILD_ID, "done"), (OTHER_GUILD, "partial")]
 
 
 async def test_dm_without_any_membership_is_told_to_join_from_a_server(setup: Setup) -> None:

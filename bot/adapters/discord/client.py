@@ -154,16 +154,21 @@ class PathbotDiscordClient(discord.Client):
         """A click on one of pathbot's buttons: its command, from the clicking member."""
         if interaction.type is not discord.InteractionType.component or interaction.data is None:
             return
-        line = command_of(str(interaction.data.get("custom_id", "")))
-        if line is not None:
-            await self._invoke(interaction, line, private=True)
+        command = command_of(str(interaction.data.get("custom_id", "")))
+        if command is not None:
+            await self._invoke(interaction, command.line, private=True, prefer=command.workspace)
 
     async def _invoke(
-        self, interaction: discord.Interaction, line: str, *, private: bool = False
+        self,
+        interaction: discord.Interaction,
+        line: str,
+        *,
+        private: bool = False,
+        prefer: str | None = None,
     ) -> None:
         caller = caller_from_interaction(interaction)
         in_dm = interaction.guild_id is None
-        task = asyncio.ensure_future(self._handle(caller, line, in_dm=in_dm))
+        task = asyncio.ensure_future(self._handle(caller, line, in_dm=in_dm, prefer=prefer))
         done, _ = await asyncio.wait({task}, timeout=self._defer_after_s)
         if not done:
             # Slow command (an LLM answer): defer privately, then follow up.
@@ -174,12 +179,14 @@ class PathbotDiscordClient(discord.Client):
             reply = reply.model_copy(update={"ephemeral": True})
         await respond(interaction, reply)
 
-    async def _handle(self, caller: Caller, line: str, *, in_dm: bool = False) -> Reply:
+    async def _handle(
+        self, caller: Caller, line: str, *, in_dm: bool = False, prefer: str | None = None
+    ) -> Reply:
         try:
             if not in_dm or self._dm_scopes is None:
                 return await self._handler.handle(caller, line)
             names = {str(guild.id): guild.name for guild in self.guilds}
-            scope = await self._dm_scopes.scope(caller.user_id, line, names)
+            scope = await self._dm_scopes.scope(caller.user_id, line, names, prefer)
             if scope.refusal is not None or scope.workspace_id is None:
                 return scope.refusal or _INTERNAL_ERROR
             caller = dataclasses.replace(caller, workspace_id=scope.workspace_id)

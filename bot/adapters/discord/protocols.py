@@ -23,5 +23,9 @@ class DmScopes(Protocol):
     """Where a command sent in a DM runs (`bot.services.memberships.DirectMessageScopes`)."""
 
     async def scope(
-        self, user_id: str, line: str, names: Mapping[str, str] | None = None
+        self,
+        user_id: str,
+        line: str,
+        names: Mapping[str, str] | None = None,
+        prefer: str | None = None,
     ) -> DmScope: ...

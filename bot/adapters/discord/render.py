@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from dataclasses import dataclass
 
 import discord
@@ -23,8 +24,9 @@ EMBED_TOTAL_LIMIT = 6000
 BUTTON_LIMIT = 25
 LABEL_LIMIT = 80
 CUSTOM_ID_LIMIT = 100
-#: A button's custom_id is this prefix and the command line it sends.
-ACTION_PREFIX = "pathbot:"
+#: A button's custom_id: "pathbot:" or "pathbot@<guild id>:", then the command line it sends.
+ACTION_PREFIX = "pathbot"
+_CUSTOM_ID = re.compile(r"pathbot(?:@(\d{1,20}))?:(/.+)", re.DOTALL)
 
 OK_COLOUR = discord.Colour.green()
 REFUSAL_COLOUR = discord.Colour.red()
@@ -79,15 +81,31 @@ def render_file(reply: Reply) -> discord.File | None:
     return discord.File(data, filename=reply.attachment.filename)
 
 
+@dataclass(frozen=True, slots=True)
+class ButtonCommand:
+    """What a click on a pathbot button asks for."""
+
+    line: str
+    #: The guild the button was made for (a reminder DM's), if it says.
+    workspace: str | None = None
+
+
 def action_custom_id(action: ReplyAction) -> str:
-    return ACTION_PREFIX + action.command
+    pinned = action.workspace is not None and action.workspace.isdigit()
+    if pinned:
+        custom_id = f"{ACTION_PREFIX}@{action.workspace}:{action.command}"
+        if len(custom_id) <= CUSTOM_ID_LIMIT:
+            return custom_id
+    # Unpinned, a DM click runs in the member's most recently active server.
+    return f"{ACTION_PREFIX}:{action.command}"
 
 
-def command_of(custom_id: str) -> str | None:
-    """The command line a pathbot button sends, or None for any other component."""
-    if not custom_id.startswith(ACTION_PREFIX):
+def command_of(custom_id: str) -> ButtonCommand | None:
+    """The command a pathbot button sends, or None for any other component."""
+    match = _CUSTOM_ID.fullmatch(custom_id)
+    if match is None or not match.group(2).strip():
         return None
-    return custom_id.removeprefix(ACTION_PREFIX).strip() or None
+    return ButtonCommand(match.group(2).strip(), match.group(1))
 
 
 def render_view(reply: Reply) -> discord.ui.View | None:
