@@ -32,9 +32,9 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
 
     from bot.adapters.console.chat import chat
     from bot.adapters.console.session import console_caller, resolve_now
+    from bot.cli.settings import settings_or_fail
     from bot.clock import FakeClock, SystemClock
     from bot.commands.dispatcher import Dispatcher
-    from bot.config import load_settings
     from bot.curriculum.loader import CurriculumError
     from bot.services.runtime import default_asker, open_core
     from bot.storage.migrate import DatabaseNotReady
@@ -42,7 +42,7 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
     if not user.strip() or not workspace.strip():
         fail("--user and --workspace can't be empty")
     caller = console_caller(user.strip(), workspace.strip(), admin)
-    settings = load_settings()
+    settings = settings_or_fail()
 
     async def go() -> None:
         async with open_core(settings, SystemClock(), default_asker(settings)) as core:

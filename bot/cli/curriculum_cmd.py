@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from bot.cli.errors import fail
-from bot.config import Settings, load_settings
+from bot.cli.settings import settings_or_fail
 from bot.curriculum.loader import CurriculumError, load_curriculum
 from bot.curriculum.models import Curriculum
 
@@ -25,14 +24,6 @@ FileOption = Annotated[
 ]
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
-
-
 def _problems(problems: list[str]) -> NoReturn:
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     for problem in problems:
@@ -41,7 +32,7 @@ def _problems(problems: list[str]) -> NoReturn:
 
 
 def _load(file: Path | None) -> Curriculum:
-    path = file if file is not None else _settings().curriculum
+    path = file if file is not None else settings_or_fail().curriculum
     try:
         return load_curriculum(path)
     except CurriculumError as error:

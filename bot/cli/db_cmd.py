@@ -60,10 +60,10 @@ def _run(action: Callable[[AsyncEngine], Awaitable[None]]) -> None:
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.config import load_settings
+    from bot.cli.settings import settings_or_fail
     from bot.storage.engine import make_engine
 
-    settings = load_settings()
+    settings = settings_or_fail()
 
     async def go() -> None:
         engine = make_engine(settings.resolved_database_url)

@@ -9,22 +9,13 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from bot.cli.errors import fail
+from bot.cli.settings import settings_or_fail
 from bot.clock import Clock, SystemClock
-from bot.config import Settings, load_settings
 from bot.curriculum.models import Curriculum
 from bot.curriculum.planner import PlanInputError, day_plan, parse_date, parse_paused
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
 
 
 def _curriculum(path: Path) -> Curriculum:
@@ -77,7 +68,7 @@ def plan(
         fail(str(error))
     if on_date is None or curriculum_file is None:
         # Settings are read only when needed, so explicit options work with a broken .env.
-        settings = _settings()
+        settings = settings_or_fail()
         curriculum_file = curriculum_file or settings.curriculum
         on_date = on_date or _today(SystemClock(), settings.timezone)
     curriculum = _curriculum(curriculum_file)

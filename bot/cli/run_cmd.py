@@ -29,9 +29,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def run() -> None:
         """Run the bot: Discord/Slack when their token is set, else a console chat."""
-        from bot.config import load_settings
+        from bot.cli.settings import settings_or_fail
 
-        settings = load_settings()
+        settings = settings_or_fail()
         configured = [
             platform
             for platform, token in (

@@ -164,3 +164,16 @@ def test_unmigrated_postgres_stops_chat_with_the_command(
         assert "pathbot commands" in out
     finally:
         _admin(postgres_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize(
+    "command", [["chat"], ["run"], ["db", "current"], ["plan", "--start", "2027-01-04"]]
+)
+def test_a_bad_setting_is_one_line(
+    env: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.setenv("PATHBOT_SLACK_PORT", "abc")
+    code, _, err = run(*command, stdin="/help\n")
+    assert code == 1
+    assert err.startswith("error: invalid setting PATHBOT_SLACK_PORT")
+    assert len(err.strip().splitlines()) == 1
