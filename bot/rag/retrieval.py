@@ -21,6 +21,10 @@ from bot.rag.tokens import content_set
 
 #: Reciprocal-rank constant; the usual 60 flattens a 31-block list too much.
 RRF_K = 10
+#: The keyword ranking counts this much more than the vector ranking in the fusion: with
+#: plain_words in learners' words BM25 is the better ranker (chosen on the "tune" half
+#: of benchmarks/rag_questions.jsonl, checked on the "test" half; README section `ask`).
+BM25_WEIGHT = 1.5
 #: Scope: a question is about the path when its best document is at least this similar…
 SCOPE_FLOOR = 0.27
 #: …or, above a softer floor, when its best block stands out from the typical block by this
@@ -123,12 +127,12 @@ class HybridRetriever:
             if document.kind is DocKind.RESOURCE:
                 resource_sim[(key, document.position)] = hit.similarity
         bm25 = {k: s for k, s in self._keyword.scores(query.terms).items() if k in allowed}
-        rankings: list[list[str]] = []
+        rankings: list[tuple[float, list[str]]] = []
         if use_keywords:
-            rankings.append(sorted(bm25, key=lambda k: -bm25[k]))
+            rankings.append((BM25_WEIGHT, sorted(bm25, key=lambda k: -bm25[k])))
         if use_vectors:
             support = {k: _support(v) for k, v in per_block.items()}
-            rankings.append(sorted(support, key=lambda k: -support[k]))
+            rankings.append((1.0, sorted(support, key=lambda k: -support[k])))
         fused = _rrf(rankings)
         for key in allowed:
             fused.setdefault(key, 0.0)
@@ -194,14 +198,14 @@ def _support(similarities: list[float]) -> float:
     return top[0] + SECOND_WEIGHT * (top[1] if len(top) > 1 else 0.0)
 
 
-def _rrf(rankings: Sequence[Sequence[str]]) -> dict[str, float]:
+def _rrf(rankings: Sequence[tuple[float, Sequence[str]]]) -> dict[str, float]:
     fused: dict[str, float] = {}
-    for ranking in rankings:
+    for weight, ranking in rankings:
         for rank, key in enumerate(ranking):
-            fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[key] = fused.get(key, 0.0) + weight / (RRF_K + rank + 1)
     return fused
 
 
 def _max_fused() -> float:
     # First place in both rankings plus the current-week boost: scores land in [0, 1].
-    return (2.0 + CURRENT_WEEK_BOOST) / (RRF_K + 1)
+    return (BM25_WEIGHT + 1.0 + CURRENT_WEEK_BOOST) / (RRF_K + 1)
