@@ -82,9 +82,15 @@ async def join(
     # Someone coming back keeps their zone unless they name a new one.
     zone = timezone or (member.timezone if member is not None else workspace.timezone)
     today = core.local_today(zone)
+    # ...and their place on the path, unless they name a new start: the time away
+    # was an open pause (see leave), which ends now.
+    keeps_place = member is not None and start is None
+    start = start or (member.start_date if member is not None else None)
     start = start or workspace.cohort_start or next_monday(today)
-    if abs(start - today) > MAX_START_OFFSET:
+    if not keeps_place and abs(start - today) > MAX_START_OFFSET:
         raise UserError("Pick a start date within a year of today")
+    if member is not None:
+        _close_pause(member, today)
     name = clip(caller.display_name.strip() or caller.user_id, MAX_NAME)
     is_new = member is None
     if member is None:
@@ -108,10 +114,17 @@ async def join(
     await db.flush()
     await relist(db, member)
     when = "today" if start == today else f"on {start:%A %Y-%m-%d}"
+    weeks = core.curriculum.total_days // 7
+    if keeps_place:
+        welcome, first = "Welcome back", "Your path picks up where you left it."
+    elif start < today:
+        welcome, first = "Welcome", f"Your {weeks}-week path started on {start:%A %Y-%m-%d}."
+    else:
+        welcome, first = "Welcome", f"Your {weeks}-week path starts {when}."
     return Reply(
-        title=f"Welcome, {neutralize_mentions(name)}!",
+        title=f"{welcome}, {neutralize_mentions(name)}!",
         lines=[
-            f"Your {core.curriculum.total_days // 7}-week path starts {when}.",
+            first,
             "See /today for the day's plan, /log 1h30 to log time, /checkin done when you're done.",
         ],
         fields=[
@@ -193,14 +206,17 @@ def resume(core: Core, member: Member) -> Reply:
 async def leave(db: AsyncSession, core: Core, member: Member) -> Reply:
     if member.status == MemberStatus.LEFT:
         raise UserError("You've already left")
-    _close_pause(member, core.local_today(member.timezone))
+    today = core.local_today(member.timezone)
+    _close_pause(member, today)
+    # Time away is an open pause, so coming back with /join picks up the same day.
+    member.pauses.append(Pause(start_date=today, end_date=None))
     member.status = MemberStatus.LEFT.value
     await relist(db, member)
     return Reply(
         title="You've left the path",
         lines=[
             "No more reminders. Your history stays until you run /forgetme.",
-            "Run /join to come back any time.",
+            "Run /join to come back any time: you pick up where you left off.",
         ],
     )
 

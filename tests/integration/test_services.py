@@ -168,11 +168,24 @@ async def test_export_and_forget(pathbot: Bot) -> None:
 
 
 async def test_leave_and_rejoin(pathbot: Bot) -> None:
-    await join(pathbot)
+    await join(pathbot)  # started Monday; the clock says Wednesday, day 3
+    assert (await pathbot.say(ALICE, "/log 1h --date 2027-01-04")).ok
+    assert (await pathbot.say(ALICE, "/log 1h --date 2027-01-05")).ok
     assert (await pathbot.say(ALICE, "/leave")).ok
     assert not (await pathbot.say(ALICE, "/log 1h")).ok
-    assert (await pathbot.say(ALICE, "/join")).ok
+    pathbot.clock.advance(timedelta(days=5))  # away Wednesday to Sunday
+    back = await pathbot.say(ALICE, "/join")
+    assert back.title == "Welcome back, Alice!"
+    assert "picks up where you left it" in back.text()
+    assert (await pathbot.say(ALICE, "/today")).title.startswith("Day 3, week 1")
     assert (await pathbot.say(ALICE, "/log 1h")).ok
+    fields = {f.name: f.value for f in (await pathbot.say(ALICE, "/progress")).fields}
+    assert (fields["Streak"], fields["Days missed"]) == ("3 days", "0")
+    # Naming a start date on the way back starts over from it.
+    assert (await pathbot.say(ALICE, "/leave")).ok
+    again = await pathbot.say(ALICE, "/join 2027-01-18")
+    assert "starts on Monday 2027-01-18" in again.text()
+    assert (await pathbot.say(ALICE, "/today")).title == "Not started yet"
 
 
 async def test_admin_commands(pathbot: Bot) -> None:
