@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -38,7 +39,7 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             "start_date": member.start_date.isoformat(),
             "status": member.status,
             "leaderboard_opt_out": member.leaderboard_opt_out,
-            "joined_at": member.joined_at.isoformat(),
+            "joined_at": _utc_text(member.joined_at),
         },
         "pauses": [
             {
@@ -57,7 +58,7 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
                 "note": h.note,
                 "path_week": h.path_week,
                 "block": h.block_index,
-                "created_at": h.created_at.isoformat(),
+                "created_at": _utc_text(h.created_at),
             }
             for h in logs
         ],
@@ -79,6 +80,12 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             content=content,
         ),
     )
+
+
+def _utc_text(when: datetime) -> str:
+    # SQLite hands timestamps back without their zone; they were stored as UTC.
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat()
 
 
 def forget_warning() -> Reply:

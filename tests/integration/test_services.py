@@ -156,6 +156,9 @@ async def test_export_and_forget(pathbot: Bot) -> None:
     data = json.loads(exported.attachment.content)
     assert data["member"]["user_id"] == "alice"
     assert data["hour_logs"][0]["minutes"] == 60
+    # The same instants, spelled the same on both databases.
+    assert data["member"]["joined_at"] == "2027-01-06T12:00:00+00:00"
+    assert data["hour_logs"][0]["created_at"] == "2027-01-06T12:00:00+00:00"
     warning = await pathbot.say(ALICE, "/forgetme")
     assert "confirm" in warning.text()
     assert await count(pathbot, Member) == 2
