@@ -177,3 +177,9 @@ def test_a_bad_setting_is_one_line(
     assert code == 1
     assert err.startswith("error: invalid setting PATHBOT_SLACK_PORT")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_help_examples_are_listed_one_per_line(env: Path) -> None:
+    code, out, _ = run("chat", "--user", "alice", stdin="/help log\n")
+    assert code == 0
+    assert "Examples:\n  /log 1h30 read the HNSW paper\n  /log 45m --date yesterday\n" in out

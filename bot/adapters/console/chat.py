@@ -28,7 +28,15 @@ def to_json(outcome: Outcome) -> str:
 
 
 def to_text(reply: Reply) -> str:
-    text = reply.text()
+    parts = [reply.title, *reply.lines]
+    for field in reply.fields:
+        # A value of several lines (the examples in /help COMMAND) goes under its name.
+        if "\n" in field.value:
+            parts.append(f"{field.name}:")
+            parts.extend(f"  {line}" for line in field.value.splitlines())
+        else:
+            parts.append(f"{field.name}: {field.value}")
+    text = "\n".join(parts)
     if not reply.ok:
         text = "✗ " + text
     # No buttons in a terminal: each action becomes the line to type for it.
