@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from sqlalchemy import select
 
@@ -47,6 +48,20 @@ async def test_workspaces_are_isolated(pathbot: Bot) -> None:
     assert "Alice" not in board_b
     assert "Bob" not in board_b
 
+    # The same user id in team B is another member with numbers of her own.
+    assert (await pathbot.say(ALICE_B, "/join 2027-01-04 Asia/Kolkata")).ok
+    assert (await pathbot.say(ALICE_B, "/log 45m")).ok
+    for who, total, zone in ((ALICE_A, "5h", "UTC"), (ALICE_B, "45m", "Asia/Kolkata")):
+        fields = {f.name: f.value for f in (await pathbot.say(who, "/progress")).fields}
+        assert fields["Total"] == total
+        exported = (await pathbot.say(who, "/export")).attachment
+        assert exported is not None
+        data = json.loads(exported.content)
+        assert data["member"]["timezone"] == zone
+        assert sum(log["minutes"] for log in data["hour_logs"]) == (300 if zone == "UTC" else 45)
+    assert "Alice: 45m" in (await pathbot.say(CAROL_B, "/leaderboard")).text()
+    assert "Alice: 5h" in (await pathbot.say(BOB_A, "/leaderboard")).text()
+
     assert (await pathbot.say(ADMIN_A, "/admin-add bob")).ok
     assert (await pathbot.say(BOB_A, "/workspace")).ok
     bob_b = caller_for("bob", "team-b")
@@ -57,8 +72,9 @@ async def test_workspaces_are_isolated(pathbot: Bot) -> None:
 
     report = await pathbot.say(ADMIN_B, "/report")
     assert report.attachment is not None
-    users = [row["user_id"] for row in csv.DictReader(io.StringIO(report.attachment.content))]
-    assert users == ["carol"]
+    rows = {row["user_id"]: row for row in csv.DictReader(io.StringIO(report.attachment.content))}
+    assert sorted(rows) == ["alice", "carol"]
+    assert (rows["alice"]["total_hours"], rows["carol"]["total_hours"]) == ("0.75", "1.00")
 
     # Forgetting Alice in team A leaves nothing else behind or missing.
     assert (await pathbot.say(ALICE_A, "/forgetme confirm")).ok
