@@ -183,3 +183,44 @@ def test_help_examples_are_listed_one_per_line(env: Path) -> None:
     code, out, _ = run("chat", "--user", "alice", stdin="/help log\n")
     assert code == 0
     assert "Examples:\n  /log 1h30 read the HNSW paper\n  /log 45m --date yesterday\n" in out
+
+
+def test_interactive_prompt_in_a_terminal(env: Path) -> None:
+    """On a terminal the chat prompts, answers and leaves on /quit."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from bot.cli import main; main()", "chat", "--user", "ana"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "PATHBOT_DATA_DIR": str(env / "data")},
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal seen
+        while marker not in seen:
+            # A hung chat fails the test instead of blocking the suite.
+            ready, _, _ = select.select([leader], [], [], 30)
+            assert ready, seen.decode(errors="replace")
+            chunk = os.read(leader, 4096)
+            assert chunk, seen.decode(errors="replace")
+            seen += chunk
+
+    try:
+        read_until(b"you> ")
+        os.write(leader, b"/help join\n")
+        read_until(b"Usage: /join")
+        os.write(leader, b"/quit\n")
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        os.close(leader)
+    assert b"pathbot console chat as ana in local." in seen
