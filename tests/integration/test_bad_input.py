@@ -187,3 +187,19 @@ async def test_every_admin_command_is_refused_to_members(pathbot: Bot, line: str
     assert not reply.ok
     assert "for workspace admins only" in reply.text()
     assert await pathbot.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "/log 16h --date 2027-01-04",  # one entry of exactly 16 h
+        "/log 9h --date 2027-01-05",  # with the 15 h already there: exactly 24 h
+        "/log 1h --date 2026-12-30",  # exactly 7 days back
+        "/log 1m " + "x" * 1000,  # a note of exactly 1,000 characters
+        "/settings reminder 23:59",
+    ],
+)
+async def test_the_limits_themselves_are_accepted(pathbot: Bot, line: str) -> None:
+    await _joined(pathbot)
+    reply = await pathbot.say(ALICE, line)
+    assert reply.ok, reply.text()
