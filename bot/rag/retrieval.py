@@ -2,7 +2,7 @@
 
 Blocks are ranked, not resources: a block's vector score is the best similarity of
 any of its documents (whole block, topic lines, plain-words sentences, resources).
-Out-of-scope questions are recognised by a calibrated similarity floor.
+Out-of-scope questions are recognised by a small logistic decision (bot/rag/scope.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.rag.embeddings import Embedder, Vectors
 from bot.rag.index import VectorIndex
 from bot.rag.lexical import KeywordIndex
 from bot.rag.query import ParsedQuery, QueryParser
+from bot.rag.scope import OFF_PATH_EXAMPLES, ScopeModel, ScopeSignals, known_share
 from bot.rag.tokens import content_set
 
 #: Reciprocal-rank constant; the usual 60 flattens a 31-block list too much.
@@ -25,13 +26,6 @@ RRF_K = 10
 #: plain_words in learners' words BM25 is the better ranker (chosen on the "tune" half
 #: of benchmarks/rag_questions.jsonl, checked on the "test" half; README section `ask`).
 BM25_WEIGHT = 1.5
-#: Scope: a question is about the path when its best document is at least this similar…
-SCOPE_FLOOR = 0.27
-#: …or, above a softer floor, when its best block stands out from the typical block by this
-#: much (off-topic questions are vaguely and evenly similar to everything). Both calibrated
-#: on benchmarks/rag_questions.jsonl; see the README section `ask`.
-SCOPE_SOFT_FLOOR = 0.20
-SCOPE_MIN_GAP = 0.15
 #: How much of a first place the asking member's current week adds: enough to break
 #: near-ties in favour of what they are studying now, never to outrank a clear match.
 CURRENT_WEEK_BOOST = 0.25
@@ -59,6 +53,8 @@ class Retrieval:
     best_similarity: float
     #: How far the best block stands out from the median block (vector similarity).
     gap: float = 0.0
+    #: What the scope decision saw, for diagnostics and benchmarks.
+    signals: ScopeSignals | None = None
 
 
 class HybridRetriever:
@@ -72,7 +68,7 @@ class HybridRetriever:
         embedder: Embedder,
         parser: QueryParser,
         stored_vectors: Mapping[str, Vectors],
-        scope_floor: float = SCOPE_FLOOR,
+        scope: ScopeModel | None = None,
     ) -> None:
         self._entries = {e.key: e for e in entries}
         self._documents = {d.id: d for d in documents}
@@ -83,7 +79,9 @@ class HybridRetriever:
         self._embedder = embedder
         self._parser = parser
         self._stored = stored_vectors
-        self.scope_floor = scope_floor
+        self.scope = scope or ScopeModel()
+        # A few dozen short sentences: embedding them once at load costs a few milliseconds.
+        self._off_path = embedder.embed(list(OFF_PATH_EXAMPLES))
         self._max_week = max((e.week for e in entries), default=1)
         self._max_month = max((e.month for e in entries), default=1)
 
@@ -146,7 +144,13 @@ class HybridRetriever:
             ranked = sorted(allowed, key=lambda k: (-fused[k], position[k]))
         best = max(similarity.values(), default=0.0)
         typical = float(np.median(list(everywhere.values()))) if everywhere else 0.0
-        in_scope = filter_only or self.in_scope(best, best - typical)
+        signals = ScopeSignals(
+            best=best,
+            gap=best - typical,
+            known=known_share(query.terms, self._keyword.stems),
+            off_path=float(np.max(self._off_path @ vector)) if len(self._off_path) else 0.0,
+        )
+        in_scope = filter_only or self.scope.in_scope(signals)
         block_hits = [
             BlockHit(
                 entry=self._entries[key],
@@ -159,10 +163,7 @@ class HybridRetriever:
             )
             for rank, key in enumerate(ranked)
         ]
-        return Retrieval(query, block_hits, in_scope, best, best - typical)
-
-    def in_scope(self, best: float, gap: float) -> bool:
-        return best >= self.scope_floor or (best >= SCOPE_SOFT_FLOOR and gap >= SCOPE_MIN_GAP)
+        return Retrieval(query, block_hits, in_scope, best, best - typical, signals)
 
     def _matched_line(self, key: str, vector: Vectors, query: ParsedQuery) -> str:
         entry = self._entries[key]

@@ -106,6 +106,37 @@ async def test_learner_wording(service: AskService, question: str, topic: str | 
         assert topics[0] == topic
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I teach my puppy to sit",
+        "can you summarise the plot of Romeo and Juliet",
+        "which backpack should I pack for a weekend hike",
+        "how do I get a mortgage from my bank",
+    ],
+)
+async def test_a_shared_word_alone_does_not_make_a_question_in_scope(
+    service: AskService, question: str
+) -> None:
+    answer = await service.ask(question)
+    assert not answer.in_scope
+    assert answer.sources == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I deploy my model to production",
+        "set up a training pipeline that runs every night",
+        "my chatbot keeps making things up",
+    ],
+)
+async def test_the_same_words_about_ai_work_stay_in_scope(
+    service: AskService, question: str
+) -> None:
+    assert (await service.ask(question)).in_scope
+
+
 async def test_week_filter_keeps_to_that_week(service: AskService) -> None:
     answer = await service.ask("week 7 readings on search")
     assert answer.sources

@@ -1,0 +1,55 @@
+"""The scope decision: a logistic combination of four explainable signals."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.rag.scope import OFF_PATH_EXAMPLES, ScopeModel, ScopeSignals, known_share
+
+MODEL = ScopeModel()
+
+
+def test_close_match_in_path_words_is_in_scope() -> None:
+    assert MODEL.in_scope(ScopeSignals(best=0.55, gap=0.3, known=1.0, off_path=0.15))
+
+
+def test_everyday_question_sharing_one_word_is_out_of_scope() -> None:
+    # "a good running pace": fairly close to a path sentence, but closer still to sport.
+    assert not MODEL.in_scope(ScopeSignals(best=0.45, gap=0.3, known=0.5, off_path=0.45))
+
+
+def test_vaguely_similar_to_everything_is_out_of_scope() -> None:
+    assert not MODEL.in_scope(ScopeSignals(best=0.25, gap=0.1, known=0.3, off_path=0.2))
+
+
+def test_probability_agrees_with_decision() -> None:
+    inside = ScopeSignals(best=0.6, gap=0.35, known=0.9, off_path=0.1)
+    outside = ScopeSignals(best=0.2, gap=0.05, known=0.0, off_path=0.5)
+    assert MODEL.probability(inside) > 0.5 > MODEL.probability(outside)
+
+
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0.01, 0.3))
+def test_monotone_in_each_signal(
+    best: float, gap: float, known: float, off_path: float, step: float
+) -> None:
+    base = ScopeSignals(best, gap, known, off_path)
+    logit = MODEL.logit(base)
+    assert MODEL.logit(ScopeSignals(best + step, gap, known, off_path)) > logit
+    assert MODEL.logit(ScopeSignals(best, gap + step, known, off_path)) > logit
+    assert MODEL.logit(ScopeSignals(best, gap, known + step, off_path)) > logit
+    assert MODEL.logit(ScopeSignals(best, gap, known, off_path + step)) < logit
+
+
+def test_known_share_counts_distinct_terms() -> None:
+    vocabulary = frozenset({"model", "train"})
+    assert known_share(["model", "model", "kitchen", "scale"], vocabulary) == 1 / 3
+    assert known_share([], vocabulary) == 0.0
+    assert known_share(["model", "train"], vocabulary) == 1.0
+
+
+def test_off_path_examples_are_questions_about_everyday_life() -> None:
+    assert len(OFF_PATH_EXAMPLES) == len(set(OFF_PATH_EXAMPLES)) >= 20
+    joined = " ".join(OFF_PATH_EXAMPLES).lower()
+    for path_word in ("machine learning", "embedding", "neural", "vector", "llm"):
+        assert path_word not in joined
