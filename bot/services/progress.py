@@ -25,6 +25,7 @@ ON_TRACK_MINUTES = 60
 @dataclass(frozen=True)
 class Progress:
     today: date
+    start: date
     status: DayStatus
     #: The path day (1..total_days) today is or interrupts, None outside the path.
     day: int | None
@@ -67,6 +68,7 @@ async def member_progress(
         percent = 0 if day is None else round(100 * (day - 1) / calendar.total_days)
     return Progress(
         today=today,
+        start=member.start_date,
         status=status,
         day=day,
         total_days=calendar.total_days,
@@ -89,7 +91,7 @@ def path_text(progress: Progress) -> str:
     if progress.status is DayStatus.COMPLETE:
         return "complete (100%)"
     if progress.day is None:
-        return "not started (0%)"
+        return f"starts in {days_text((progress.start - progress.today).days)} (0%)"
     where = f"day {progress.day} of {progress.total_days}"
     if progress.status is DayStatus.PAUSED:
         where += ", paused"
@@ -97,12 +99,13 @@ def path_text(progress: Progress) -> str:
 
 
 def pace(progress: Progress) -> str:
-    gap = progress.total_minutes - progress.expected_minutes
+    """One sentence: ahead of, behind or on track with the plan (or when it starts)."""
     if progress.status is DayStatus.NOT_STARTED:
-        return "not started yet"
+        return f"Your path starts on {progress.start:%A %Y-%m-%d}."
+    gap = progress.total_minutes - progress.expected_minutes
     if abs(gap) < ON_TRACK_MINUTES:
-        return "on track"
-    return f"{hours_text(abs(gap))} {'ahead of' if gap > 0 else 'behind'} the plan"
+        return "You are on track."
+    return f"You are {hours_text(abs(gap))} {'ahead of' if gap > 0 else 'behind'} the plan."
 
 
 async def progress(db: AsyncSession, core: Core, member: Member, workspace: Workspace) -> Reply:
@@ -115,9 +118,9 @@ async def progress(db: AsyncSession, core: Core, member: Member, workspace: Work
     )
     return Reply(
         title=f"Your progress ({result.today.isoformat()})",
-        lines=[f"You are {pace(result)}."],
+        lines=[pace(result)],
         fields=[
-            ReplyField(name=f"Week {result.week or '-'}", value=week_value),
+            ReplyField(name=f"Week {result.week or 1}", value=week_value),
             ReplyField(name="Total", value=hours_text(result.total_minutes)),
             ReplyField(name="Path", value=path_text(result)),
             ReplyField(name="Streak", value=days_text(streaks.current)),

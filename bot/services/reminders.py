@@ -99,7 +99,7 @@ async def weekly_summary(db: AsyncSession, core: Core, member_id: int) -> Reply 
     workspace = await db.get(Workspace, member.workspace_id)
     assert workspace is not None  # a member's workspace is a foreign key
     result = await member_progress(db, core, member, workspace)
-    lines = [f"You are {pace(result)}."]
+    lines = [pace(result)]
     if result.week is not None and result.week < len(core.curriculum.weeks()):
         upcoming = core.curriculum.week(result.week + 1)
         lines.append(f"Next: week {upcoming.number}, {upcoming.title} ({upcoming.hours}).")

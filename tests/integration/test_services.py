@@ -37,6 +37,10 @@ async def test_join_defaults_to_next_monday_and_workspace_zone(pathbot: Bot) -> 
     assert reply.ok
     assert "2027-01-11" in reply.text()  # the clock says Wednesday 2027-01-06
     assert "UTC" in reply.text()
+    waiting = await pathbot.say(ALICE, "/progress")
+    assert waiting.lines == ["Your path starts on Monday 2027-01-11."]
+    fields = {f.name: f.value for f in waiting.fields}
+    assert (fields["Week 1"], fields["Path"]) == ("not started", "starts in 5 days (0%)")
 
 
 async def test_join_uses_the_cohort_start(pathbot: Bot) -> None:

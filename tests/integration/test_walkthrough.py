@@ -130,7 +130,7 @@ async def _evening(pathbot: Bot, name: str, walker: Walker, on: date) -> None:
     current, longest, missed = expected_streak(name, day)
     total = sum(walker.logged.values())
     assert values["Total"] == _hours(total), (name, day)
-    assert progress.lines == [f"You are {_pace(pathbot, total, day)}."], (name, day)
+    assert progress.lines == [_pace(pathbot, total, day)], (name, day)
     assert values["Streak"] == _days(current), (name, day, values)
     assert values["Longest streak"] == _days(longest), (name, day)
     assert values["Days missed"] == str(missed), (name, day)
@@ -184,8 +184,8 @@ def _pace(pathbot: Bot, total: int, day: int) -> str:
         planned += week.hours.min * 60 * days_in / 7
     gap = total - round(planned)
     if abs(gap) < 60:
-        return "on track"
-    return f"{_hours(abs(gap))} {'ahead of' if gap > 0 else 'behind'} the plan"
+        return "You are on track."
+    return f"You are {_hours(abs(gap))} {'ahead of' if gap > 0 else 'behind'} the plan."
 
 
 def _hours(minutes: int) -> str:
