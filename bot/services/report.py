@@ -86,7 +86,7 @@ async def cohort_report(db: AsyncSession, core: Core, workspace: Workspace) -> R
         )
     return Reply(
         title="Cohort report",
-        lines=[f"{len(members)} members, weeks 1–{weeks}."],
+        lines=[f"{len(members)} member{'' if len(members) == 1 else 's'}, weeks 1–{weeks}."],
         attachment=Attachment(
             filename=f"pathbot-report-{workspace.external_id}.csv",
             content_type="text/csv",

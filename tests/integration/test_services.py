@@ -219,6 +219,7 @@ async def test_cohort_report_csv(pathbot: Bot) -> None:
     assert (await pathbot.say(ALICE, "/checkin done")).ok
     report = await pathbot.say(ADMIN, "/report")
     assert report.attachment is not None
+    assert report.lines == ["2 members, weeks 1–16."]
     rows = list(csv.DictReader(io.StringIO(report.attachment.content)))
     by_user = {row["user_id"]: row for row in rows}
     assert by_user["alice"]["week_1_hours"] == "2.50"
