@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import Attachment, Reply
 from bot.services.context import Core
+from bot.services.progress import counted
 from bot.storage.models import CheckIn, FinishedExercise, HourLog, Member, Workspace, WorkspaceAdmin
 
 CONFIRM_WORD = "confirm"
@@ -71,8 +72,9 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
     return Reply(
         title="Your data",
         lines=[
-            f"{len(data['checkins'])} check-ins, {len(data['hour_logs'])} hour logs, "
-            f"{len(data['finished_exercises'])} finished exercises."
+            f"{counted(len(data['checkins']), 'check-in')}, "
+            f"{counted(len(data['hour_logs']), 'hour log')}, "
+            f"{counted(len(data['finished_exercises']), 'finished exercise')}."
         ],
         attachment=Attachment(
             filename=f"pathbot-{member.user_id}.json",

@@ -82,8 +82,13 @@ async def member_progress(
     )
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 day', '2 days', '1 hour log': only regular English plurals are needed."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def days_text(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return counted(count, "day")
 
 
 def path_text(progress: Progress) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.replies import Attachment, Reply
 from bot.services.context import Core
+from bot.services.progress import counted
 from bot.services.streaks import active_dates_by_member, compute_streaks
 from bot.services.timeline import calendar_for
 from bot.storage.models import CheckIn, HourLog, Member, Workspace
@@ -43,12 +44,12 @@ async def cohort_report(db: AsyncSession, core: Core, workspace: Workspace) -> R
             .group_by(HourLog.member_id, HourLog.path_week)
         )
         minutes = {(member_id, week): int(total) for member_id, week, total in rows if week}
-        counted = await db.execute(
+        per_member = await db.execute(
             select(CheckIn.member_id, func.count())
             .where(CheckIn.member_id.in_(ids))
             .group_by(CheckIn.member_id)
         )
-        checkins = {member_id: int(n) for member_id, n in counted}
+        checkins = {member_id: int(n) for member_id, n in per_member}
     dates = await active_dates_by_member(db, ids)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -86,7 +87,7 @@ async def cohort_report(db: AsyncSession, core: Core, workspace: Workspace) -> R
         )
     return Reply(
         title="Cohort report",
-        lines=[f"{len(members)} member{'' if len(members) == 1 else 's'}, weeks 1–{weeks}."],
+        lines=[f"{counted(len(members), 'member')}, weeks 1–{weeks}."],
         attachment=Attachment(
             filename=f"pathbot-report-{workspace.external_id}.csv",
             content_type="text/csv",
