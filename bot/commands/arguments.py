@@ -3,8 +3,9 @@
 Positional parameters are filled in order; an optional one whose reader rejects
 the word is skipped, so `/join Europe/Berlin 08:00` works without a start date.
 Options come as `--name VALUE` or `--name=VALUE` anywhere on the line.
-A duration may span words (`2 hours`, `1 hour 30 minutes`), so it takes as many
-as still read as one.
+A duration typed over several words (`2 hours`, `1 hour 30 minutes`) is read as
+one when the typed line is given: only words written side by side, unquoted, are
+joined, so a slash command's separately quoted note never loses its first word.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def convert(param: Param, word: str, today: date) -> object:
     return readers[param.kind](word)
 
 
-def parse_args(spec: CommandSpec, words: list[str], today: date) -> Args:
+def parse_args(spec: CommandSpec, words: list[str], today: date, typed: str | None = None) -> Args:
+    """Typed arguments; `typed` is the raw text the words came from, when there is one."""
     values: dict[str, object] = {}
     options = {param.name: param for param in spec.params if param.option}
     positional_words: list[str] = []
@@ -74,12 +76,16 @@ def parse_args(spec: CommandSpec, words: list[str], today: date) -> Args:
             value = words[index]
             index += 1
         values[param.name] = convert(param, value, today)
-    _fill_positionals(spec, positional_words, today, values)
+    _fill_positionals(spec, positional_words, today, values, typed)
     return Args(values)
 
 
 def _fill_positionals(
-    spec: CommandSpec, words: list[str], today: date, values: dict[str, object]
+    spec: CommandSpec,
+    words: list[str],
+    today: date,
+    values: dict[str, object],
+    typed: str | None,
 ) -> None:
     params = [param for param in spec.params if not param.option]
     position = 0
@@ -92,7 +98,9 @@ def _fill_positionals(
             values[param.name] = convert(param, " ".join(words[position:]), today)
             position = len(words)
             continue
-        taken = _duration_words(words, position) if param.kind is Kind.DURATION else 1
+        taken = 1
+        if param.kind is Kind.DURATION and typed is not None:
+            taken = _duration_words(words, position, typed)
         try:
             values[param.name] = convert(param, " ".join(words[position : position + taken]), today)
         except ParseError:
@@ -108,16 +116,19 @@ def _fill_positionals(
         raise ParseError(f"I didn't expect {words[position]!r} here: {spec.usage()}")
 
 
-def _duration_words(words: list[str], position: int) -> int:
+def _duration_words(words: list[str], position: int, typed: str) -> int:
     """How many words from `position` make the duration: `2 hours` is two, `1h30` one.
 
-    The longest run (up to MAX_DURATION_WORDS) that reads as a duration and ends
-    in a word with a letter wins, so in `/log 1h 30 pages` the note keeps "30 pages".
+    The longest run (up to MAX_DURATION_WORDS) that was typed side by side, reads
+    as a duration and ends in a word with a letter wins, so in `/log 1h 30 pages`
+    the note keeps "30 pages".
     """
     for count in range(min(MAX_DURATION_WORDS, len(words) - position), 1, -1):
         run = words[position : position + count]
         if not any(char.isalpha() for char in run[-1]):
             continue
+        if not re.search(r"\s+".join(map(re.escape, run)), typed):
+            continue  # quoted apart ('"2" "hours"'): separate values, as sent
         try:
             parse_duration(" ".join(run))
         except ParseError:

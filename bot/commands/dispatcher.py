@@ -77,7 +77,7 @@ class Dispatcher:
         try:
             words = tokenize(rest)
             async with self.core.sessions.begin() as db:
-                reply = await self._run(db, spec, caller, words)
+                reply = await self._run(db, spec, caller, words, rest)
                 if not reply.ok:
                     raise _Refused(reply)
         except _Refused as refused:
@@ -96,7 +96,7 @@ class Dispatcher:
         return Outcome(spec.name, reply)
 
     async def _run(
-        self, db: AsyncSession, spec: CommandSpec, caller: Caller, words: list[str]
+        self, db: AsyncSession, spec: CommandSpec, caller: Caller, words: list[str], typed: str
     ) -> Reply:
         workspace = await ensure_workspace(db, self.core, caller)
         member = await find_member(db, workspace, caller.user_id)
@@ -105,7 +105,7 @@ class Dispatcher:
         if spec.permission is Permission.ADMIN and not is_admin(workspace, caller):
             raise UserError(f"/{spec.name} is for workspace admins only")
         zone = member.timezone if member is not None else workspace.timezone
-        args = parse_args(spec, words, self.core.local_today(zone))
+        args = parse_args(spec, words, self.core.local_today(zone), typed)
         return await spec.handler(Invocation(db, self.core, caller, workspace, member, args))
 
 

@@ -419,3 +419,11 @@ async def test_ask_lists_each_source_once(pathbot: Bot) -> None:
     assert reply.ok
     assert reply.text().count("HNSW paper") == 1
     assert reply.lines[1:] == ["• FAISS docs — Month 2 · Week 3 · Vector DBs"]
+
+
+async def test_a_duration_typed_in_words(pathbot: Bot) -> None:
+    await join(pathbot)
+    reply = await pathbot.say(ALICE, "/log 2 hours read the paper")
+    assert reply.lines[0] == "2h on 2027-01-06: read the paper"
+    quoted = await pathbot.say(ALICE, '/log "1" "hour of notes"')  # as a slash command sends it
+    assert quoted.lines[0] == "1h on 2027-01-06: hour of notes"

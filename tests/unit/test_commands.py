@@ -178,5 +178,13 @@ def test_usage_strings() -> None:
     ],
 )
 def test_durations_may_span_words(words: str, minutes: int, note: str | None) -> None:
-    args = parse_args(_spec("log"), words.split(), TODAY)
+    args = parse_args(_spec("log"), words.split(), TODAY, words)
     assert (args.integer("duration"), args.text("note")) == (minutes, note)
+
+
+def test_separately_quoted_values_stay_apart() -> None:
+    # A slash command sends the duration and the note as separate quoted values.
+    args = parse_args(_spec("log"), ["2", "hours of reading"], TODAY, '"2" "hours of reading"')
+    assert (args.integer("duration"), args.text("note")) == (120, "hours of reading")
+    args = parse_args(_spec("log"), ["2", "h"], TODAY, '"2" "h"')
+    assert (args.integer("duration"), args.text("note")) == (120, "h")
