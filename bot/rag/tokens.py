@@ -29,6 +29,8 @@ _STOPWORD_TEXT = """
     anything something everything thing things way ways get got gets go goes going went really
     actually want wants need needs know tell please help explain explained good best better
     read reading readings learn learning study studying resource resources recommend suggest
+    everyone everybody someone somebody anyone anybody nobody whatever whenever wherever
+    say says said saying
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
