@@ -210,7 +210,7 @@ async def main(show_failures: bool, calibrate: bool, quick: bool = False) -> Non
         n_out = len(questions) - len(in_scope)
         refused = refused_in + refused_out
         precision = refused_out / refused if refused else 1.0
-        for name in SETS + ("tune", "test"):
+        for name in (*SETS, "tune", "test"):
             chosen = [q for q in questions if name in (q.set, q.split)]
             outs = [q for q in chosen if q.block is None]
             ins = [q for q in chosen if q.block is not None]
