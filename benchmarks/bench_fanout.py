@@ -9,6 +9,7 @@ per sliding second and answers 429 + Retry-After above it. `pathbot outbox
 deliver` runs in a child process, is SIGKILLed halfway and restarted. Printed:
 achieved request rate against the limit (each first DM to a user costs two
 requests, opening the DM channel and posting), 429s, lost and duplicated messages.
+BENCH_TRACE=1 also prints the request rate per ten seconds.
 """
 
 from __future__ import annotations
@@ -82,6 +83,12 @@ async def run_once(url: str, backend: str, count: int, limit: float, headroom: f
     # From the first request to the last, less the restart (process start-up is not sending).
     sending = stats.last_request_at - stats.first_request_at - gap
     steady = stats.requests / sending
+    if os.environ.get("BENCH_TRACE"):
+        start = stats.request_times[0]
+        buckets: dict[int, int] = {}
+        for stamp in stats.request_times:
+            buckets[int((stamp - start) // 10)] = buckets.get(int((stamp - start) // 10), 0) + 1
+        print("requests/s per 10 s:", [round(n / 10) for _, n in sorted(buckets.items())])
     print(
         f"{backend:8} messages={count} limit={limit:g}/s client={rate:g}/s burst={burst:g} "
         f"time={elapsed:.1f}s (restart gap {gap:.1f}s)\n"

@@ -57,6 +57,7 @@ class Stats:
     server_errors: int = 0
     nonce_replays: int = 0
     first_request_at: float | None = None
+    request_times: list[float] = field(default_factory=list)
     last_request_at: float | None = None
     created: list[FakeMessage] = field(default_factory=list)
 
@@ -124,6 +125,7 @@ class FakeDeliveryServer:
         if self.stats.first_request_at is None:
             self.stats.first_request_at = now
         self.stats.last_request_at = now
+        self.stats.request_times.append(now)
         if self.limit_per_s is None:
             return None
         while self._window and self._window[0] <= now - 1.0:

@@ -106,4 +106,6 @@ async def test_a_second_process_on_one_sqlite_database_refuses_to_start(
         assert "SQLite serves one process" in stderr.decode()
     finally:
         holder.release()
-    ProcessLock(path).acquire()  # free again once the holder let go
+    again = ProcessLock(path)
+    again.acquire()  # free again once the holder let go
+    again.release()
