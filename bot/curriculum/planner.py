@@ -57,9 +57,10 @@ def day_plan(curriculum: Curriculum, start: date, on: date, paused: Iterable[dat
     if status is DayStatus.COMPLETE:
         return DayPlan(
             **common,
+            # The planner knows dates, not what was done: the note says when it ended.
             notes=[
-                f"Path complete: all {curriculum.total_days} days were done by "
-                f"{calendar.last_date.isoformat()}. Well done!"
+                f"Path complete: its {curriculum.total_days} days ended on "
+                f"{calendar.last_date.isoformat()}."
             ],
         )
     assert day is not None  # locate() gives a day for active and paused dates

@@ -122,7 +122,7 @@ async def undo_last(db: AsyncSession, core: Core, member: Member) -> Reply:
         .limit(1)
     )
     if last is None:
-        raise UserError("There's nothing to undo: you haven't logged any time yet")
+        raise UserError("There's no hour log left to undo", "Log time with /log 1h.")
     await _add_to_totals(db, member, last.local_date, -last.minutes)
     await db.delete(last)
     return Reply(

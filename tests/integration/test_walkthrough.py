@@ -111,6 +111,8 @@ async def _evening(pathbot: Bot, name: str, walker: Walker, on: date) -> None:
     if day > PATH_DAYS:
         today = await pathbot.say(caller, "/today")
         assert today.title == "Path complete"
+        ended = START + timedelta(days=PATH_DAYS - 1 + len(walker.paused))
+        assert today.lines == [f"Path complete: its 112 days ended on {ended.isoformat()}."]
         progress = field_values((await pathbot.say(caller, "/progress")).fields)
         assert progress["Path"] == "complete (100%)"
         # The last path day is over now, so a skipped one counts as missed.
