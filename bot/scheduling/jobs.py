@@ -295,7 +295,10 @@ class _Planner:
                 DayStatus.COMPLETE,
             ):
                 continue
-            reply = await weekly_summary(self.db, self.core, member.id)
+            # The summary reviews the week just ended: ask as of yesterday (its Sunday),
+            # so hours, streak and "next week" are last week's and this week's.
+            yesterday = replace(self.core, clock=FakeClock(self.now - timedelta(days=1)))
+            reply = await weekly_summary(self.db, yesterday, member.id)
             if reply is not None:
                 messages.append(
                     self._message(MessageKind.WEEKLY_SUMMARY, target, today, zone, due, reply)

@@ -161,6 +161,10 @@ async def test_sixteen_weeks_of_messages(database: Database) -> None:
         **{f"user:{u}": 16 for u in ("hon", "ny", "lon", "syd", "kir")},
         "user:breaker": 17,
     }
+    hon_summaries = [m.text for m in by_kind["weekly_summary"] if m.target == "user:hon"]
+    assert hon_summaries[0].startswith("Your week 1 in review")
+    assert "Next: week 2," in hon_summaries[0]
+    assert hon_summaries[-1].startswith("Your week 16 in review")
     for message in by_kind["weekly_summary"]:
         zone, _ = MEMBERS[message.target.removeprefix("user:")]
         when = local(message, zone)
