@@ -47,7 +47,7 @@ async def test_join_uses_the_cohort_start(pathbot: Bot) -> None:
     assert (await pathbot.say(ADMIN, "/cohort-start 2027-01-04")).ok
     assert (await pathbot.say(ADMIN, "/workspace-tz Asia/Kolkata")).ok
     reply = await pathbot.say(ALICE, "/join")
-    assert "2027-01-04" in reply.text()
+    assert reply.lines[0] == "Your 16-week path started on Monday 2027-01-04."
     assert "Asia/Kolkata" in reply.text()
 
 
