@@ -17,7 +17,7 @@ from bot.rag.embeddings import Embedder, Vectors
 from bot.rag.index import VectorIndex
 from bot.rag.lexical import KeywordIndex
 from bot.rag.query import ParsedQuery, QueryParser
-from bot.rag.scope import OFF_PATH_EXAMPLES, ScopeModel, ScopeSignals, known_share
+from bot.rag.scope import ScopeModel, ScopeSignals, known_share, off_path_vectors
 from bot.rag.tokens import content_set
 
 #: Reciprocal-rank constant; the usual 60 flattens a 31-block list too much (5 chosen
@@ -70,6 +70,7 @@ class HybridRetriever:
         parser: QueryParser,
         stored_vectors: Mapping[str, Vectors],
         scope: ScopeModel | None = None,
+        off_path: Vectors | None = None,
     ) -> None:
         self._entries = {e.key: e for e in entries}
         self._documents = {d.id: d for d in documents}
@@ -81,8 +82,7 @@ class HybridRetriever:
         self._parser = parser
         self._stored = stored_vectors
         self.scope = scope or ScopeModel()
-        # A few dozen short sentences: embedding them once at load costs a few milliseconds.
-        self._off_path = embedder.embed(list(OFF_PATH_EXAMPLES))
+        self._off_path = off_path if off_path is not None else off_path_vectors(embedder)
         self._max_week = max((e.week for e in entries), default=1)
         self._max_month = max((e.month for e in entries), default=1)
 

@@ -37,6 +37,7 @@ from bot.rag.lexical import KeywordIndex
 from bot.rag.llm import LlmAnswerer, LlmConfig, LlmFailure
 from bot.rag.query import HAND_EXPANSIONS, JARGON, QueryParser, derive_acronyms
 from bot.rag.retrieval import HybridRetriever
+from bot.rag.scope import off_path_vectors
 from bot.text import clip
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,10 @@ class AskService:
             embedder=self._embedder,
             parser=parser,
             stored_vectors=index.vectors(),
+            # With a Chroma server nothing is written locally, so no cache either.
+            off_path=off_path_vectors(
+                self._embedder, None if self._chroma_url else self._data_dir / "rag-cache"
+            ),
         )
         if self._llm_config is not None and self._llm is None:
             titles = [r.title for e in entries for r in e.block.resources]

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rag.scope import OFF_PATH_EXAMPLES, ScopeModel, ScopeSignals, known_share
+from bot.rag.embeddings import Vectors
+from bot.rag.scope import (
+    OFF_PATH_EXAMPLES,
+    ScopeModel,
+    ScopeSignals,
+    known_share,
+    off_path_vectors,
+)
 
 MODEL = ScopeModel()
 
@@ -53,3 +63,44 @@ def test_off_path_examples_are_questions_about_everyday_life() -> None:
     joined = " ".join(OFF_PATH_EXAMPLES).lower()
     for path_word in ("machine learning", "embedding", "neural", "vector", "llm"):
         assert path_word not in joined
+
+
+class CountingEmbedder:
+    def __init__(self, model_id: str = "fake-1") -> None:
+        self.model_id = model_id
+        self.calls = 0
+
+    def embed(self, texts: list[str]) -> Vectors:
+        self.calls += 1
+        rows = np.arange(len(texts) * 4, dtype=np.float32).reshape(len(texts), 4)
+        norms = np.linalg.norm(rows, axis=1, keepdims=True).clip(1e-9)
+        return np.asarray(rows / norms, dtype=np.float32)
+
+
+def test_off_path_vectors_are_cached_per_model(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    first = off_path_vectors(embedder, tmp_path)
+    again = off_path_vectors(embedder, tmp_path)
+    assert embedder.calls == 1
+    np.testing.assert_array_equal(first, again)
+    assert first.shape == (len(OFF_PATH_EXAMPLES), 4)
+    other = CountingEmbedder("fake-2")
+    off_path_vectors(other, tmp_path)
+    assert other.calls == 1  # another model never reads this model's vectors
+
+
+def test_a_damaged_cache_file_is_recomputed(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    off_path_vectors(embedder, tmp_path)
+    for cached in tmp_path.glob("off-path-*.npy"):
+        cached.write_bytes(b"not numpy")
+    vectors = off_path_vectors(embedder, tmp_path)
+    assert embedder.calls == 2
+    assert vectors.shape == (len(OFF_PATH_EXAMPLES), 4)
+
+
+def test_without_a_cache_directory_it_just_embeds() -> None:
+    embedder = CountingEmbedder()
+    off_path_vectors(embedder)
+    off_path_vectors(embedder)
+    assert embedder.calls == 2
