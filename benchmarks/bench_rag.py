@@ -73,9 +73,11 @@ def source_text(entry: BlockEntry) -> str:
     return " ".join(parts)
 
 
-def load_questions(entries: dict[str, BlockEntry]) -> list[Question]:
+def load_questions(
+    entries: dict[str, BlockEntry], path: Path = QUESTIONS, default_set: str = "dev"
+) -> list[Question]:
     out = []
-    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
@@ -85,7 +87,7 @@ def load_questions(entries: dict[str, BlockEntry]) -> list[Question]:
         no_kw = block is not None and not (
             content_set(row["q"]) & content_set(source_text(entries[block]))
         )
-        out.append(Question(row["q"], block, row["type"], no_kw, row.get("set", "dev")))
+        out.append(Question(row["q"], block, row["type"], no_kw, row.get("set", default_set)))
     return out
 
 
@@ -151,7 +153,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(show_failures: bool, calibrate: bool, quick: bool = False) -> None:
+async def main(
+    show_failures: bool, calibrate: bool, quick: bool = False, questions_path: Path = QUESTIONS
+) -> None:
     with tempfile.TemporaryDirectory(prefix="pathbot-bench-") as tmp:
         data_dir = Path(tmp)
         service = AskService(curriculum_path=DEFAULT_CURRICULUM, data_dir=data_dir)
@@ -160,7 +164,7 @@ async def main(show_failures: bool, calibrate: bool, quick: bool = False) -> Non
         build_s = time.perf_counter() - started
         retriever = await service.retriever()
         entries = {hit.entry.title: hit.entry for hit in retriever.search("machine learning").hits}
-        questions = load_questions(entries)
+        questions = load_questions(entries, questions_path, questions_path.stem)
         in_scope = [q for q in questions if q.block is not None]
         no_kw = sum(q.no_keyword for q in questions)
         print(
@@ -262,5 +266,11 @@ if __name__ == "__main__":
     parser.add_argument("--failures", action="store_true", help="list the questions it gets wrong")
     parser.add_argument("--calibrate", action="store_true", help="print similarity distributions")
     parser.add_argument("--quick", action="store_true", help="skip the cold-start runs")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=QUESTIONS,
+        help="another question file (e.g. benchmarks/rag_questions_blind.jsonl)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.failures, args.calibrate, args.quick))
+    asyncio.run(main(args.failures, args.calibrate, args.quick, args.questions))
