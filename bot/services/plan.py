@@ -62,6 +62,9 @@ def render_day(
     lines = [f"Focus: {', '.join(plan.blocks)}"] if plan.blocks else []
     for item in plan.items:
         lines.append(f"• {format_minutes(item.minutes)} {item.title}")
+        for topic in item.topics:
+            subtopics = f" ({', '.join(topic.subtopics)})" if topic.subtopics else ""
+            lines.append(f"    {topic.text}{subtopics}")
         for exercise in item.exercises:
             number, finished = numbers.get(exercise, (0, False))
             mark = "✓ " if finished else ""
