@@ -33,7 +33,7 @@ from bot.rag.service import AskService  # noqa: E402
 from bot.rag.tokens import content_set  # noqa: E402
 
 QUESTIONS = Path(__file__).with_name("rag_questions.jsonl")
-SETS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "oos2")
+SETS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "oos2", "oos3")
 
 
 @dataclass(frozen=True)
