@@ -151,7 +151,9 @@ class HybridRetriever:
             known=known_share(query.terms, self._keyword.stems),
             off_path=float(np.max(self._off_path @ vector)) if len(self._off_path) else 0.0,
         )
-        in_scope = filter_only or self.scope.in_scope(signals)
+        # "month 4: what do I hand in?" names a place in the path, so it is about the path
+        # whatever its other words are closest to.
+        in_scope = query.filters.active or self.scope.in_scope(signals)
         block_hits = [
             BlockHit(
                 entry=self._entries[key],

@@ -137,6 +137,26 @@ async def test_the_same_words_about_ai_work_stay_in_scope(
     assert (await service.ask(question)).in_scope
 
 
+@pytest.mark.parametrize(
+    ("question", "month"),
+    [("what do I hand in for month 4", 4), ("month 2: what do I hand in?", 2)],
+)
+async def test_a_question_naming_a_path_month_is_in_scope(
+    service: AskService, question: str, month: int
+) -> None:
+    answer = await service.ask(question)
+    assert answer.in_scope
+    assert answer.sources
+    assert {s.month for s in answer.sources} == {month}
+
+
+async def test_a_question_naming_a_path_week_is_in_scope(service: AskService) -> None:
+    answer = await service.ask("week 3 what should I submit")
+    assert answer.in_scope
+    assert answer.sources
+    assert {s.week for s in answer.sources} == {3}
+
+
 async def test_week_filter_keeps_to_that_week(service: AskService) -> None:
     answer = await service.ask("week 7 readings on search")
     assert answer.sources
