@@ -9,11 +9,15 @@ puppy". Four signals together can:
   are vaguely and evenly similar to everything);
 - `known`: the share of the question's content words that occur in the path at all
   ("my kitchen scale" has words the path never uses);
-- `off_path`: similarity to the closest of a few everyday questions the path does not
-  cover (cooking, travel, pets, money…), so "a good running pace" is recognised as sport.
+- `off_path`: similarity to the closest of ~170 everyday questions the path does not
+  cover (bot/rag/off_path.py), many using a path word in another sense, so "a good
+  running pace" is recognised as sport and "troops deployed abroad" as the army.
 
-The weights were fitted by logistic regression on the "tune" half of
-benchmarks/rag_questions.jsonl and checked on the "test" half (README section `ask`).
+The weights were fitted by logistic regression (in-scope questions weighted half, so
+the 2.5 times more numerous in-scope questions do not drown the off-path ones) on the "tune"
+half of benchmarks/rag_questions.jsonl without the "oos3" set, and checked on the
+"test" half and on "oos3" (README section `ask`). A question naming a path week or
+month skips this decision altogether (bot/rag/retrieval.py).
 """
 
 from __future__ import annotations
@@ -27,48 +31,11 @@ from pathlib import Path
 import numpy as np
 
 from bot.rag.embeddings import Embedder, Vectors
+from bot.rag.off_path import OFF_PATH_EXAMPLES
+
+__all__ = ["OFF_PATH_EXAMPLES", "ScopeModel", "ScopeSignals", "known_share", "off_path_vectors"]
 
 log = logging.getLogger(__name__)
-
-#: Everyday questions from outside the path, one per area of life; written as a list
-#: of areas, not from any benchmark question.
-OFF_PATH_EXAMPLES: tuple[str, ...] = (
-    "How long should I cook chicken in the oven?",
-    "What is a good recipe for dinner tonight?",
-    "How do I get fitter and build a workout routine at the gym?",
-    "How should I prepare for a race or a long run?",
-    "Where should we go on holiday this summer, and how do we get there?",
-    "Which documents do I need to travel to another country?",
-    "I feel sick: should I see a doctor about these symptoms?",
-    "How do I get my baby to sleep through the night?",
-    "How can I help my child with homework at school?",
-    "How do I train my dog or look after my cat?",
-    "When should I plant vegetables and water the garden?",
-    "How do I fix a leaking tap or a broken appliance at home?",
-    "Why is my car making a strange noise, and when is it due for a service?",
-    "Should I put my savings in a bank account, a mortgage overpayment or the stock market?",
-    "How do I write a CV and prepare for a job interview?",
-    "How do I ask for a raise or get promoted at work?",
-    "How do I make friends or fix an argument with my partner?",
-    "What happens at the end of this film, novel or TV series?",
-    "How do I learn to play the guitar or the piano?",
-    "Which clothes or shoes should I buy?",
-    "Will it rain this weekend?",
-    "What caused this war, and who won the election?",
-    "What is the meaning of life, and does God exist?",
-    "How do I send a parcel or move house?",
-    "How do I knit, sew, paint or draw?",
-    "What is a good strategy for this board game or video game?",
-    "Is my landlord allowed to do this, and what are my legal rights?",
-    "Why is the sky blue, and how far away is the moon?",
-    "My phone, printer or home wifi is not working properly.",
-    "How do I take care of my skin and hair?",
-    "How can I sleep better and feel less stressed?",
-    "How do I clean the house and split the chores?",
-    "Which wine goes with fish, and how do I brew coffee?",
-    "How do I say this sentence correctly in French or Spanish?",
-    "What is the latest celebrity news?",
-)
 
 
 @dataclass(frozen=True)
@@ -83,11 +50,11 @@ class ScopeSignals:
 class ScopeModel:
     """logit = bias + Σ weight × signal; in scope when the logit is at least 0."""
 
-    bias: float = -2.49
-    best: float = 7.35
-    gap: float = 1.83
-    known: float = 4.30
-    off_path: float = -12.56
+    bias: float = -2.07
+    best: float = 9.77
+    gap: float = 2.43
+    known: float = 2.95
+    off_path: float = -11.32
 
     def logit(self, signals: ScopeSignals) -> float:
         return (

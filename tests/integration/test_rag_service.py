@@ -138,6 +138,37 @@ async def test_the_same_words_about_ai_work_stay_in_scope(
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "how many soldiers are deployed along the border",
+        "which car model should I buy for a family of five",
+        "our sales pipeline is empty this quarter",
+        "how do I drift around a corner in my rear-wheel drive car",
+        "the kids lose attention after ten minutes of a story",
+    ],
+)
+async def test_a_path_word_in_another_sense_is_out_of_scope(
+    service: AskService, question: str
+) -> None:
+    assert not (await service.ask(question)).in_scope
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the step size is so big the loss keeps bouncing and never settles",
+        "my model's accuracy slowly drifts down as customers change",
+        "how do I deploy the model as a container",
+        "what's the attention mechanism in transformers",
+    ],
+)
+async def test_the_path_sense_of_those_words_is_in_scope(
+    service: AskService, question: str
+) -> None:
+    assert (await service.ask(question)).in_scope
+
+
+@pytest.mark.parametrize(
     ("question", "month"),
     [("what do I hand in for month 4", 4), ("month 2: what do I hand in?", 2)],
 )
