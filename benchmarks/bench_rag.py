@@ -1,6 +1,6 @@
 """Retrieval quality and speed of `pathbot ask` on benchmarks/rag_questions.jsonl.
 
-    .venv/bin/python benchmarks/bench_rag.py [--failures] [--calibrate]
+    .venv/bin/python benchmarks/bench_rag.py [--failures] [--calibrate] [--fit-scope]
 
 Prints hit@1, hit@3 and MRR for BM25 alone, vectors alone and the hybrid (over the
 whole set, the questions that share no content word with their block, and each
@@ -25,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
 
 from bot.config import DEFAULT_CURRICULUM  # noqa: E402
 from bot.rag.documents import BlockEntry  # noqa: E402
@@ -148,13 +150,55 @@ def cold_start(data_dir: Path) -> None:
     )
 
 
+#: Sets never used to fit the scope decision: written as a held-out check on it.
+NOT_FITTED = frozenset({"oos3"})
+
+
+def fit_scope(retriever: HybridRetriever, questions: list[Question]) -> None:
+    """Refit bot/rag/scope.py's logistic weights on the "tune" half (held-out sets excluded).
+
+    Plain gradient descent on standardised signals with a little L2; in-scope questions
+    weigh half, so the 2.5 times more numerous in-scope questions do not drown the rest.
+    """
+    chosen = [q for q in questions if q.split == "tune" and q.set not in NOT_FITTED]
+    rows, labels = [], []
+    for question in chosen:
+        signals = retriever.search(question.q).signals
+        if signals is None:
+            continue
+        rows.append([signals.best, signals.gap, signals.known, signals.off_path])
+        labels.append(1.0 if question.block is not None else 0.0)
+    x, y = np.array(rows), np.array(labels)
+    mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / spread
+    sample = np.where(y == 1, 0.5, 1.0)
+    sample /= sample.mean()
+    weights, bias = np.zeros(z.shape[1]), 0.0
+    for _ in range(4000):
+        p = 1 / (1 + np.exp(-(z @ weights + bias)))
+        grad = (p - y) * sample
+        weights -= 0.5 * (z.T @ grad / len(y) + 0.01 * weights)
+        bias -= 0.5 * float(grad.mean())
+    raw = weights / spread
+    raw_bias = bias - float((weights * mean / spread).sum())
+    names = ("best", "gap", "known", "off_path")
+    print(
+        f"scope fit on {len(y)} tune questions: bias={raw_bias:.2f} "
+        + " ".join(f"{n}={w:.2f}" for n, w in zip(names, raw, strict=True))
+    )
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def main(
-    show_failures: bool, calibrate: bool, quick: bool = False, questions_path: Path = QUESTIONS
+    show_failures: bool,
+    calibrate: bool,
+    quick: bool = False,
+    questions_path: Path = QUESTIONS,
+    refit: bool = False,
 ) -> None:
     with tempfile.TemporaryDirectory(prefix="pathbot-bench-") as tmp:
         data_dir = Path(tmp)
@@ -164,7 +208,11 @@ async def main(
         build_s = time.perf_counter() - started
         retriever = await service.retriever()
         entries = {hit.entry.title: hit.entry for hit in retriever.search("machine learning").hits}
-        questions = load_questions(entries, questions_path, questions_path.stem)
+        default_set = "dev" if questions_path == QUESTIONS else questions_path.stem
+        questions = load_questions(entries, questions_path, default_set)
+        if refit:
+            fit_scope(retriever, questions)
+            return
         in_scope = [q for q in questions if q.block is not None]
         no_kw = sum(q.no_keyword for q in questions)
         print(
@@ -272,5 +320,8 @@ if __name__ == "__main__":
         default=QUESTIONS,
         help="another question file (e.g. benchmarks/rag_questions_blind.jsonl)",
     )
+    parser.add_argument(
+        "--fit-scope", action="store_true", help="refit the scope weights on the tune half"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.failures, args.calibrate, args.quick, args.questions))
+    asyncio.run(main(args.failures, args.calibrate, args.quick, args.questions, args.fit_scope))
