@@ -52,7 +52,7 @@ class ScopeModel:
 
     bias: float = -2.07
     best: float = 9.77
-    gap: float = 2.43
+    gap: float = 2.42
     known: float = 2.95
     off_path: float = -11.32
 
