@@ -9,7 +9,7 @@ puppy". Four signals together can:
   are vaguely and evenly similar to everything);
 - `known`: the share of the question's content words that occur in the path at all
   ("my kitchen scale" has words the path never uses);
-- `off_path`: similarity to the closest of ~170 everyday questions the path does not
+- `off_path`: similarity to the closest of ~160 everyday questions the path does not
   cover (bot/rag/off_path.py), many using a path word in another sense, so "a good
   running pace" is recognised as sport and "troops deployed abroad" as the army.
 
@@ -80,7 +80,7 @@ def known_share(terms: list[str], vocabulary: frozenset[str]) -> float:
     return len(distinct & vocabulary) / len(distinct)
 
 
-#: Texts per inference call when embedding the examples: one call over all ~170 pads
+#: Texts per inference call when embedding the examples: one call over all ~160 pads
 #: every one to the longest and costs ~30% more than small batches.
 BATCH = 32
 
