@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -136,6 +137,28 @@ async def database(request: pytest.FixtureRequest) -> AsyncIterator[Database]:
     """A migrated, emptied database on each backend (PostgreSQL skipped when unset)."""
     backend: str = request.param
     url: str = request.getfixturevalue(f"{backend}_url")
+    engine = make_engine(url)
+    await _empty(engine, backend)
+    try:
+        yield Database(backend, url, engine, make_sessions(engine))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def own_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """Like `database`, but on SQLite a migrated file of this test's own.
+
+    For tests that take the SQLite single-process lock or start `pathbot`
+    processes: a process that outlives a failed test then cannot lock every
+    later test out of the shared session file.
+    """
+    backend: str = request.param
+    url: str = request.getfixturevalue(f"{backend}_url")
+    if backend == "sqlite":
+        own = tmp_path / "own.db"
+        shutil.copyfile(make_url(url).database or "", own)
+        url = f"sqlite+aiosqlite:///{own}"
     engine = make_engine(url)
     await _empty(engine, backend)
     try:

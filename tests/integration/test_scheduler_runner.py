@@ -32,7 +32,8 @@ class SignallingSender(RecordingSender):
         self.arrived.set()
 
 
-async def test_scheduling_enqueues_at_start_and_delivers(database: Database) -> None:
+async def test_scheduling_enqueues_at_start_and_delivers(own_database: Database) -> None:
+    database = own_database
     async with database.sessions() as session, session.begin():
         session.add(
             Workspace(
