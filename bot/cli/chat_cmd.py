@@ -31,6 +31,7 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
     from dataclasses import replace
 
     from bot.adapters.console.chat import chat
+    from bot.adapters.console.scheduled import due_check
     from bot.adapters.console.session import console_caller, resolve_now
     from bot.cli.settings import settings_or_fail
     from bot.clock import FakeClock, SystemClock
@@ -49,7 +50,7 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
             if now is not None:
                 when = await resolve_now(now, caller, core.sessions, settings.timezone)
                 core = replace(core, clock=FakeClock(when))
-            await chat(Dispatcher(core), caller, as_json)
+            await chat(Dispatcher(core), caller, as_json, due_check(core, caller))
 
     try:
         asyncio.run(go())

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
+from bot.adapters.console.scheduled import DueCheck
 from bot.commands.caller import Caller
 from bot.commands.dispatcher import Dispatcher, Outcome
 from bot.replies import Reply
@@ -87,20 +88,56 @@ def _prompted_lines() -> Iterable[str]:
         yield line
 
 
-async def interactive(dispatcher: Dispatcher, caller: Caller, as_json: bool) -> int:
+async def announce(due: DueCheck, out: TextIO, *, prompt_again: bool = False) -> int:
+    """Print what the scheduler says is due now; returns how many messages."""
+    texts = await due()
+    for text in texts:
+        out.write(f"\n{text}\n")
+    if texts and prompt_again:
+        out.write(f"\n{PROMPT}")
+    out.flush()
+    return len(texts)
+
+
+async def _announce_every_minute(due: DueCheck) -> None:
+    # Only the interactive chat waits for a person, so only it sleeps for real.
+    while True:
+        await asyncio.sleep(60)
+        await announce(due, sys.stdout, prompt_again=True)
+
+
+async def interactive(
+    dispatcher: Dispatcher, caller: Caller, as_json: bool, due: DueCheck | None = None
+) -> int:
     print(f"pathbot console chat as {caller.display_name} in {caller.workspace_id}.")
     print("Type /help for the commands, /quit (or Ctrl-D) to leave.")
     refused = 0
+    ticker = None
+    if due is not None:
+        await announce(due, sys.stdout)
+        ticker = asyncio.create_task(_announce_every_minute(due))
     # input() blocks, so read in a thread and keep the event loop free.
     lines = iter(_prompted_lines())
-    while True:
-        line = await asyncio.to_thread(next, lines, None)
-        if line is None:
-            return refused
-        refused += await run_lines(dispatcher, caller, [line], sys.stdout, as_json)
+    try:
+        while True:
+            line = await asyncio.to_thread(next, lines, None)
+            if line is None:
+                return refused
+            refused += await run_lines(dispatcher, caller, [line], sys.stdout, as_json)
+            if due is not None:
+                await announce(due, sys.stdout)
+    finally:
+        if ticker is not None:
+            ticker.cancel()
 
 
-async def chat(dispatcher: Dispatcher, caller: Caller, as_json: bool) -> int:
+async def chat(
+    dispatcher: Dispatcher, caller: Caller, as_json: bool, due: DueCheck | None = None
+) -> int:
+    """Interactive on a terminal (with scheduled messages shown as they fire); else scripted.
+
+    A scripted chat prints only replies, so its output stays one reply per command.
+    """
     if sys.stdin.isatty():
-        return await interactive(dispatcher, caller, as_json)
+        return await interactive(dispatcher, caller, as_json, due)
     return await run_lines(dispatcher, caller, sys.stdin, sys.stdout, as_json)
