@@ -12,10 +12,9 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
 from bot.cli.errors import fail
-from bot.config import load_settings
+from bot.cli.settings import settings_or_fail
 
 if TYPE_CHECKING:
     from bot.rag.answer import AskAnswer
@@ -40,11 +39,7 @@ def ask(
     except ImportError as error:
         fail(f"{error.name} is missing: pip install 'pathbot[rag]' to use the retrieval index")
 
-    try:
-        settings = load_settings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
+    settings = settings_or_fail()
     service = AskService.from_settings(settings)
     questions = [question] if question is not None else None
     try:

@@ -6,20 +6,16 @@ import asyncio
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from bot.cli.errors import fail
-from bot.config import Settings, load_settings
+from bot.cli.settings import settings_or_fail
+from bot.config import Settings
 
 index_app = typer.Typer(help="Build or inspect the retrieval index used by `pathbot ask`.")
 
 
 def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
+    return settings_or_fail()
 
 
 @index_app.command()

@@ -76,11 +76,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(action: Callable[[AsyncEngine], Awaitable[T]]) -> T:
-    from bot.config import load_settings
+    from bot.cli.settings import settings_or_fail
     from bot.storage import migrate
     from bot.storage.engine import make_engine
 
-    settings = load_settings()
+    settings = settings_or_fail()
     url = settings.resolved_database_url
 
     async def go() -> T:
@@ -147,8 +147,8 @@ async def _deliver(
 ) -> None:
     import aiohttp
 
+    from bot.cli.settings import settings_or_fail
     from bot.clock import SystemClock
-    from bot.config import load_settings
     from bot.scheduling.delivery import DeliveryWorker
     from bot.scheduling.http_sender import DiscordHttpSender
     from bot.scheduling.locks import ProcessLock, sqlite_lock_path
@@ -159,7 +159,7 @@ async def _deliver(
     lock = ProcessLock(lock_path) if lock_path else None
     if lock is not None:
         lock.acquire()
-    token = load_settings().discord_token
+    token = settings_or_fail().discord_token
     sessions = make_sessions(engine)
     limiter = TokenBucket(rate, burst)
     try:

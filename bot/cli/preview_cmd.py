@@ -25,15 +25,15 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
     ) -> None:
         """Seed a sample cohort on a throw-away database and print what the bot would send."""
+        from bot.cli.settings import settings_or_fail
         from bot.clock import SystemClock
-        from bot.config import load_settings
         from bot.curriculum.loader import CurriculumError, load_curriculum
         from bot.scheduling.preview import PreviewOptions, run_preview
 
         first = _start_date(start, SystemClock().now().date())
         nudge_time = _nudge(nudge)
         try:
-            curriculum = load_curriculum(load_settings().curriculum)
+            curriculum = load_curriculum(settings_or_fail().curriculum)
         except CurriculumError as error:
             fail(f"the curriculum can't be loaded: {error}")
         options = PreviewOptions(first, days, members, nudge_time)
