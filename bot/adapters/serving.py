@@ -30,8 +30,8 @@ from bot.curriculum.loader import CurriculumError
 from bot.scheduling.locks import AlreadyRunning
 from bot.scheduling.runner import scheduling
 from bot.scheduling.senders import Sender
-from bot.services.context import Asker, Core
-from bot.services.runtime import open_core
+from bot.services.context import Core
+from bot.services.runtime import default_asker, open_core
 from bot.storage.migrate import DatabaseNotReady
 
 log = logging.getLogger(__name__)
@@ -71,14 +71,6 @@ async def run_platform(settings: Settings, name: str) -> None:
     await serve(settings, platforms if name in platforms else [name])
 
 
-def _asker(settings: Settings) -> Asker | None:
-    try:
-        from bot.rag.service import AskService
-    except ImportError:  # installed without the `rag` extra: /ask explains itself
-        return None
-    return AskService.from_settings(settings)
-
-
 def _opener(name: str) -> PlatformOpener:
     opener: PlatformOpener = importlib.import_module(RUNNER_MODULES[name]).open_platform
     return opener
@@ -87,7 +79,7 @@ def _opener(name: str) -> PlatformOpener:
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     """Serve the platforms until one of them stops (then stop the rest and return)."""
     try:
-        async with open_core(settings, SystemClock(), _asker(settings)) as core:
+        async with open_core(settings, SystemClock(), default_asker(settings)) as core:
             await serve_core(settings, core, platforms)
     except CurriculumError as error:
         fail(f"the curriculum can't be loaded: {error}")
