@@ -19,11 +19,11 @@ from sqlalchemy.orm import selectinload
 from bot.clock import FakeClock
 from bot.curriculum.planner import day_plan
 from bot.curriculum.planner_models import DayStatus
-from bot.replies import Reply, ReplyAction
+from bot.replies import Reply
 from bot.scheduling import localtime
 from bot.scheduling.outbox import MessageKind, NewMessage, enqueue
 from bot.scheduling.senders import Target
-from bot.services.checkins import CHECKIN_ACTIONS
+from bot.services.checkins import checkin_actions_for
 from bot.services.context import Core
 from bot.services.plan import render_day
 from bot.services.reminders import (
@@ -251,7 +251,7 @@ class _Planner:
                         "No check-in yet today. Even 20 minutes keeps the streak.",
                         CHECKIN_HINT,
                     ],
-                    actions=self._checkin_actions(),
+                    actions=checkin_actions_for(self.workspace.external_id),
                 )
                 messages.append(
                     self._message(
@@ -267,14 +267,8 @@ class _Planner:
             title=f"Hi {member.display_name}, your plan for today",
             lines=[day.title, *day.lines, CHECKIN_HINT],
             fields=day.fields,
-            actions=self._checkin_actions(),
+            actions=checkin_actions_for(self.workspace.external_id),
         )
-
-    def _checkin_actions(self) -> list[ReplyAction]:
-        # Pinned to this workspace: a click in a Discord DM (no guild) must check the
-        # member in here, not in whichever server they were last active in.
-        workspace = self.workspace.external_id
-        return [action.model_copy(update={"workspace": workspace}) for action in CHECKIN_ACTIONS]
 
     async def weekly_summaries(self) -> list[NewMessage]:
         # Local dates run from UTC-12 to UTC+14: skip the member scan on days no zone is in.

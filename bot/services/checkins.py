@@ -37,6 +37,17 @@ CHECKIN_ACTIONS = (
 )
 
 
+def checkin_actions_for(workspace_external_id: str) -> list[ReplyAction]:
+    """The check-in buttons pinned to one workspace.
+
+    A reminder is a DM, and a click in a Discord DM carries no guild: the pin makes
+    it check the member in where the reminder came from.
+    """
+    return [
+        action.model_copy(update={"workspace": workspace_external_id}) for action in CHECKIN_ACTIONS
+    ]
+
+
 def parse_status(text: str) -> CheckInStatus:
     try:
         return CheckInStatus(text.strip().lower())
