@@ -7,8 +7,9 @@ outbox sender and a coroutine that serves until the platform connection ends.
 delivery worker (bot.scheduling) with all their senders, because on SQLite only
 one scheduler may run per database.
 
-`bot.cli.run_cmd` calls each configured platform's `run(settings)`; the first
-configured platform's runner serves them all and the others return at once.
+`pathbot run` (`bot.cli.run_cmd`) calls :func:`serve` once with every platform
+whose token is set. A runner's own `run(settings)` (:func:`run_platform`) serves
+the same set, so calling one runner with both tokens set still runs one scheduler.
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ from bot.storage.migrate import DatabaseNotReady
 
 log = logging.getLogger(__name__)
 
-#: Platform -> the module with its `open_platform(settings, core)`.
-RUNNER_MODULES = {
-    "discord": "bot.adapters.discord.runner",
-    "slack": "bot.adapters.slack.runner",
+#: Platform -> (the setting that turns it on, the module with `open_platform(settings, core)`).
+PLATFORMS: dict[str, tuple[str, str]] = {
+    "discord": ("DISCORD_TOKEN", "bot.adapters.discord.runner"),
+    "slack": ("SLACK_BOT_TOKEN", "bot.adapters.slack.runner"),
 }
 
 
@@ -72,8 +73,18 @@ async def run_platform(settings: Settings, name: str) -> None:
 
 
 def _opener(name: str) -> PlatformOpener:
-    opener: PlatformOpener = importlib.import_module(RUNNER_MODULES[name]).open_platform
+    opener: PlatformOpener = importlib.import_module(PLATFORMS[name][1]).open_platform
     return opener
+
+
+def require_installed(platforms: Sequence[str]) -> None:
+    """One clear line, before anything starts, for a token whose adapter is missing."""
+    for name in platforms:
+        setting, module = PLATFORMS[name]
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError:
+            fail(f"{setting} is set but the {name} adapter is not installed in this build")
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:

@@ -117,7 +117,7 @@ def test_run_with_a_token_but_no_adapter_says_so(
 ) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setitem(
-        __import__("bot.cli.run_cmd", fromlist=["PLATFORM_RUNNERS"]).PLATFORM_RUNNERS,
+        __import__("bot.adapters.serving", fromlist=["PLATFORMS"]).PLATFORMS,
         "slack",
         ("SLACK_BOT_TOKEN", "bot.adapters.nonexistent.runner"),
     )

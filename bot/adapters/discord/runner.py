@@ -1,9 +1,9 @@
 """`pathbot run` on Discord: log in, sync the slash commands, hold the gateway.
 
-`bot.cli.run_cmd` finds this module through its PLATFORM_RUNNERS hook and
-awaits :func:`run`; `bot.adapters.serving` puts the core, the scheduler and
-every configured platform together. :func:`connected` is the reusable part:
-a logged-in client on the gateway.
+`bot.adapters.serving` (listed in its PLATFORMS, called by `pathbot run`) opens
+this platform with :func:`open_platform` and puts the core, the scheduler and
+every configured platform together; :func:`run` serves Discord on its own.
+:func:`connected` is the reusable part: a logged-in client on the gateway.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Socket Mode needs no public URL (the usual choice when self-hosting); HTTP mode
 serves Slack's requests on PATHBOT_SLACK_HOST:PATHBOT_SLACK_PORT at
 /slack/events and checks every request's signature with SLACK_SIGNING_SECRET.
-`bot.cli.run_cmd` finds this module through its PLATFORM_RUNNERS hook;
-`bot.adapters.serving` puts the core, the scheduler and the platforms together.
+`bot.adapters.serving` (listed in its PLATFORMS, called by `pathbot run`) opens
+it with :func:`open_platform` and puts the core, the scheduler and the platforms
+together.
 """
 
 from __future__ import annotations
