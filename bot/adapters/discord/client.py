@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
-from bot.adapters.discord.render import command_of, render
+from bot.adapters.discord.render import RenderedReply, command_of, render
 from bot.adapters.discord.slash import build_slash_command
 from bot.commands.caller import Caller, Platform
 from bot.commands.table import CommandSpec, Permission
@@ -75,18 +75,24 @@ class PathbotCommandTree(app_commands.CommandTree[discord.Client]):
         await respond(interaction, reply)
 
 
-async def respond(interaction: discord.Interaction, reply: Reply) -> None:
-    """Answer an interaction, or follow up if it was already deferred."""
-    rendered = render(reply)
+def message_kwargs(rendered: RenderedReply) -> dict[str, Any]:
+    """What every message pathbot sends carries: the embed, never a ping, file and buttons."""
     kwargs: dict[str, Any] = {
         "embed": rendered.embed,
-        "ephemeral": rendered.ephemeral,
         "allowed_mentions": discord.AllowedMentions.none(),
     }
     if rendered.file is not None:
         kwargs["file"] = rendered.file
     if rendered.view is not None:
         kwargs["view"] = rendered.view
+    return kwargs
+
+
+async def respond(interaction: discord.Interaction, reply: Reply) -> None:
+    """Answer an interaction, or follow up if it was already deferred."""
+    rendered = render(reply)
+    kwargs = message_kwargs(rendered)
+    kwargs["ephemeral"] = rendered.ephemeral
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:
@@ -219,15 +225,7 @@ class PathbotDiscordClient(discord.Client):
         returns the message already sent instead of posting a second one.
         """
         channel = self.get_partial_messageable(await self.resolve_target(target))
-        rendered = render(reply)
-        kwargs: dict[str, Any] = {
-            "embed": rendered.embed,
-            "allowed_mentions": discord.AllowedMentions.none(),
-        }
-        if rendered.file is not None:
-            kwargs["file"] = rendered.file
-        if rendered.view is not None:
-            kwargs["view"] = rendered.view
+        kwargs = message_kwargs(render(reply))
         if nonce is not None:
             kwargs["nonce"] = discord_nonce(nonce)
         message = await channel.send(**kwargs)
