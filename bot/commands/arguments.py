@@ -20,9 +20,9 @@ from bot.commands.parsing import (
     parse_date,
     parse_duration,
     parse_time_of_day,
-    parse_timezone,
 )
 from bot.commands.table import CommandSpec, Kind, Param
+from bot.commands.timezones import parse_timezone
 
 # Discord <@123>/<@!123>, Slack <@U123> or <@U123|name>.
 _USER_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")

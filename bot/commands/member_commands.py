@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.commands.invocation import Invocation
-from bot.commands.parsing import ParseError, parse_time_of_day, parse_timezone
+from bot.commands.parsing import ParseError, parse_time_of_day
 from bot.commands.table import CommandSpec, Kind, Param, Permission
+from bot.commands.timezones import parse_timezone
 from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply
 from bot.services import (

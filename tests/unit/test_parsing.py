@@ -11,10 +11,9 @@ from bot.commands.parsing import (
     parse_date,
     parse_duration,
     parse_time_of_day,
-    parse_timezone,
-    suggest_timezones,
     tokenize,
 )
+from bot.commands.timezones import parse_timezone, suggest_timezones
 
 
 @pytest.mark.parametrize(

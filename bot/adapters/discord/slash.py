@@ -17,8 +17,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.commands.parsing import suggest_timezones
 from bot.commands.table import CommandSpec, Kind, Param
+from bot.commands.timezones import suggest_timezones
 from bot.text import clip
 
 #: Discord's limits for names, descriptions, options and choices.
