@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 #: Requests per second per platform: under Discord's global 50/s, Slack's ~1/s per channel
 #: bursts (chat.postMessage's special tier allows short bursts over many channels).
 DEFAULT_RATES = {"discord": 45.0, "slack": 10.0, "console": 1000.0}
+#: How long stopping waits for the delivery loops to finish the rows they hold.
+STOP_GRACE_S = 10.0
 
 
 @dataclass
@@ -113,9 +115,15 @@ async def scheduling(
     finally:
         stop.set()
         scheduler.shutdown(wait=False)
-        delivery.cancel()
-        with suppress(asyncio.CancelledError):
-            await delivery
+        # Let each delivery loop finish the row it holds (and commit its outcome) rather
+        # than cancel it mid-transaction: a cancelled SQLite rollback can leave the
+        # connection's worker waiting forever, and a finished send needs no resend.
+        try:
+            await asyncio.wait_for(asyncio.shield(delivery), timeout=STOP_GRACE_S)
+        except TimeoutError:
+            delivery.cancel()
+            with suppress(asyncio.CancelledError):
+                await delivery
         await leader.release()
         if process_lock is not None:
             process_lock.release()
