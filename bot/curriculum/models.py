@@ -79,6 +79,9 @@ class Block(_Model):
     #: Plain-language description of the problems this block solves, in learners' own words
     #: (written for retrieval; not part of the source Markdown).
     plain_words: str | None = None
+    #: Questions learners might ask that this block answers, in their own words (written
+    #: for retrieval like plain_words; each is indexed alone, question against question).
+    example_questions: list[str] = Field(default_factory=list)
 
     def tasks(self) -> list[str]:
         """Everything to *do* in the block: exercises, then project requirements."""

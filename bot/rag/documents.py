@@ -1,10 +1,11 @@
 """The curriculum cut into searchable documents, each with a stable id.
 
 Per topic block: one whole-block document (title, concept, topics, exercises,
-resources, plain words), one per topic line (so an answer can say which line
-matched) and one with the plain words alone; per resource: one document carrying
-its block's context. Whole-block documents rank better than resource documents
-alone, so retrieval ranks blocks first and picks resources inside them.
+resources, plain words, example questions), one per topic line (so an answer can say
+which line matched), one per plain-words sentence and one per example question; per
+resource: one document carrying its block's context. Whole-block documents rank better
+than resource documents alone, so retrieval ranks blocks first and picks resources
+inside them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from enum import StrEnum
 from bot.curriculum.models import Block, Curriculum, Month, Resource, Week
 
 #: Bump when the way documents are cut changes, so stored indexes are rebuilt.
-DOCUMENT_SCHEMA = 3
+DOCUMENT_SCHEMA = 4
 
 MetadataValue = str | int | float | bool
 
@@ -27,6 +28,7 @@ class DocKind(StrEnum):
     BLOCK = "block"
     TOPIC = "topic"
     PLAIN = "plain"
+    EXAMPLE = "example"
     RESOURCE = "resource"
 
 
@@ -136,6 +138,7 @@ def build_documents(entries: list[BlockEntry]) -> list[RagDocument]:
                 "Deliverables: " + "; ".join(block.deliverables) if block.deliverables else "",
                 "Resources: " + "; ".join(resources),
                 block.plain_words or "",
+                " ".join(block.example_questions),
             )
             if part
         )
@@ -146,6 +149,9 @@ def build_documents(entries: list[BlockEntry]) -> list[RagDocument]:
         # Each plain-words sentence names one problem; embedded alone it is not diluted by the rest.
         for i, sentence in enumerate(_sentences(block.plain_words or "")):
             documents.append(_doc(entry, DocKind.PLAIN, i, sentence, base, "plain"))
+        # A learner's question is closest to another question: each example stands alone.
+        for i, question in enumerate(block.example_questions):
+            documents.append(_doc(entry, DocKind.EXAMPLE, i, question, base, "example"))
         for i, resource in enumerate(block.resources):
             text = f"{resource_line(resource)}. {heading}. Topics: " + "; ".join(entry.topic_lines)
             documents.append(_doc(entry, DocKind.RESOURCE, i, text, base, resource.kind.value))

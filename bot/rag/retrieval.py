@@ -1,8 +1,9 @@
 """Hybrid retrieval: BM25 and vector rankings of topic blocks fused by reciprocal rank.
 
 Blocks are ranked, not resources: a block's vector score is the best similarity of
-any of its documents (whole block, topic lines, plain-words sentences, resources).
-Out-of-scope questions are recognised by a small logistic decision (bot/rag/scope.py).
+any of its documents (whole block, topic lines, plain-words sentences, example
+questions, resources). Out-of-scope questions are recognised by a small logistic
+decision (bot/rag/scope.py).
 """
 
 from __future__ import annotations

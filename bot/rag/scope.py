@@ -50,11 +50,11 @@ class ScopeSignals:
 class ScopeModel:
     """logit = bias + Σ weight × signal; in scope when the logit is at least 0."""
 
-    bias: float = -2.07
-    best: float = 9.77
-    gap: float = 2.42
-    known: float = 2.95
-    off_path: float = -11.32
+    bias: float = -4.78
+    best: float = 8.38
+    gap: float = 3.72
+    known: float = 5.37
+    off_path: float = -9.96
 
     def logit(self, signals: ScopeSignals) -> float:
         return (

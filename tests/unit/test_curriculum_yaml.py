@@ -136,10 +136,13 @@ def test_schedule_and_texts(curriculum: Curriculum) -> None:
     assert mckinney.url == "https://wesmckinney.com/book/"
 
 
+HAND_ADDED = ("url", "kind", "plain_words", "example_questions")
+
+
 def _blank(data: Any) -> Any:
-    """Drop what the committed file may add by hand: urls, kinds, plain_words."""
+    """Drop what the committed file may add by hand: urls, kinds, retrieval words."""
     if isinstance(data, dict):
-        return {k: _blank(v) for k, v in data.items() if k not in ("url", "kind", "plain_words")}
+        return {k: _blank(v) for k, v in data.items() if k not in HAND_ADDED}
     if isinstance(data, list):
         return [_blank(item) for item in data]
     return data

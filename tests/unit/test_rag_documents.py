@@ -24,12 +24,24 @@ def test_every_block_has_plain_words_and_documents_of_each_kind() -> None:
     entries = block_entries(curriculum())
     assert len(entries) == 31
     assert all(e.block.plain_words for e in entries)
+    assert all(len(e.block.example_questions) >= 10 for e in entries)
     documents = build_documents(entries)
     kinds = Counter(d.kind for d in documents)
     assert kinds[DocKind.BLOCK] == 31
     assert kinds[DocKind.RESOURCE] == sum(len(e.block.resources) for e in entries)
     assert kinds[DocKind.TOPIC] >= 31
     assert kinds[DocKind.PLAIN] >= 31
+    assert kinds[DocKind.EXAMPLE] == sum(len(e.block.example_questions) for e in entries)
+
+
+def test_each_example_question_is_its_own_document_and_in_the_block_text() -> None:
+    entries = block_entries(curriculum())
+    documents = {d.id: d for d in build_documents(entries)}
+    first = entries[0]
+    example = documents[f"{first.key}-example-1"]
+    assert example.text == first.block.example_questions[0]
+    assert example.metadata["doc"] == "example"
+    assert first.block.example_questions[-1] in documents[f"{first.key}-block"].text
 
 
 def test_ids_are_unique_and_stable() -> None:
