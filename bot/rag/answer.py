@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, computed_field
@@ -150,6 +151,16 @@ def extractive_text(retrieval: Retrieval, sources: list[Source]) -> str:
     return "\n".join(lines)
 
 
+#: Words of the bot's own features: an off-path question using them is probably about
+#: the bot ("how do I pause my reminders?"), which /help answers, not the path.
+_ABOUT_THE_BOT = re.compile(
+    r"\b(?:pause[sd]?|pausing|resume|remind(?:er|ers)?|streaks?|leaderboard|check[- ]?ins?"
+    r"|time ?zone|pathbot|the bot|cohort)\b",
+    re.IGNORECASE,
+)
+BOT_HINT = "If it is about me (reminders, pausing, streaks, the leaderboard), try /help."
+
+
 def out_of_scope_text(retrieval: Retrieval) -> str:
     nearest = [hit.entry for hit in retrieval.hits[:3]]
     text = "The learning path does not cover that."
@@ -158,6 +169,8 @@ def out_of_scope_text(retrieval: Retrieval) -> str:
     if nearest:
         topics = "; ".join(f"{e.title} (Month {e.month} · Week {e.week_of_month})" for e in nearest)
         text += f" The nearest topics it has are: {topics}."
+    if _ABOUT_THE_BOT.search(retrieval.query.original):
+        text += " " + BOT_HINT
     return text
 
 

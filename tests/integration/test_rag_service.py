@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from bot.cli.app import build_app
 from bot.config import DEFAULT_CURRICULUM
-from bot.rag.answer import extractive_answer, pick_sources
+from bot.rag.answer import BOT_HINT, extractive_answer, pick_sources
 from bot.rag.embeddings import MiniLMEmbedder
 from bot.rag.retrieval import HybridRetriever
 from bot.rag.service import AskService, RagError
@@ -82,6 +82,19 @@ async def test_out_of_scope_offers_nearest_topics_and_no_reading_list(service: A
     assert answer.sources == []
     assert "does not cover" in answer.answer
     assert "nearest topics" in answer.answer
+    assert "/help" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["how do I pause my reminders over christmas", "my streak reset, why?"]
+)
+async def test_a_question_about_the_bot_itself_points_to_help(
+    service: AskService, question: str
+) -> None:
+    answer = await service.ask(question)
+    assert not answer.in_scope
+    assert answer.sources == []
+    assert answer.answer.endswith(BOT_HINT)
 
 
 @pytest.mark.parametrize(
