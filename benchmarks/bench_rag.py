@@ -166,7 +166,7 @@ def fit_scope(retriever: HybridRetriever, questions: list[Question]) -> None:
         signals = retriever.search(question.q).signals
         if signals is None:
             continue
-        rows.append([signals.best, signals.gap, signals.known, signals.off_path])
+        rows.append([signals.best, signals.gap, signals.known, signals.off_path, signals.lean])
         labels.append(1.0 if question.block is not None else 0.0)
     x, y = np.array(rows), np.array(labels)
     mean, spread = x.mean(axis=0), x.std(axis=0) + 1e-9
@@ -181,7 +181,7 @@ def fit_scope(retriever: HybridRetriever, questions: list[Question]) -> None:
         bias -= 0.5 * float(grad.mean())
     raw = weights / spread
     raw_bias = bias - float((weights * mean / spread).sum())
-    names = ("best", "gap", "known", "off_path")
+    names = ("best", "gap", "known", "off_path", "lean")
     print(
         f"scope fit on {len(y)} tune questions: bias={raw_bias:.2f} "
         + " ".join(f"{n}={w:.2f}" for n, w in zip(names, raw, strict=True))

@@ -99,6 +99,7 @@ class HybridRetriever:
             if fitted
             else None
         )
+        self._lean = _fit_lean(fitted, stored_vectors, self._off_path)
         self._max_week = max((e.week for e in entries), default=1)
         self._max_month = max((e.month for e in entries), default=1)
 
@@ -171,6 +172,7 @@ class HybridRetriever:
             gap=best - typical,
             known=known_share(query.terms, self._keyword.stems),
             off_path=float(np.max(self._off_path @ vector)) if len(self._off_path) else 0.0,
+            lean=_lean_of(self._lean, vector),
         )
         # "month 4: what do I hand in?" names a place in the path, so it is about the path
         # whatever its other words are closest to.
@@ -212,6 +214,31 @@ class HybridRetriever:
     def _resource_order(self, key: str, resource_sim: Mapping[tuple[str, int], float]) -> list[int]:
         count = len(self._entries[key].block.resources)
         return sorted(range(count), key=lambda i: (-resource_sim.get((key, i), -1.0), i))
+
+
+#: The path's sentences in learners' and the curriculum's words, for the `lean` signal.
+LEAN_KINDS = frozenset({DocKind.TOPIC, DocKind.PLAIN, DocKind.EXAMPLE})
+#: Ridge penalty of the path-versus-everyday classifier (1 and 10 were compared on the
+#: "tune" half; 1 refused more out-of-scope questions and fewer in-scope ones).
+LEAN_PENALTY = 1.0
+
+
+def _fit_lean(
+    documents: Sequence[RagDocument], stored: Mapping[str, Vectors], off_path: Vectors
+) -> BlockClassifier | None:
+    path = [stored[d.id] for d in documents if d.kind in LEAN_KINDS]
+    if not path or not len(off_path):
+        return None
+    vectors = np.vstack([np.stack(path), off_path])
+    labels = ["path"] * len(path) + ["off"] * len(off_path)
+    return BlockClassifier.fit(vectors, labels, penalty=LEAN_PENALTY)
+
+
+def _lean_of(classifier: BlockClassifier | None, vector: Vectors) -> float:
+    if classifier is None:
+        return 0.0
+    scores = classifier.scores(vector)
+    return scores["path"] - scores["off"]
 
 
 #: A block backed by several matching documents beats one lucky match, a little.

@@ -1,4 +1,4 @@
-"""Is a question about the path at all? A small logistic decision over four signals.
+"""Is a question about the path at all? A small logistic decision over five signals.
 
 Words like "bank", "running", "plot", "pack" or "train" appear in the path, so neither
 keyword overlap nor a similarity floor alone can tell "train a model" from "train my
@@ -9,9 +9,13 @@ puppy". Four signals together can:
   are vaguely and evenly similar to everything);
 - `known`: the share of the question's content words that occur in the path at all
   ("my kitchen scale" has words the path never uses);
-- `off_path`: similarity to the closest of ~160 everyday questions the path does not
+- `off_path`: similarity to the closest of ~440 everyday questions the path does not
   cover (bot/rag/off_path.py), many using a path word in another sense, so "a good
-  running pace" is recognised as sport and "troops deployed abroad" as the army.
+  running pace" is recognised as sport and "troops deployed abroad" as the army;
+- `lean`: which side a linear classifier, fitted at load on the path's own sentences
+  (topic lines, plain words, example questions) against those everyday questions, puts
+  the question on (positive: the path). Nearest-example similarity looks at one
+  neighbour; this looks at every direction that separates the two sets.
 
 The weights were fitted by logistic regression (in-scope questions weighted half, so
 the 2.5 times more numerous in-scope questions do not drown the off-path ones) on the "tune"
@@ -31,9 +35,9 @@ from pathlib import Path
 import numpy as np
 
 from bot.rag.embeddings import Embedder, Vectors
-from bot.rag.off_path import OFF_PATH_EXAMPLES
+from bot.rag.off_path import off_path_examples
 
-__all__ = ["OFF_PATH_EXAMPLES", "ScopeModel", "ScopeSignals", "known_share", "off_path_vectors"]
+__all__ = ["ScopeModel", "ScopeSignals", "known_share", "off_path_examples", "off_path_vectors"]
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +48,19 @@ class ScopeSignals:
     gap: float
     known: float
     off_path: float
+    lean: float = 0.0
 
 
 @dataclass(frozen=True)
 class ScopeModel:
     """logit = bias + Σ weight × signal; in scope when the logit is at least 0."""
 
-    bias: float = -4.78
-    best: float = 8.38
-    gap: float = 3.72
-    known: float = 5.37
-    off_path: float = -9.96
+    bias: float = -4.42
+    best: float = 7.01
+    gap: float = 5.09
+    known: float = 4.46
+    off_path: float = -6.66
+    lean: float = 1.43
 
     def logit(self, signals: ScopeSignals) -> float:
         return (
@@ -63,6 +69,7 @@ class ScopeModel:
             + self.gap * signals.gap
             + self.known * signals.known
             + self.off_path * signals.off_path
+            + self.lean * signals.lean
         )
 
     def probability(self, signals: ScopeSignals) -> float:
@@ -80,7 +87,7 @@ def known_share(terms: list[str], vocabulary: frozenset[str]) -> float:
     return len(distinct & vocabulary) / len(distinct)
 
 
-#: Texts per inference call when embedding the examples: one call over all ~160 pads
+#: Texts per inference call when embedding the examples: one call over all ~440 pads
 #: every one to the longest and costs ~30% more than small batches.
 BATCH = 32
 
@@ -96,7 +103,7 @@ def off_path_vectors(embedder: Embedder, cache_dir: Path | None = None) -> Vecto
     The file name carries the model and the examples, so a change to either misses
     the cache; an unreadable or odd-shaped file is recomputed, never trusted.
     """
-    texts = list(OFF_PATH_EXAMPLES)
+    texts = list(off_path_examples())
     if cache_dir is None:
         return _embed_in_batches(embedder, texts)
     digest = hashlib.sha256("\n".join([embedder.model_id, *texts]).encode()).hexdigest()[:16]

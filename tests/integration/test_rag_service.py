@@ -283,3 +283,17 @@ def test_any_text_gets_a_well_formed_answer(retriever: HybridRetriever, text: st
     assert "<@123>" not in answer.question
     if not answer.in_scope:
         assert "does not cover" in answer.answer
+
+
+def test_the_lean_signal_separates_the_path_from_everyday_life(
+    retriever: HybridRetriever,
+) -> None:
+    def lean(question: str) -> float:
+        signals = retriever.search(question).signals
+        assert signals is not None
+        return signals.lean
+
+    assert lean("how do HNSW indexes trade recall for speed") > 0
+    assert lean("my model overfits the training data") > 0
+    assert lean("how do I stop my puppy pulling on the lead") < 0
+    assert lean("how do I center a div in CSS") < 0
