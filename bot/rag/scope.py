@@ -55,12 +55,12 @@ class ScopeSignals:
 class ScopeModel:
     """logit = bias + Σ weight × signal; in scope when the logit is at least 0."""
 
-    bias: float = -4.42
-    best: float = 7.01
-    gap: float = 5.09
-    known: float = 4.46
-    off_path: float = -6.66
-    lean: float = 1.43
+    bias: float = -7.34
+    best: float = 7.78
+    gap: float = 8.10
+    known: float = 5.63
+    off_path: float = -6.35
+    lean: float = 0.82
 
     def logit(self, signals: ScopeSignals) -> float:
         return (
