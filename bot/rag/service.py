@@ -190,10 +190,9 @@ class AskService:
             embedder=self._embedder,
             parser=parser,
             stored_vectors=index.vectors(),
-            # With a Chroma server nothing is written locally, so no cache either.
-            off_path=off_path_vectors(
-                self._embedder, None if self._chroma_url else self._data_dir / "rag-cache"
-            ),
+            # Cached under the data directory even with a Chroma server: embedding the
+            # ~600 anchors costs seconds; an unwritable directory only costs them again.
+            off_path=off_path_vectors(self._embedder, self._data_dir / "rag-cache"),
         )
         if self._llm_config is not None and self._llm is None:
             titles = [r.title for e in entries for r in e.block.resources]

@@ -168,7 +168,7 @@ async def test_chroma_server_via_chroma_url(
     def remote() -> AskService:
         return AskService(
             curriculum_path=curriculum,
-            data_dir=tmp_path / "unused",
+            data_dir=tmp_path / "data",
             chroma_url=chroma_server,
             embedder=embedder,
         )
@@ -180,7 +180,13 @@ async def test_chroma_server_via_chroma_url(
     assert not (await again.ensure_loaded()).rebuilt
     answer = await again.ask("pandas dataframes")
     assert answer.sources
-    assert not (tmp_path / "unused").exists()  # nothing written locally
+    # The collection lives on the server; locally only the anchors' vectors are cached.
+    data = tmp_path / "data"
+    files = [str(p.relative_to(data)) for p in data.rglob("*") if p.is_file()]
+    assert len(files) == 1
+    assert files[0].startswith("rag-cache/off-path-")
+    assert files[0].endswith(".npy")
+    assert not (tmp_path / "data" / "chroma").exists()
 
 
 async def test_unreachable_chroma_url_is_one_friendly_error(
