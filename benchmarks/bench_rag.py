@@ -222,9 +222,11 @@ async def main(
             f"questions: {len(questions)} ({len(in_scope)} in scope, "
             f"{len(questions) - len(in_scope)} out of scope)"
         )
+        # Out-of-scope questions have no block to share a word with: the share that
+        # matters is among the questions a block answers.
         print(
             "share no content word with their block: "
-            f"{no_kw}/{len(questions)} = {no_kw / len(questions):.2f}"
+            f"{no_kw}/{len(in_scope)} in-scope questions = {no_kw / max(len(in_scope), 1):.2f}"
         )
         print()
         for name, mode in (
