@@ -151,11 +151,13 @@ def extractive_text(retrieval: Retrieval, sources: list[Source]) -> str:
     return "\n".join(lines)
 
 
-#: Words of the bot's own features: an off-path question using them is probably about
-#: the bot ("how do I pause my reminders?"), which /help answers, not the path.
+#: The bot's own features in a learner's words ("how do I pause my reminders?"): /help
+#: answers those, not the path. Bare words are not enough ("paint without streaks", "a
+#: gap on my resume", "the Kaggle leaderboard"), so each needs a possessive or the bot.
 _ABOUT_THE_BOT = re.compile(
-    r"\b(?:pause[sd]?|pausing|resume|remind(?:er|ers)?|streaks?|leaderboard|check[- ]?ins?"
-    r"|time ?zone|pathbot|the bot|cohort)\b",
+    r"\b(?:pathbot|(?:the|this) bot|my (?:streaks?|reminders?|check-?ins?|time ?zone|hours)"
+    r"|(?:pause|pausing|resume|resuming) (?:my|the) (?:reminders?|membership|bot|path|studies)"
+    r"|(?:our|the cohort'?s?) leaderboard)\b",
     re.IGNORECASE,
 )
 BOT_HINT = "If it is about me (reminders, pausing, streaks, the leaderboard), try /help."

@@ -4,8 +4,9 @@ Nearest-document similarity treats every direction of the embedding alike; a rid
 regression onto the blocks (one-hot targets, centred vectors) learns which directions
 tell neighbouring blocks apart, from the ~1,100 texts the index already embeds (topic
 lines, plain-words sentences, example questions, whole blocks, resources). It is solved
-in closed form (a 384×384 system, ~10 ms), so it is fitted afresh at every load and never
-stored. It is the third ranking in the fusion (bot/rag/retrieval.py).
+in closed form (a d×d system, 384 for MiniLM: ~10 ms), so it is fitted afresh at every
+load and never stored. It is the third ranking in the fusion (bot/rag/retrieval.py);
+with two classes it is also the scope decision's `lean` signal (bot/rag/scope.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class BlockClassifier:
         cls, vectors: Vectors, labels: Sequence[str], *, penalty: float = PENALTY
     ) -> BlockClassifier:
         """`vectors[i]` is a text of block `labels[i]`; every block needs at least one."""
+        if penalty <= 0:
+            # Without it the system is singular whenever there are fewer texts than dimensions.
+            raise ValueError(f"the ridge penalty must be positive, not {penalty}")
         keys = tuple(dict.fromkeys(labels))
         index = {key: i for i, key in enumerate(keys)}
         targets = np.zeros((len(labels), len(keys)), dtype=np.float64)

@@ -18,6 +18,7 @@ ANCHORS_FILE = Path(__file__).with_name("assets") / "off_path.txt"
 
 @cache
 def off_path_examples() -> tuple[str, ...]:
-    """The anchors, in file order: one per line, '#' comments and blank lines skipped."""
-    lines = ANCHORS_FILE.read_text(encoding="utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    """The anchors, in file order: one per line; blank lines and lines starting with '#'
+    (after any indentation) are skipped."""
+    lines = (line.strip() for line in ANCHORS_FILE.read_text(encoding="utf-8").splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))

@@ -29,7 +29,7 @@ from bot.rag.tokens import content_set
 RRF_K = 5
 #: The keyword ranking counts this much more than the vector ranking in the fusion: with
 #: plain_words in learners' words BM25 is the better ranker (chosen on the "tune" half
-#: of benchmarks/rag_questions.jsonl, checked on the "test" half; README section `ask`).
+#: of benchmarks/rag_questions.jsonl, checked on the "test" half; docs/rag.md).
 BM25_WEIGHT = 1.5
 #: The classifier's ranking counts half as much as the vector ranking: at 0.5 it added
 #: 1.8 points of hit@1 on the "tune" half and 0.7 on "test"; at 1.0 its larger gain on
@@ -111,7 +111,8 @@ class HybridRetriever:
         use_keywords: bool = True,
         use_vectors: bool = True,
     ) -> Retrieval:
-        """Blocks best first; `use_keywords`/`use_vectors` switch a ranker off (benchmarks)."""
+        """Blocks best first; `use_keywords` switches BM25 off, `use_vectors` both vector
+        rankings (similarity and the classifier), for the benchmarks' ablations."""
         query = self._parser.parse(question, max_week=self._max_week, max_month=self._max_month)
         allowed = [
             key
@@ -238,6 +239,7 @@ def _lean_of(classifier: BlockClassifier | None, vector: Vectors) -> float:
     if classifier is None:
         return 0.0
     scores = classifier.scores(vector)
+    # With two classes the columns are opposites; the difference reads as a margin.
     return scores["path"] - scores["off"]
 
 

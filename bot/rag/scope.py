@@ -2,14 +2,14 @@
 
 Words like "bank", "running", "plot", "pack" or "train" appear in the path, so neither
 keyword overlap nor a similarity floor alone can tell "train a model" from "train my
-puppy". Four signals together can:
+puppy". Five signals together can:
 
 - `best`: cosine similarity of the question to the closest document of the path;
 - `gap`: how far the best block stands out from the median block (off-topic questions
   are vaguely and evenly similar to everything);
 - `known`: the share of the question's content words that occur in the path at all
   ("my kitchen scale" has words the path never uses);
-- `off_path`: similarity to the closest of ~440 everyday questions the path does not
+- `off_path`: similarity to the closest of ~600 everyday questions the path does not
   cover (bot/rag/off_path.py), many using a path word in another sense, so "a good
   running pace" is recognised as sport and "troops deployed abroad" as the army;
 - `lean`: which side a linear classifier, fitted at load on the path's own sentences
@@ -20,7 +20,7 @@ puppy". Four signals together can:
 The weights were fitted by logistic regression (in-scope questions weighted half, so
 the 2.5 times more numerous in-scope questions do not drown the off-path ones) on the "tune"
 half of benchmarks/rag_questions.jsonl without the "oos3" set, and checked on the
-"test" half and on "oos3" (README section `ask`). A question naming a path week or
+"test" half and on "oos3" (docs/rag.md). A question naming a path week or
 month skips this decision altogether (bot/rag/retrieval.py).
 """
 
@@ -37,7 +37,7 @@ import numpy as np
 from bot.rag.embeddings import Embedder, Vectors
 from bot.rag.off_path import off_path_examples
 
-__all__ = ["ScopeModel", "ScopeSignals", "known_share", "off_path_examples", "off_path_vectors"]
+__all__ = ["ScopeModel", "ScopeSignals", "known_share", "off_path_vectors"]
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class ScopeSignals:
     gap: float
     known: float
     off_path: float
-    lean: float = 0.0
+    lean: float
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def known_share(terms: list[str], vocabulary: frozenset[str]) -> float:
     return len(distinct & vocabulary) / len(distinct)
 
 
-#: Texts per inference call when embedding the examples: one call over all ~440 pads
+#: Texts per inference call when embedding the examples: one call over all ~600 pads
 #: every one to the longest and costs ~30% more than small batches.
 BATCH = 32
 
@@ -98,7 +98,7 @@ def _embed_in_batches(embedder: Embedder, texts: list[str]) -> Vectors:
 
 
 def off_path_vectors(embedder: Embedder, cache_dir: Path | None = None) -> Vectors:
-    """The examples' vectors, kept in `cache_dir` (they cost ~0.7 s of every cold start).
+    """The examples' vectors, kept in `cache_dir` (they cost ~4 s of every cold start).
 
     The file name carries the model and the examples, so a change to either misses
     the cache; an unreadable or odd-shaped file is recomputed, never trusted.
@@ -118,6 +118,6 @@ def off_path_vectors(embedder: Embedder, cache_dir: Path | None = None) -> Vecto
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         np.save(path, vectors, allow_pickle=False)
-    except OSError as error:  # a read-only data directory only costs the 0.7 s again
+    except OSError as error:  # a read-only data directory only costs the seconds again
         log.warning("cannot cache the off-path vectors in %s: %s", cache_dir, error)
     return vectors

@@ -86,7 +86,8 @@ async def test_out_of_scope_offers_nearest_topics_and_no_reading_list(service: A
 
 
 @pytest.mark.parametrize(
-    "question", ["how do I pause my reminders over christmas", "my streak reset, why?"]
+    "question",
+    ["how do I pause my reminders over christmas", "my streak reset, why?", "is the bot down?"],
 )
 async def test_a_question_about_the_bot_itself_points_to_help(
     service: AskService, question: str
@@ -95,6 +96,16 @@ async def test_a_question_about_the_bot_itself_points_to_help(
     assert not answer.in_scope
     assert answer.sources == []
     assert answer.answer.endswith(BOT_HINT)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do I paint a wall without streaks", "how do I explain a gap on my resume"],
+)
+async def test_bare_feature_words_do_not_point_to_help(service: AskService, question: str) -> None:
+    answer = await service.ask(question)
+    assert not answer.in_scope
+    assert BOT_HINT not in answer.answer
 
 
 @pytest.mark.parametrize(

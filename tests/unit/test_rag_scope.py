@@ -1,4 +1,4 @@
-"""The scope decision: a logistic combination of four explainable signals."""
+"""The scope decision: a logistic combination of five explainable signals."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.rag.embeddings import Vectors
+from bot.rag.off_path import off_path_examples
 from bot.rag.scope import (
     BATCH,
     ScopeModel,
     ScopeSignals,
     known_share,
-    off_path_examples,
     off_path_vectors,
 )
 
@@ -22,34 +22,41 @@ MODEL = ScopeModel()
 
 
 def test_close_match_in_path_words_is_in_scope() -> None:
-    assert MODEL.in_scope(ScopeSignals(best=0.55, gap=0.3, known=1.0, off_path=0.15))
+    assert MODEL.in_scope(ScopeSignals(best=0.55, gap=0.3, known=1.0, off_path=0.15, lean=0.8))
 
 
 def test_everyday_question_sharing_one_word_is_out_of_scope() -> None:
     # "a good running pace": fairly close to a path sentence, but closer still to sport.
-    assert not MODEL.in_scope(ScopeSignals(best=0.45, gap=0.3, known=0.5, off_path=0.45))
+    assert not MODEL.in_scope(ScopeSignals(best=0.45, gap=0.3, known=0.5, off_path=0.45, lean=-0.5))
 
 
 def test_vaguely_similar_to_everything_is_out_of_scope() -> None:
-    assert not MODEL.in_scope(ScopeSignals(best=0.25, gap=0.1, known=0.3, off_path=0.2))
+    assert not MODEL.in_scope(ScopeSignals(best=0.25, gap=0.1, known=0.3, off_path=0.2, lean=-0.3))
 
 
 def test_probability_agrees_with_decision() -> None:
-    inside = ScopeSignals(best=0.6, gap=0.35, known=0.9, off_path=0.1)
-    outside = ScopeSignals(best=0.2, gap=0.05, known=0.0, off_path=0.5)
+    inside = ScopeSignals(best=0.6, gap=0.35, known=0.9, off_path=0.1, lean=1.0)
+    outside = ScopeSignals(best=0.2, gap=0.05, known=0.0, off_path=0.5, lean=-1.0)
     assert MODEL.probability(inside) > 0.5 > MODEL.probability(outside)
 
 
-@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0.01, 0.3))
+@given(
+    st.floats(0, 1),
+    st.floats(0, 1),
+    st.floats(0, 1),
+    st.floats(0, 1),
+    st.floats(-2, 2),
+    st.floats(0.01, 0.3),
+)
 def test_monotone_in_each_signal(
-    best: float, gap: float, known: float, off_path: float, step: float
+    best: float, gap: float, known: float, off_path: float, lean: float, step: float
 ) -> None:
-    base = ScopeSignals(best, gap, known, off_path)
-    logit = MODEL.logit(base)
-    assert MODEL.logit(ScopeSignals(best + step, gap, known, off_path)) > logit
-    assert MODEL.logit(ScopeSignals(best, gap + step, known, off_path)) > logit
-    assert MODEL.logit(ScopeSignals(best, gap, known + step, off_path)) > logit
-    assert MODEL.logit(ScopeSignals(best, gap, known, off_path + step)) < logit
+    logit = MODEL.logit(ScopeSignals(best, gap, known, off_path, lean))
+    assert MODEL.logit(ScopeSignals(best + step, gap, known, off_path, lean)) > logit
+    assert MODEL.logit(ScopeSignals(best, gap + step, known, off_path, lean)) > logit
+    assert MODEL.logit(ScopeSignals(best, gap, known + step, off_path, lean)) > logit
+    assert MODEL.logit(ScopeSignals(best, gap, known, off_path + step, lean)) < logit
+    assert MODEL.logit(ScopeSignals(best, gap, known, off_path, lean + step)) > logit
 
 
 def test_known_share_counts_distinct_terms() -> None:
@@ -60,7 +67,7 @@ def test_known_share_counts_distinct_terms() -> None:
 
 
 def test_off_path_examples_never_name_the_paths_own_subjects() -> None:
-    assert len(off_path_examples()) == len(set(off_path_examples())) >= 150
+    assert len(off_path_examples()) == len(set(off_path_examples())) >= 500
     joined = " ".join(off_path_examples()).lower()
     # Path words in another sense are the point ("vector art", "a car model"), and so are
     # neighbouring subjects the path does not teach (reinforcement learning, YOLO); the
