@@ -183,9 +183,6 @@ class QueryParser:
             expansions=expansions,
         )
 
-    def _is_english(self, word: str) -> bool:
-        return _is_english_in(self._dictionary, word)
-
     def _correct(self, raw: str, corrections: list[tuple[str, str]]) -> str:
         word = raw.lower()
         if (
@@ -194,7 +191,7 @@ class QueryParser:
             or word in STOPWORDS
             or word in self._known
             or stem(word) in self._known
-            or self._is_english(word)
+            or _is_english_in(self._dictionary, word)
         ):
             return raw
         match = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio)

@@ -59,11 +59,12 @@ class Retrieval:
     query: ParsedQuery
     hits: list[BlockHit]
     in_scope: bool
-    best_similarity: float
-    #: How far the best block stands out from the median block (vector similarity).
-    gap: float = 0.0
-    #: What the scope decision saw, for diagnostics and benchmarks.
+    #: What the scope decision saw, for diagnostics and benchmarks (None: no block admitted).
     signals: ScopeSignals | None = None
+
+    @property
+    def best_similarity(self) -> float:
+        return self.signals.best if self.signals is not None else 0.0
 
 
 class HybridRetriever:
@@ -84,6 +85,7 @@ class HybridRetriever:
         self._documents = {d.id: d for d in documents}
         self._line_terms: dict[str, set[str]] = {}
         self._order = [e.key for e in entries]
+        self._position = {key: i for i, key in enumerate(self._order)}
         self._keyword = keyword
         self._vectors = vectors
         self._embedder = embedder
@@ -122,7 +124,7 @@ class HybridRetriever:
             )
         ]
         if not allowed:
-            return Retrieval(query, [], False, 0.0)
+            return Retrieval(query, [], False)
         vector = self._embedder.embed([query.expanded or question])[0]
         # Unfiltered on purpose: the scope test compares the best block with all of them.
         hits = self._vectors.query(vector, n=len(self._stored), with_metadata=False)
@@ -160,12 +162,11 @@ class HybridRetriever:
             fused.setdefault(key, 0.0)
             if current_week is not None and self._entries[key].week == current_week:
                 fused[key] += CURRENT_WEEK_BOOST / (RRF_K + 1)
-        position = {k: i for i, k in enumerate(self._order)}
         filter_only = query.filters.active and not content_set(query.text)
         if filter_only:
             ranked = list(allowed)  # "week 7" alone: that week's blocks in path order
         else:
-            ranked = sorted(allowed, key=lambda k: (-fused[k], position[k]))
+            ranked = sorted(allowed, key=lambda k: (-fused[k], self._position[k]))
         best = max(similarity.values(), default=0.0)
         typical = float(np.median(list(everywhere.values()))) if everywhere else 0.0
         signals = ScopeSignals(
@@ -190,7 +191,7 @@ class HybridRetriever:
             )
             for rank, key in enumerate(ranked)
         ]
-        return Retrieval(query, block_hits, in_scope, best, best - typical, signals)
+        return Retrieval(query, block_hits, in_scope, signals)
 
     def _matched_line(self, key: str, vector: Vectors, query: ParsedQuery) -> str:
         entry = self._entries[key]
