@@ -75,44 +75,6 @@ async def enqueue_due(
     return inserted
 
 
-async def next_due_after(
-    db: AsyncSession, after: datetime, config: ScheduleConfig | None = None
-) -> datetime | None:
-    """The first instant after `after` at which something may become due.
-
-    Lets a simulation jump from one moment to the next instead of ticking
-    every minute; eligibility is still decided by `enqueue_due`.
-    """
-    config = config or ScheduleConfig()
-    times: list[datetime] = []
-    weekly = (config.weekly_weekday, config.weekly_time)
-    for workspace in await db.scalars(select(Workspace)):
-        post = workspace.daily_post_time or config.default_post_time
-        times += _candidates(after, workspace.timezone, [post], weekly)
-    members = await db.execute(
-        select(Member.timezone, Member.reminder_time)
-        .where(Member.status == MemberStatus.ACTIVE.value)
-        .distinct()
-    )
-    for timezone, reminder in members.all():
-        wall = [reminder] if config.nudge_time is None else [reminder, config.nudge_time]
-        times += _candidates(after, timezone, wall, weekly)
-    later = [instant for instant in times if instant > after]
-    return min(later, default=None)
-
-
-def _candidates(
-    after: datetime, timezone: str, daily: list[time], weekly: tuple[int, time]
-) -> list[datetime]:
-    zone = ZoneInfo(timezone)
-    today = after.astimezone(zone).date()
-    found = []
-    for day in (today, today + timedelta(days=1)):
-        walls = [*daily, weekly[1]] if day.weekday() == weekly[0] else daily
-        found += [localtime.resolve(day, wall, zone) for wall in walls]
-    return found
-
-
 class _Planner:
     """The messages of one workspace at one instant."""
 

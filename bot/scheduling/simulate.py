@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FakeClock
+from bot.scheduling import localtime
 from bot.scheduling.delivery import DeliveryWorker
-from bot.scheduling.jobs import ScheduleConfig, enqueue_due, next_due_after
+from bot.scheduling.jobs import ScheduleConfig, enqueue_due
 from bot.scheduling.outbox import reply_of
 from bot.scheduling.senders import RecordingSender, Sender
 from bot.services.context import Core
-from bot.storage.models import Workspace
+from bot.storage.models import Member, MemberStatus, Workspace
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 
 PLATFORMS = ("console", "discord", "slack")
@@ -96,3 +99,41 @@ async def delivered(core: Core, since: datetime) -> list[Delivered]:
             )
             for row, external_id in rows.all()
         ]
+
+
+async def next_due_after(
+    db: AsyncSession, after: datetime, config: ScheduleConfig | None = None
+) -> datetime | None:
+    """The first instant after `after` at which something may become due.
+
+    Lets a simulation jump from one moment to the next instead of ticking
+    every minute; eligibility is still decided by `enqueue_due`.
+    """
+    config = config or ScheduleConfig()
+    times: list[datetime] = []
+    weekly = (config.weekly_weekday, config.weekly_time)
+    for workspace in await db.scalars(select(Workspace)):
+        post = workspace.daily_post_time or config.default_post_time
+        times += _candidates(after, workspace.timezone, [post], weekly)
+    members = await db.execute(
+        select(Member.timezone, Member.reminder_time)
+        .where(Member.status == MemberStatus.ACTIVE.value)
+        .distinct()
+    )
+    for timezone, reminder in members.all():
+        wall = [reminder] if config.nudge_time is None else [reminder, config.nudge_time]
+        times += _candidates(after, timezone, wall, weekly)
+    later = [instant for instant in times if instant > after]
+    return min(later, default=None)
+
+
+def _candidates(
+    after: datetime, timezone: str, daily: list[time], weekly: tuple[int, time]
+) -> list[datetime]:
+    zone = ZoneInfo(timezone)
+    today = after.astimezone(zone).date()
+    found = []
+    for day in (today, today + timedelta(days=1)):
+        walls = [*daily, weekly[1]] if day.weekday() == weekly[0] else daily
+        found += [localtime.resolve(day, wall, zone) for wall in walls]
+    return found

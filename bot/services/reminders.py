@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,11 +70,6 @@ async def members_due_reminder(db: AsyncSession, core: Core, workspace_id: int) 
             )
         )
     return due
-
-
-def reminder_due(member: DueMember, core: Core) -> bool:
-    """Has the member's local clock reached their reminder time?"""
-    return core.clock.now().astimezone(ZoneInfo(member.timezone)).time() >= member.reminder_time
 
 
 async def day_plan_for(db: AsyncSession, core: Core, member_id: int) -> DayPlan | None:
