@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli.errors import fail
-from bot.cli.settings import settings_or_fail
+from bot.cli.rag_service import ask_service_or_fail
 
 if TYPE_CHECKING:
     from bot.rag.answer import AskAnswer
@@ -34,13 +34,9 @@ def ask(
     ] = None,
 ) -> None:
     """Ask the learning path what to read: 'pathbot ask "what should I read for HNSW?"'."""
-    try:
-        from bot.rag.service import AskService, RagError
-    except ImportError as error:
-        fail(f"{error.name} is missing: pip install 'pathbot[rag]' to use the retrieval index")
+    service = ask_service_or_fail()
+    from bot.rag.service import RagError  # loaded by now
 
-    settings = settings_or_fail()
-    service = AskService.from_settings(settings)
     questions = [question] if question is not None else None
     try:
         asyncio.run(_answer_all(service, questions, as_json=as_json, k=k, week=week))

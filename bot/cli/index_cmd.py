@@ -8,14 +8,9 @@ from typing import Annotated
 import typer
 
 from bot.cli.errors import fail
-from bot.cli.settings import settings_or_fail
-from bot.config import Settings
+from bot.cli.rag_service import ask_service_or_fail
 
 index_app = typer.Typer(help="Build or inspect the retrieval index used by `pathbot ask`.")
-
-
-def _settings() -> Settings:
-    return settings_or_fail()
 
 
 @index_app.command()
@@ -23,12 +18,9 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if up to date.")] = False,
 ) -> None:
     """Build the index if the curriculum or embedding model changed (or with --force)."""
-    try:
-        from bot.rag.service import AskService, RagError
-    except ImportError as error:
-        fail(f"{error.name} is missing: pip install 'pathbot[rag]' to use the retrieval index")
+    service = ask_service_or_fail()
+    from bot.rag.service import RagError  # loaded by now
 
-    service = AskService.from_settings(_settings())
     try:
         report = asyncio.run(service.ensure_loaded(force_rebuild=force))
     except RagError as error:
@@ -45,12 +37,9 @@ def build(
 @index_app.command()
 def status() -> None:
     """Say whether the index matches the current curriculum and embedding model."""
-    try:
-        from bot.rag.service import AskService, RagError
-    except ImportError as error:
-        fail(f"{error.name} is missing: pip install 'pathbot[rag]' to use the retrieval index")
+    service = ask_service_or_fail()
+    from bot.rag.service import RagError  # loaded by now
 
-    service = AskService.from_settings(_settings())
     try:
         state = asyncio.run(service.status())
     except RagError as error:
