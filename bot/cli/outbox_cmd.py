@@ -151,14 +151,11 @@ async def _deliver(
     from bot.clock import SystemClock
     from bot.scheduling.delivery import DeliveryWorker
     from bot.scheduling.http_sender import DiscordHttpSender
-    from bot.scheduling.locks import ProcessLock, sqlite_lock_path
+    from bot.scheduling.locks import acquire_sqlite_lock
     from bot.scheduling.ratelimit import TokenBucket
     from bot.storage.engine import make_sessions
 
-    lock_path = sqlite_lock_path(engine.url.render_as_string(hide_password=True))
-    lock = ProcessLock(lock_path) if lock_path else None
-    if lock is not None:
-        lock.acquire()
+    lock = acquire_sqlite_lock(engine)
     token = settings_or_fail().discord_token
     sessions = make_sessions(engine)
     limiter = TokenBucket(rate, burst)

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -23,12 +23,23 @@ class AlreadyRunning(RuntimeError):
     """Another process holds the SQLite database; the message says what to do."""
 
 
-def sqlite_lock_path(url: str) -> Path | None:
+def sqlite_lock_path(url: str | URL) -> Path | None:
     """The lock file beside an SQLite database file; None for other databases."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database + ".lock").resolve()
+
+
+def acquire_sqlite_lock(engine: AsyncEngine) -> ProcessLock | None:
+    """Take the single-process lock of an SQLite database (raises `AlreadyRunning` if
+    another process holds it); None for other databases, which need no such lock."""
+    path = sqlite_lock_path(engine.url)
+    if path is None:
+        return None
+    lock = ProcessLock(path)
+    lock.acquire()
+    return lock
 
 
 class ProcessLock:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.scheduling.delivery import DeliveryWorker, RetryPolicy
 from bot.scheduling.jobs import ScheduleConfig, enqueue_due
-from bot.scheduling.locks import AlwaysLeader, LeaderLock, ProcessLock, sqlite_lock_path
+from bot.scheduling.locks import AlwaysLeader, LeaderLock, acquire_sqlite_lock
 from bot.scheduling.ratelimit import TokenBucket
 from bot.scheduling.senders import Sender
 from bot.services.context import Core
@@ -77,10 +77,7 @@ async def scheduling(
 
     Raises `AlreadyRunning` on SQLite when another process has the database.
     """
-    lock_path = sqlite_lock_path(engine.url.render_as_string(hide_password=True))
-    process_lock = ProcessLock(lock_path) if lock_path is not None else None
-    if process_lock is not None:
-        process_lock.acquire()
+    process_lock = acquire_sqlite_lock(engine)
     leader: LeaderLock | AlwaysLeader = AlwaysLeader() if process_lock else LeaderLock(engine)
     worker = DeliveryWorker(
         core.sessions,
