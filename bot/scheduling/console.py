@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.scheduling.delivery import DeliveryWorker
-from bot.scheduling.jobs import ScheduleConfig, enqueue_due
+from bot.scheduling.jobs import ScheduleConfig
 from bot.scheduling.senders import RecordingSender
-from bot.scheduling.simulate import Delivered
+from bot.scheduling.simulate import Delivered, tick
 from bot.services.context import Core
 from bot.storage.models import Workspace
 from bot.storage.outbox import OutboxMessage
@@ -26,10 +26,9 @@ async def due_messages(
 ) -> list[Delivered]:
     """Enqueue what is due at `now` (default: the core's clock) and deliver the console's share."""
     now = now or core.clock.now()
-    async with core.sessions() as db, db.begin():
-        await enqueue_due(db, core, now, config)
     sender = RecordingSender(platform="console")
-    await DeliveryWorker(core.sessions, {"console": sender}, FakeClock(now)).drain()
+    worker = DeliveryWorker(core.sessions, {"console": sender}, FakeClock(now))
+    await tick(core, worker, now, config)
     if not sender.sent:
         return []
     keys = [sent.idempotency_key for sent in sender.sent]
@@ -38,21 +37,9 @@ async def due_messages(
             select(OutboxMessage, Workspace.external_id)
             .join(Workspace, Workspace.id == OutboxMessage.workspace_id)
             .where(OutboxMessage.idempotency_key.in_(keys))
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
         )
         by_key = {row.idempotency_key: (row, external) for row, external in rows.all()}
-    found = []
-    for sent in sender.sent:
-        row, external = by_key[sent.idempotency_key]
-        found.append(
-            Delivered(
-                at_utc=now,
-                local_date=row.local_date,
-                local_time=row.local_time,
-                kind=row.kind,
-                workspace=external,
-                target=row.target,
-                text=sent.reply.text(),
-            )
-        )
-    return found
+    # Printed in the order they went out, which only the sender knows.
+    return [
+        Delivered.of(*by_key[sent.idempotency_key], now, sent.reply.text()) for sent in sender.sent
+    ]

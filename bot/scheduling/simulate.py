@@ -34,6 +34,18 @@ class Delivered:
     target: str
     text: str
 
+    @classmethod
+    def of(cls, row: OutboxMessage, workspace: str, at_utc: datetime, text: str) -> Delivered:
+        return cls(
+            at_utc=at_utc,
+            local_date=row.local_date,
+            local_time=row.local_time,
+            kind=row.kind,
+            workspace=workspace,
+            target=row.target,
+            text=text,
+        )
+
     def as_json(self) -> dict[str, str]:
         return {
             "at_utc": self.at_utc.isoformat(),
@@ -88,15 +100,7 @@ async def delivered(core: Core, since: datetime) -> list[Delivered]:
             .order_by(OutboxMessage.sent_at, OutboxMessage.id)
         )
         return [
-            Delivered(
-                at_utc=row.sent_at or row.due_at,
-                local_date=row.local_date,
-                local_time=row.local_time,
-                kind=row.kind,
-                workspace=external_id,
-                target=row.target,
-                text=reply_of(row).text(),
-            )
+            Delivered.of(row, external_id, row.sent_at or row.due_at, reply_of(row).text())
             for row, external_id in rows.all()
         ]
 
