@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from bot.commands.caller import Caller
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
+from bot.services.progress import days_text
 from bot.storage.models import Workspace, WorkspaceAdmin
 
 MAX_FREEZES_PER_WEEK = 7
@@ -120,7 +121,7 @@ def set_freezes(workspace: Workspace, count: int) -> Reply:
         lines=[
             "A missed day now breaks a streak at once."
             if count == 0
-            else f"Each member may now miss {count} {'day' if count == 1 else 'days'} "
+            else f"Each member may now miss {days_text(count)} "
             "per path week without losing their streak."
         ],
     )

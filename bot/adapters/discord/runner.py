@@ -21,7 +21,7 @@ from bot.adapters.discord.client import PathbotDiscordClient
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.serving import PlatformSession, run_platform
-from bot.cli.errors import fail
+from bot.cli.errors import fail, reason
 from bot.commands.caller import Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec
@@ -37,10 +37,6 @@ class DiscordConnection:
     client: PathbotDiscordClient
     #: Ends when the gateway connection closes for good; raises on fatal gateway errors.
     gateway: asyncio.Task[None]
-
-
-def _reason(error: BaseException) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 @asynccontextmanager
@@ -62,7 +58,7 @@ async def connected(
         except discord.HTTPException as error:
             fail(f"Discord answered {error.status} while logging in: {error.text or 'no details'}")
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            fail(f"can't reach Discord to log in ({_reason(error)}): check the network")
+            fail(f"can't reach Discord to log in ({reason(error)}): check the network")
         gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
         try:
             yield DiscordConnection(client, gateway)

@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.serving import PlatformSession, run_platform
 from bot.adapters.slack.app import CommandHandler, SlackAdapter
 from bot.adapters.slack.sender import SlackSender
-from bot.cli.errors import fail
+from bot.cli.errors import fail, reason
 from bot.clock import Clock
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Settings
@@ -34,10 +34,6 @@ from bot.services.context import Core
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-
-
-def _reason(error: BaseException) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _secret(value: SecretStr | None) -> str:
@@ -51,7 +47,7 @@ async def check_token(adapter: SlackAdapter) -> None:
     except SlackApiError as error:
         fail(f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): copy it again")
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        fail(f"can't reach Slack ({_reason(error)}): check the network")
+        fail(f"can't reach Slack ({reason(error)}): check the network")
 
 
 @asynccontextmanager
@@ -65,7 +61,7 @@ async def socket_mode(
     except SlackApiError as error:
         fail(f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}): it must be xapp-…")
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        fail(f"can't reach Slack's Socket Mode ({_reason(error)}): check the network")
+        fail(f"can't reach Slack's Socket Mode ({reason(error)}): check the network")
     try:
         yield handler
     finally:
