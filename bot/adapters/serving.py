@@ -59,7 +59,8 @@ class PlatformOpener(Protocol):
 
 
 def configured_platforms(settings: Settings) -> list[str]:
-    tokens = {"discord": settings.discord_token, "slack": settings.slack_bot_token}
+    # The setting's field is its environment name in lower case (DISCORD_TOKEN -> discord_token).
+    tokens = {name: getattr(settings, setting.lower()) for name, (setting, _) in PLATFORMS.items()}
     return [name for name, token in tokens.items() if token and token.get_secret_value().strip()]
 
 
