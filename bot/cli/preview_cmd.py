@@ -51,7 +51,9 @@ def register(app: typer.Typer) -> None:
 
 def _start_date(text: str | None, today: date) -> date:
     if text is None:
-        return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+        from bot.services.members import next_monday  # heavy imports stay inside commands
+
+        return next_monday(today + timedelta(days=1))  # the first Monday after today
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
