@@ -269,6 +269,8 @@ async def main(
         precision = refused_out / refused if refused else 1.0
         for name in (*SETS, "tune", "test"):
             chosen = [q for q in questions if name in (q.set, q.split)]
+            if not chosen:  # another question file has none of our own set's rounds
+                continue
             outs = [q for q in chosen if q.block is None]
             ins = [q for q in chosen if q.block is not None]
             out_refused = sum(not retriever.search(q.q).in_scope for q in outs)

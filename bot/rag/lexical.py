@@ -6,6 +6,7 @@ curriculum of a few dozen blocks that takes milliseconds, so it is never stored.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,8 +28,9 @@ class KeywordIndex:
         self._bm25: Any = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self.stems = frozenset(term for terms in corpus for term in terms)
-        #: Surface words of every document (not only blocks), for spelling correction.
-        self.surface_words = frozenset(
+        #: Surface words of every document (not only blocks) and how often each occurs,
+        #: for spelling correction.
+        self.surface_words = Counter(
             word for d in documents for word in words(d.text) if len(word) > 2
         )
 

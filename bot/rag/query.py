@@ -8,10 +8,12 @@ for the ones it only names (HNSW, PEFT, LoRA…).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.rag.tokens import STOPWORDS, content_terms, stem, words
 
@@ -87,7 +89,9 @@ _ACRONYM_RE = re.compile(
 _MONTH_WEEK_RE = re.compile(r"\bmonth\s*(\d{1,2})\s*,?\s*week\s*(\d{1,2})\b", re.IGNORECASE)
 _WEEK_RE = re.compile(r"\bweek\s*(\d{1,2})\b", re.IGNORECASE)
 _MONTH_RE = re.compile(r"\bmonth\s*(\d{1,2})\b", re.IGNORECASE)
-_FUZZY_CUTOFF = 84.0
+#: Shorter words get fewer edits: two edits turn most 5-letter words into another word.
+#: A swap of neighbouring letters ("drfit") is one edit (optimal string alignment).
+_LONG_WORD = 8
 
 
 @dataclass(frozen=True)
@@ -148,12 +152,15 @@ class QueryParser:
         self,
         *,
         expansions: Mapping[str, str],
-        vocabulary: Iterable[str],
+        vocabulary: Iterable[str] | Mapping[str, int],
         dictionary: Iterable[str] = (),
     ) -> None:
-        """`vocabulary`: words typos may snap to; `dictionary`: real words never "corrected"."""
+        """`vocabulary`: words typos may snap to, with how often the path uses each when
+        known (a tie goes to the commoner word); `dictionary`: real words never "corrected".
+        """
         self._expansions = dict(expansions)
-        self._vocabulary = sorted(set(vocabulary))
+        self._counts = Counter(vocabulary)
+        self._vocabulary = sorted(self._counts)
         self._known = frozenset(self._vocabulary)
         self._dictionary = frozenset(dictionary)
 
@@ -194,11 +201,18 @@ class QueryParser:
             or _is_english_in(self._dictionary, word)
         ):
             return raw
-        match = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio)
-        if match is None or match[1] < _FUZZY_CUTOFF:
+        budget = 1 if len(word) < _LONG_WORD else 2
+        matches = process.extract(
+            word, self._vocabulary, scorer=OSA.distance, score_cutoff=budget, limit=None
+        )
+        # Typos rarely hit the first letter; a word that differs there is usually another word.
+        candidates = [(d, str(found)) for found, d, _ in matches if found[0] == word[0]]
+        if not candidates:
             return raw
-        corrections.append((raw, match[0]))
-        return str(match[0])
+        _, fixed = min(candidates, key=lambda c: (c[0], -self._counts[c[1]], c[1]))
+        if (raw, fixed) not in corrections:  # the note names each misspelling once
+            corrections.append((raw, fixed))
+        return fixed
 
 
 _SUFFIXES = ("s", "es", "d", "ed", "ing", "ly", "er")

@@ -176,9 +176,9 @@ class HybridRetriever:
             off_path=float(np.max(self._off_path @ vector)) if len(self._off_path) else 0.0,
             lean=_lean_of(self._lean, vector),
         )
-        # "month 4: what do I hand in?" names a place in the path, so it is about the path
-        # whatever its other words are closest to.
-        in_scope = query.filters.active or self.scope.in_scope(signals)
+        # "week 7" alone asks for that week; with more words, naming a place in the path
+        # only tilts the decision (bot/rag/scope.py).
+        in_scope = filter_only or self.scope.in_scope(signals, names_place=query.filters.active)
         block_hits = [
             BlockHit(
                 entry=self._entries[key],

@@ -205,11 +205,32 @@ async def test_a_question_naming_a_path_month_is_in_scope(
     assert {s.month for s in answer.sources} == {month}
 
 
-async def test_a_question_naming_a_path_week_is_in_scope(service: AskService) -> None:
-    answer = await service.ask("week 3 what should I submit")
+@pytest.mark.parametrize(
+    ("question", "week"), [("week 3 what should I submit", 3), ("week 5 exercises", 5)]
+)
+async def test_a_question_naming_a_path_week_is_in_scope(
+    service: AskService, question: str, week: int
+) -> None:
+    answer = await service.ask(question)
     assert answer.in_scope
     assert answer.sources
-    assert {s.week for s in answer.sources} == {3}
+    assert {s.week for s in answer.sources} == {week}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is there a recording of the week 1 kickoff call? missed it bc of work",
+        "week 3 what's a good recipe for banana bread",
+    ],
+)
+async def test_naming_a_week_does_not_make_any_question_about_the_path(
+    service: AskService, question: str
+) -> None:
+    answer = await service.ask(question)
+    assert not answer.in_scope
+    assert answer.sources == []
+    assert "does not cover" in answer.answer
 
 
 async def test_week_filter_keeps_to_that_week(service: AskService) -> None:

@@ -104,6 +104,29 @@ def test_typos_snap_to_the_index_vocabulary(typo: str, fixed: str) -> None:
     assert parsed.corrections
 
 
+def test_a_swap_of_neighbouring_letters_is_one_edit() -> None:
+    # An indel ratio counts "drfit" -> "drift" as two edits and let this typo through.
+    drift = QueryParser(expansions={}, vocabulary={"drift", "draft", "concept", "data"})
+    parsed = drift.parse("data drfit vs concept drfit?")
+    assert parsed.text == "data drift vs concept drift?"
+    assert parsed.corrections == [("drfit", "drift")]
+
+
+def test_a_tie_goes_to_the_word_the_path_uses_most() -> None:
+    # "modle" is one edit from both: a swap away from "model", a deletion from "mode".
+    common = QueryParser(expansions={}, vocabulary={"model": 40, "mode": 2})
+    rare = QueryParser(expansions={}, vocabulary={"model": 1, "mode": 9})
+    assert common.parse("modle").text == "model"
+    assert rare.parse("modle").text == "mode"
+
+
+def test_short_words_get_one_edit_and_keep_their_first_letter() -> None:
+    short = QueryParser(expansions={}, vocabulary={"drift", "batch", "tokens"})
+    assert short.parse("dript").text == "drift"  # one substitution
+    assert short.parse("drapt").corrections == []  # two edits in a five-letter word
+    assert short.parse("latch").corrections == []  # only the first letter differs
+
+
 def test_real_words_are_not_corrected() -> None:
     english = QueryParser(
         expansions={}, vocabulary={"triples", "cache"}, dictionary={"triple", "bill", "cache"}
