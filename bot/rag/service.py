@@ -25,6 +25,7 @@ from bot.rag.embeddings import (
     MiniLMEmbedder,
     vocabulary_words,
 )
+from bot.rag.errors import RagError
 from bot.rag.index import (
     BuildReport,
     VectorIndex,
@@ -40,14 +41,12 @@ from bot.rag.retrieval import HybridRetriever
 from bot.rag.scope import off_path_vectors
 from bot.text import clip
 
+__all__ = ["AskService", "IndexStatus", "RagError"]
+
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
 MAX_K = 10
-
-
-class RagError(RuntimeError):
-    """A problem the learner or operator can act on; the message is one friendly line."""
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from bot.rag.errors import RagError
 from bot.replies import Reply
-from bot.services.context import Core, UserError
+from bot.services.context import Core, Source, UserError
 from bot.services.timeline import calendar_for, current_week
 from bot.storage.models import Member
 from bot.text import clip, neutralize_mentions
@@ -33,20 +34,17 @@ async def ask(core: Core, member: Member | None, question: str) -> Reply:
         week = current_week(calendar_for(member, core.curriculum, today), today)
     try:
         answer = await core.asker.ask(question, k=3, current_week=week)
-    except Exception as error:
-        # The RAG's own errors (index not built, …) carry one friendly line; anything
-        # else is a bug to log, not to show.
+    except RagError as error:  # one friendly line: the index cannot be built, …
+        log.warning("/ask failed: %s", error)
+        return _unavailable(str(error).splitlines()[0])
+    except Exception:  # a bug to log, not to show
         log.warning("/ask failed", exc_info=True)
-        reason = str(error).splitlines()[0] if type(error).__name__ == "RagError" else ""
-        return Reply.error(
-            "I can't search the curriculum right now" + (f": {reason}" if reason else ""),
-            title="Not available",
-        )
+        return _unavailable("")
     lines = [neutralize_mentions(answer.answer)]
     # The RAG's answer usually lists its sources already; a bullet is only added
     # for one it doesn't name, so nothing is shown twice.
     lines.extend(
-        f"• {neutralize_mentions(clip(source_line(source), 300))}"
+        f"• {neutralize_mentions(clip(source.citation, 300))}"
         for source in answer.sources
         if not _named_in(source, answer.answer)
     )
@@ -54,15 +52,12 @@ async def ask(core: Core, member: Member | None, question: str) -> Reply:
     return Reply(title=title, lines=lines)
 
 
-def source_line(source: object) -> str:
-    """One line for a cited source, whatever shape the RAG gives it."""
-    for name in ("citation", "label", "title", "text"):
-        value = getattr(source, name, None)
-        if isinstance(value, str) and value:
-            return value
-    return str(source)
+def _unavailable(reason: str) -> Reply:
+    return Reply.error(
+        "I can't search the curriculum right now" + (f": {reason}" if reason else ""),
+        title="Not available",
+    )
 
 
-def _named_in(source: object, text: str) -> bool:
-    title = getattr(source, "title", None)
-    return isinstance(title, str) and bool(title) and title.casefold() in text.casefold()
+def _named_in(source: Source, text: str) -> bool:
+    return bool(source.title) and source.title.casefold() in text.casefold()

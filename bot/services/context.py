@@ -14,6 +14,17 @@ from bot.clock import Clock
 from bot.curriculum.models import Curriculum
 
 
+class Source(Protocol):
+    """One resource an answer cites."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def citation(self) -> str:
+        """One line: what to read and where it sits in the path."""
+        ...
+
+
 class Answer(Protocol):
     """What the RAG returns for /ask (its pydantic model satisfies this)."""
 
@@ -24,7 +35,7 @@ class Answer(Protocol):
     @property
     def in_scope(self) -> bool: ...
     @property
-    def sources(self) -> Sequence[object]: ...
+    def sources(self) -> Sequence[Source]: ...
 
 
 class Asker(Protocol):

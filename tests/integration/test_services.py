@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 
 from bot.commands.caller import Caller
+from bot.rag.errors import RagError
 from bot.services import reminders
 from bot.services.context import Core
 from bot.storage.models import CheckIn, HourLog, Member, WeeklyTotal, Workspace
@@ -253,12 +254,18 @@ async def test_reminder_candidates(pathbot: Bot) -> None:
         assert "last week" in board.title
 
 
+@dataclass(frozen=True)
+class FakeSource:
+    title: str
+    citation: str
+
+
 @dataclass
 class FakeAnswer:
     answer: str
     mode: str = "extractive"
     in_scope: bool = True
-    sources: list[object] = field(default_factory=list)
+    sources: list[FakeSource] = field(default_factory=list)
 
 
 class FakeAsker:
@@ -269,7 +276,8 @@ class FakeAsker:
         self, question: str, *, k: int = 3, current_week: int | None = None
     ) -> FakeAnswer:
         self.calls.append((question, current_week))
-        return FakeAnswer(answer="Read the HNSW paper @everyone", sources=["Week 7: HNSW"])
+        hnsw = FakeSource("HNSW paper", "HNSW paper — Month 2 · Week 3 · Vector DBs")
+        return FakeAnswer(answer="Read the HNSW paper @everyone", sources=[hnsw])
 
 
 async def test_ask_passes_the_current_week(pathbot: Bot) -> None:
@@ -323,10 +331,6 @@ async def test_leaderboard_shows_your_rank_and_breaks_ties_by_streak(pathbot: Bo
     # Leaving takes a member off every board.
     assert (await pathbot.say(tie_b, "/leave")).ok
     assert "Tieb" not in (await pathbot.say(tie_a, "/leaderboard all")).text()
-
-
-class RagError(RuntimeError):
-    """Named like the RAG's own error, whose message is shown."""
 
 
 class FailingAsker:
@@ -390,12 +394,6 @@ async def _streaky(pathbot: Bot, who: Caller) -> None:
     assert (await pathbot.say(who, "/log 30m --date 2027-01-04")).ok
     assert (await pathbot.say(who, "/log 30m --date 2027-01-05")).ok
     assert (await pathbot.say(who, "/checkin done")).ok
-
-
-@dataclass(frozen=True)
-class FakeSource:
-    title: str
-    citation: str
 
 
 class ListingAsker:
