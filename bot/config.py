@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(default=None, alias="PATHBOT_LLM_MODEL")
     llm_timeout_s: float = Field(default=8.0, alias="PATHBOT_LLM_TIMEOUT")
     chroma_url: str | None = Field(default=None, alias="CHROMA_URL")
+    #: `pathbot run` loads (or first builds) the /ask index in the background at start,
+    #: so the first learner to ask does not wait for it.
+    ask_warm_up: bool = Field(default=True, alias="PATHBOT_ASK_WARM_UP")
 
     @property
     def resolved_database_url(self) -> str:

@@ -40,6 +40,14 @@ from bot.storage.engine import make_engine, make_sessions
 POSTGRES_ENV = "PATHBOT_TEST_POSTGRES_URL"
 
 
+@pytest.fixture(autouse=True)
+def _no_ask_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pathbot run` builds the /ask index in the background at start (~15 s of CPU);
+    the tests that serve a platform have no use for it. tests/integration/
+    test_rag_warm_up.py turns it on."""
+    monkeypatch.setenv("PATHBOT_ASK_WARM_UP", "false")
+
+
 @dataclass(frozen=True)
 class Database:
     """A migrated, empty database for one test."""

@@ -90,9 +90,19 @@ def require_installed(platforms: Sequence[str]) -> None:
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     """Serve the platforms until one of them stops (then stop the rest and return)."""
+    asker = default_asker(settings)
     try:
-        async with open_core(settings, SystemClock(), default_asker(settings)) as core:
-            await serve_core(settings, core, platforms)
+        async with open_core(settings, SystemClock(), asker) as core:
+            # Beside serving, not before it: check-ins work while the index loads.
+            warming = (
+                asyncio.create_task(asker.warm_up()) if asker and settings.ask_warm_up else None
+            )
+            try:
+                await serve_core(settings, core, platforms)
+            finally:
+                if warming is not None:
+                    warming.cancel()
+                    await asyncio.gather(warming, return_exceptions=True)
     except CurriculumError as error:
         fail(f"the curriculum can't be loaded: {error}")
     except DatabaseNotReady as error:

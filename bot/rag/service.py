@@ -112,6 +112,30 @@ class AskService:
             self.last_build = report
             return report
 
+    async def warm_up(self) -> BuildReport | None:
+        """Load (or build) the index now so the first question is quick.
+
+        Never raises: a bot whose index cannot be built still serves check-ins and
+        reminders, and /ask explains the problem to whoever asks.
+        """
+        try:
+            report = await self.ensure_loaded()
+        except RagError as error:
+            log.warning("/ask is unavailable until this is fixed: %s", error)
+            return None
+        except Exception:
+            log.exception("/ask could not load its index")
+            return None
+        verb = "built" if report.rebuilt else "loaded"
+        log.info(
+            "/ask is ready: %s %d documents in %.1f s (%s)",
+            verb,
+            report.documents,
+            report.seconds,
+            report.location,
+        )
+        return report
+
     async def ask(self, question: str, *, k: int = 3, current_week: int | None = None) -> AskAnswer:
         question = " ".join(question.split())
         if not question:

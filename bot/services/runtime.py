@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -14,6 +15,9 @@ from bot.curriculum.loader import load_curriculum
 from bot.services.context import Asker, Core
 from bot.storage import migrate
 from bot.storage.engine import make_engine, make_sessions
+
+if TYPE_CHECKING:  # the rag extra may not be installed
+    from bot.rag.service import AskService
 
 
 @asynccontextmanager
@@ -40,7 +44,7 @@ async def open_core(
         await engine.dispose()
 
 
-def default_asker(settings: Settings) -> Asker | None:
+def default_asker(settings: Settings) -> AskService | None:
     """The RAG behind /ask, when pathbot was installed with the `rag` extra."""
     try:
         from bot.rag.service import AskService

@@ -1,0 +1,110 @@
+"""`pathbot run` loads the /ask index in the background at start, and never dies of it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.adapters.discord import runner
+from bot.config import load_settings
+from bot.rag.embeddings import MiniLMEmbedder
+from bot.rag.service import AskService, RagError
+from tests.fakes.discord_api import running_fake_discord
+from tests.fakes.discord_gateway import running_fake_gateway
+from tests.fakes.discord_interactions import interaction, option
+from tests.integration.test_rag_index import write_slice
+
+
+@pytest.fixture(scope="module")
+def embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+async def test_warm_up_builds_once_and_the_first_question_reuses_it(
+    tmp_path: Path, embedder: MiniLMEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    curriculum = write_slice(tmp_path / "path.yaml")
+    service = AskService(curriculum_path=curriculum, data_dir=tmp_path / "data", embedder=embedder)
+    with caplog.at_level(logging.INFO, logger="bot.rag.service"):
+        report = await service.warm_up()
+    assert report is not None
+    assert report.rebuilt
+    assert any("/ask is ready: built" in r.getMessage() for r in caplog.records)
+    answer = await service.ask("what should I read about pandas?")
+    assert answer.in_scope
+    assert service.last_build is report  # the question did not load the index again
+
+
+async def test_a_broken_index_is_a_warning_at_start_not_a_crash(
+    tmp_path: Path, embedder: MiniLMEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = tmp_path / "path.yaml"
+    broken.write_text("months: [", encoding="utf-8")
+    service = AskService(curriculum_path=broken, data_dir=tmp_path / "data", embedder=embedder)
+    with caplog.at_level(logging.WARNING, logger="bot.rag.service"):
+        assert await service.warm_up() is None
+    (record,) = [r for r in caplog.records if "/ask is unavailable" in r.getMessage()]
+    assert "cannot load the curriculum" in record.getMessage()
+    # Whoever asks later is told the same, in one line.
+    with pytest.raises(RagError, match="cannot load the curriculum"):
+        await service.ask("what should I read about pandas?")
+
+
+class LogWaiter(logging.Handler):
+    """Sets `seen` when a record containing `text` is logged (from any thread)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.seen = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage():
+            self._loop.call_soon_threadsafe(self.seen.set)
+
+
+async def test_run_warms_the_index_while_it_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = load_settings(
+        discord_token="fake-token",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
+        data_dir=tmp_path,
+        curriculum=write_slice(tmp_path / "path.yaml"),
+        ask_warm_up=True,
+    )
+    caplog.set_level(logging.INFO, logger="bot.rag.service")
+    ready = LogWaiter("/ask is ready: built")
+    logging.getLogger("bot.rag.service").addHandler(ready)
+    async with running_fake_discord() as api, running_fake_gateway() as gateway:
+        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
+        serving = asyncio.create_task(runner.run(settings))
+        try:
+            await gateway.wait_identified()
+            # Nobody has asked anything, yet the index gets built.
+            async with asyncio.timeout(120):
+                await ready.seen.wait()
+            await gateway.dispatch(
+                "INTERACTION_CREATE",
+                interaction("ask", option("question", "what should I read about pandas?")),
+            )
+            (answer,) = await api.wait_for("POST", "/callback")
+        finally:
+            logging.getLogger("bot.rag.service").removeHandler(ready)
+            serving.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await serving
+
+    assert answer.body is not None
+    text = str(answer.body["data"])
+    assert "Month 1 · Week 1" in text
+    # The question was answered by the warmed index, not a second build.
+    assert sum("/ask is ready" in r.getMessage() for r in caplog.records) == 1
+    assert not any("rebuild" in r.getMessage().lower() for r in caplog.records)
