@@ -8,7 +8,6 @@ on a fresh SQLite database.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,8 +26,8 @@ from bot.scheduling.senders import Target
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models.people import Workspace
 from tests.fakes.discord_api import running_fake_discord
-from tests.fakes.discord_gateway import running_fake_gateway
 from tests.fakes.discord_interactions import GUILD_ID, MEMBER_ID, interaction, option
+from tests.fakes.discord_runner import fake_discord, in_background
 
 
 async def test_run_serves_slash_commands_over_the_gateway(
@@ -39,24 +38,16 @@ async def test_run_serves_slash_commands_over_the_gateway(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
         data_dir=tmp_path,
     )
-    async with running_fake_discord() as api, running_fake_gateway() as gateway:
-        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
-        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
-        serving = asyncio.create_task(runner.run(settings))
-        try:
-            identify = await gateway.wait_identified()
-            assert identify["token"] == "fake-token"
-            assert identify["intents"] == discord.Intents(guilds=True).value  # nothing privileged
+    async with fake_discord(monkeypatch) as (api, gateway), in_background(runner.run(settings)):
+        identify = await gateway.wait_identified()
+        assert identify["token"] == "fake-token"
+        assert identify["intents"] == discord.Intents(guilds=True).value  # nothing privileged
 
-            await gateway.dispatch(
-                "INTERACTION_CREATE",
-                interaction("join", option("timezone", "Asia/Kolkata"), option("reminder", "7pm")),
-            )
-            (answer,) = await api.wait_for("POST", "/callback")
-        finally:
-            serving.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await serving
+        await gateway.dispatch(
+            "INTERACTION_CREATE",
+            interaction("join", option("timezone", "Asia/Kolkata"), option("reminder", "7pm")),
+        )
+        (answer,) = await api.wait_for("POST", "/callback")
 
     assert answer.body is not None
     embed = answer.body["data"]["embeds"][0]
@@ -128,10 +119,8 @@ async def test_gateway_refusal_is_one_clear_line(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
         data_dir=tmp_path,
     )
-    async with running_fake_discord() as api, running_fake_gateway() as gateway:
+    async with fake_discord(monkeypatch) as (_api, gateway):
         gateway.close_after_identify = code
-        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
-        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
         with pytest.raises(typer.Exit):
             await asyncio.wait_for(runner.run(settings), timeout=10)
 
@@ -145,20 +134,12 @@ async def test_run_delivers_the_outbox_through_discord_with_the_nonce(
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}"
     settings = load_settings(discord_token="fake-token", database_url=url, data_dir=tmp_path)
-    async with running_fake_discord() as api, running_fake_gateway() as gateway:
-        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
-        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
-        serving = asyncio.create_task(runner.run(settings))
-        try:
-            await gateway.wait_identified()
-            await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
-            await api.wait_for("POST", "/callback")  # the workspace exists now
-            key = await _enqueue_reminder(url, f"user:{MEMBER_ID}")
-            (sent,) = await api.wait_for("POST", "/messages")
-        finally:
-            serving.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await serving
+    async with fake_discord(monkeypatch) as (api, gateway), in_background(runner.run(settings)):
+        await gateway.wait_identified()
+        await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
+        await api.wait_for("POST", "/callback")  # the workspace exists now
+        key = await _enqueue_reminder(url, f"user:{MEMBER_ID}")
+        (sent,) = await api.wait_for("POST", "/messages")
 
     (opened,) = api.matching("POST", "/users/@me/channels")
     assert opened.body == {"recipient_id": int(MEMBER_ID)}
@@ -204,9 +185,7 @@ async def test_a_second_process_on_the_same_sqlite_is_one_clear_line(
     other_process = ProcessLock(lock_path)
     other_process.acquire()
     try:
-        async with running_fake_discord() as api, running_fake_gateway() as gateway:
-            monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
-            monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
+        async with fake_discord(monkeypatch):
             with pytest.raises(typer.Exit):
                 await asyncio.wait_for(runner.run(settings), timeout=10)
     finally:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from pathlib import Path
 
-import discord
 import pytest
 
 from bot.adapters.discord import runner
 from bot.config import load_settings
 from bot.rag.embeddings import MiniLMEmbedder
 from bot.rag.service import AskService, RagError
-from tests.fakes.discord_api import running_fake_discord
-from tests.fakes.discord_gateway import running_fake_gateway
 from tests.fakes.discord_interactions import interaction, option
+from tests.fakes.discord_runner import fake_discord, in_background
 from tests.integration.test_rag_index import write_slice
 
 
@@ -82,11 +79,8 @@ async def test_run_warms_the_index_while_it_serves(
     caplog.set_level(logging.INFO, logger="bot.rag.service")
     ready = LogWaiter("/ask is ready: built")
     logging.getLogger("bot.rag.service").addHandler(ready)
-    async with running_fake_discord() as api, running_fake_gateway() as gateway:
-        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
-        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
-        serving = asyncio.create_task(runner.run(settings))
-        try:
+    try:
+        async with fake_discord(monkeypatch) as (api, gateway), in_background(runner.run(settings)):
             await gateway.wait_identified()
             # Nobody has asked anything, yet the index gets built.
             async with asyncio.timeout(120):
@@ -96,11 +90,8 @@ async def test_run_warms_the_index_while_it_serves(
                 interaction("ask", option("question", "what should I read about pandas?")),
             )
             (answer,) = await api.wait_for("POST", "/callback")
-        finally:
-            logging.getLogger("bot.rag.service").removeHandler(ready)
-            serving.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await serving
+    finally:
+        logging.getLogger("bot.rag.service").removeHandler(ready)
 
     assert answer.body is not None
     text = str(answer.body["data"])

@@ -1,0 +1,38 @@
+"""`pathbot run` on Discord against the fakes: discord.py pointed at them, the bot in a task."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from typing import Any
+
+import discord
+import pytest
+
+from tests.fakes.discord_api import FakeDiscordAPI, running_fake_discord
+from tests.fakes.discord_gateway import FakeDiscordGateway, running_fake_gateway
+
+
+@asynccontextmanager
+async def fake_discord(
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[tuple[FakeDiscordAPI, FakeDiscordGateway]]:
+    """The fake REST API and gateway on 127.0.0.1, with discord.py pointed at both."""
+    async with running_fake_discord() as api, running_fake_gateway() as gateway:
+        monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
+        yield api, gateway
+
+
+@asynccontextmanager
+async def in_background(serving: Coroutine[Any, Any, None]) -> AsyncIterator[asyncio.Task[None]]:
+    """Run `serving` (the bot) in a task for the block, then cancel it and wait."""
+    task = asyncio.create_task(serving)
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
