@@ -123,6 +123,8 @@ class ParsedQuery:
     filters: Filters
     corrections: list[tuple[str, str]] = field(default_factory=list)
     expansions: list[tuple[str, str]] = field(default_factory=list)
+    #: The question names one of the path's books by its initials ("is DDIA worth it?").
+    names_resource: bool = False
 
 
 def derive_acronyms(texts: Iterable[str]) -> dict[str, str]:
@@ -143,6 +145,29 @@ def derive_acronyms(texts: Iterable[str]) -> dict[str, str]:
     return found
 
 
+#: Words a title's initials skip when written in lower case ("Deep Learning with Python").
+_TITLE_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+)
+#: Three initials collide with common terms (EMA is a moving average, not "Effective
+#: Monitoring and Alerting"); four rarely do.
+_MIN_TITLE_INITIALS = 4
+
+
+def title_acronyms(titles: Iterable[str], dictionary: Iterable[str] = ()) -> dict[str, str]:
+    """Learners name books by their initials: 'DDIA' -> 'designing data-intensive
+    applications', 'HOML' -> 'hands-on machine learning'. Initials that spell an English
+    word are left out."""
+    english = frozenset(dictionary)
+    found: dict[str, str] = {}
+    for title in titles:
+        parts = [p for p in re.split(r"[\s/:-]+", title) if p and p[0].isalpha()]
+        initials = "".join(p[0] for p in parts if p not in _TITLE_SMALL_WORDS).lower()
+        if len(initials) >= _MIN_TITLE_INITIALS and initials not in english:
+            found.setdefault(initials, title.lower())
+    return found
+
+
 def _key(token: str) -> str:
     return re.sub(r"[^a-z0-9]", "", token.lower())
 
@@ -154,11 +179,15 @@ class QueryParser:
         expansions: Mapping[str, str],
         vocabulary: Iterable[str] | Mapping[str, int],
         dictionary: Iterable[str] = (),
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         """`vocabulary`: words typos may snap to, with how often the path uses each when
-        known (a tie goes to the commoner word); `dictionary`: real words never "corrected".
+        known (a tie goes to the commoner word); `dictionary`: real words never "corrected";
+        `titles`: the path's books by their initials (`title_acronyms`), which `expansions`
+        override.
         """
-        self._expansions = dict(expansions)
+        self._titles = {k: v for k, v in (titles or {}).items() if k not in expansions}
+        self._expansions = {**self._titles, **expansions}
         self._counts = Counter(vocabulary)
         self._vocabulary = sorted(self._counts)
         self._known = frozenset(self._vocabulary)
@@ -188,6 +217,7 @@ class QueryParser:
             filters=filters,
             corrections=corrections,
             expansions=expansions,
+            names_resource=any(_key(raw) in self._titles for raw, _ in expansions),
         )
 
     def _correct(self, raw: str, corrections: list[tuple[str, str]]) -> str:

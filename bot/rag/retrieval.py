@@ -177,8 +177,9 @@ class HybridRetriever:
             lean=_lean_of(self._lean, vector),
         )
         # "week 7" alone asks for that week; with more words, naming a place in the path
-        # only tilts the decision (bot/rag/scope.py).
-        in_scope = filter_only or self.scope.in_scope(signals, names_place=query.filters.active)
+        # (a week, a month, one of its books) only tilts the decision (bot/rag/scope.py).
+        names_place = query.filters.active or query.names_resource
+        in_scope = filter_only or self.scope.in_scope(signals, names_place=names_place)
         block_hits = [
             BlockHit(
                 entry=self._entries[key],

@@ -22,9 +22,10 @@ the 2.5 times more numerous in-scope questions do not drown the off-path ones) o
 half of benchmarks/rag_questions.jsonl without the "oos3" set, and checked on the
 "test" half and on "oos3" (docs/rag.md).
 
-A question naming a path week or month ("month 4: what do I hand in?") is strong
-evidence that it is about the path, but not proof ("is there a recording of the week 1
-kickoff call?"): it adds `place` to the logit instead of skipping the decision.
+A question naming a path week or month ("month 4: what do I hand in?"), or one of its
+books by its initials ("is DDIA worth it?"), is strong evidence that it is about the
+path, but not proof ("is there a recording of the week 1 kickoff call?"): it adds
+`place` to the logit instead of skipping the decision.
 """
 
 from __future__ import annotations

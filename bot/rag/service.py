@@ -17,6 +17,7 @@ from pathlib import Path
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError, load_curriculum
+from bot.curriculum.models import ResourceKind
 from bot.rag.answer import AskAnswer, extractive_answer, pick_sources
 from bot.rag.documents import block_entries, build_documents, fingerprint
 from bot.rag.embeddings import (
@@ -36,7 +37,13 @@ from bot.rag.index import (
 )
 from bot.rag.lexical import KeywordIndex
 from bot.rag.llm import LlmAnswerer, LlmConfig, LlmFailure
-from bot.rag.query import HAND_EXPANSIONS, JARGON, QueryParser, derive_acronyms
+from bot.rag.query import (
+    HAND_EXPANSIONS,
+    JARGON,
+    QueryParser,
+    derive_acronyms,
+    title_acronyms,
+)
 from bot.rag.retrieval import HybridRetriever
 from bot.rag.scope import off_path_vectors
 from bot.text import clip
@@ -46,6 +53,7 @@ __all__ = ["AskService", "IndexStatus", "RagError"]
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
+TITLED_KINDS = frozenset({ResourceKind.BOOK, ResourceKind.COURSE, ResourceKind.PAPER})
 MAX_K = 10
 
 
@@ -200,10 +208,15 @@ class AskService:
         keyword = KeywordIndex(documents)
         texts = [e.title for e in entries] + [e.week_title for e in entries]
         texts += [line for e in entries for line in (e.block.concept, *e.topic_lines)]
+        dictionary = vocabulary_words()
+        # Books, courses and papers only: "Scikit-learn metrics documentation" has no
+        # initials anyone types. The curriculum's own acronyms win any collision.
+        titles = [r.title for e in entries for r in e.block.resources if r.kind in TITLED_KINDS]
         parser = QueryParser(
             expansions={**JARGON, **HAND_EXPANSIONS, **derive_acronyms(texts)},
             vocabulary=keyword.surface_words,
-            dictionary=vocabulary_words(),
+            dictionary=dictionary,
+            titles=title_acronyms(titles, dictionary),
         )
         self._retriever = HybridRetriever(
             entries=entries,

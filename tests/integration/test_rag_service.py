@@ -233,6 +233,13 @@ async def test_naming_a_week_does_not_make_any_question_about_the_path(
     assert "does not cover" in answer.answer
 
 
+async def test_a_book_named_by_its_initials_is_found(service: AskService) -> None:
+    answer = await service.ask("DDIA - worth reading for AI eng? where does it fit in")
+    assert answer.in_scope
+    assert answer.sources[0].title == "Designing Data-Intensive Applications"
+    assert answer.sources[0].topic == "End-to-End System Architecture"
+
+
 async def test_week_filter_keeps_to_that_week(service: AskService) -> None:
     answer = await service.ask("week 7 readings on search")
     assert answer.sources

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rag.query import HAND_EXPANSIONS, Filters, QueryParser, derive_acronyms
+from bot.rag.query import (
+    HAND_EXPANSIONS,
+    Filters,
+    QueryParser,
+    derive_acronyms,
+    title_acronyms,
+)
 from bot.rag.tokens import content_set, content_terms, words
 
 VOCABULARY = {
@@ -39,6 +45,31 @@ def test_acronyms_are_derived_where_the_curriculum_spells_them_out() -> None:
     assert found["rag"] == "retrieval augmented generation"
     assert "pcatsne" not in found
     assert "int8fp16" not in found
+
+
+def test_books_are_known_by_their_initials() -> None:
+    found = title_acronyms(
+        [
+            "Designing Data-Intensive Applications",
+            "Hands-On Machine Learning",
+            "Deep Learning with Python",  # DLP: three initials collide too easily
+            "Effective Monitoring and Alerting",  # EMA is a moving average
+            "Building Apps Now Daily",  # BAND is a word
+        ],
+        dictionary={"band"},
+    )
+    assert found == {
+        "ddia": "designing data-intensive applications",
+        "homl": "hands-on machine learning",
+    }
+    books = QueryParser(expansions={"homl": "the curriculum's own"}, vocabulary=(), titles=found)
+    parsed = books.parse("DDIA - worth reading?")
+    assert "designing data-intensive applications" in parsed.expanded
+    assert parsed.text.startswith("DDIA")
+    assert parsed.names_resource
+    # The curriculum's own expansions win a collision, and are not a book.
+    assert not books.parse("HOML?").names_resource
+    assert not books.parse("how do transformers work?").names_resource
 
 
 @pytest.mark.parametrize(
