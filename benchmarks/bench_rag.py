@@ -166,8 +166,11 @@ def fit_scope(retriever: HybridRetriever, questions: list[Question]) -> None:
     chosen = [q for q in questions if q.split == "tune" and q.set not in NOT_FITTED]
     rows, labels = [], []
     for question in chosen:
-        signals = retriever.search(question.q).signals
-        if signals is None:
+        result = retriever.search(question.q)
+        signals = result.signals
+        # A question naming a week, month or book gets the fixed `place` prior on top of
+        # these weights; fitting the weights on it too would count that evidence twice.
+        if signals is None or result.query.filters.active or result.query.names_resource:
             continue
         rows.append([signals.best, signals.gap, signals.known, signals.off_path, signals.lean])
         labels.append(1.0 if question.block is not None else 0.0)

@@ -91,25 +91,26 @@ def require_installed(platforms: Sequence[str]) -> None:
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     """Serve the platforms until one of them stops (then stop the rest and return)."""
     asker = default_asker(settings)
+    warm_up = asker.warm_up if asker is not None and settings.ask_warm_up else None
     try:
         async with open_core(settings, SystemClock(), asker) as core:
-            # Beside serving, not before it: check-ins work while the index loads.
-            warming = (
-                asyncio.create_task(asker.warm_up()) if asker and settings.ask_warm_up else None
-            )
-            try:
-                await serve_core(settings, core, platforms)
-            finally:
-                if warming is not None:
-                    warming.cancel()
-                    await asyncio.gather(warming, return_exceptions=True)
+            await serve_core(settings, core, platforms, warm_up=warm_up)
     except CurriculumError as error:
         fail(f"the curriculum can't be loaded: {error}")
     except DatabaseNotReady as error:
         fail(str(error))
 
 
-async def serve_core(settings: Settings, core: Core, platforms: Sequence[str]) -> None:
+async def serve_core(
+    settings: Settings,
+    core: Core,
+    platforms: Sequence[str],
+    *,
+    warm_up: Callable[[], Awaitable[object]] | None = None,
+) -> None:
+    """Serve until a platform ends; `warm_up` (the /ask index) runs beside serving once
+    this process holds the scheduler's lock, so a refused second process never touches
+    the shared index."""
     engine = core.sessions.kw["bind"]
     assert isinstance(engine, AsyncEngine)
     async with AsyncExitStack() as stack:
@@ -121,8 +122,17 @@ async def serve_core(settings: Settings, core: Core, platforms: Sequence[str]) -
             await stack.enter_async_context(scheduling(core, engine, senders))
         except AlreadyRunning as error:
             fail(str(error))
+        if warm_up is not None:
+            # Beside serving, not before it: check-ins work while the index loads.
+            warming = asyncio.ensure_future(warm_up())
+            stack.push_async_callback(_cancel_and_wait, warming)
         log.info("pathbot is serving %s", ", ".join(platforms))
         await _until_one_ends([session.serve() for session in sessions])
+
+
+async def _cancel_and_wait(task: asyncio.Future[object]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 async def _until_one_ends(servers: list[Awaitable[None]]) -> None:

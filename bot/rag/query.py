@@ -156,16 +156,25 @@ _MIN_TITLE_INITIALS = 4
 
 def title_acronyms(titles: Iterable[str], dictionary: Iterable[str] = ()) -> dict[str, str]:
     """Learners name books by their initials: 'DDIA' -> 'designing data-intensive
-    applications', 'HOML' -> 'hands-on machine learning'. Initials that spell an English
-    word are left out."""
+    applications', 'HOML' -> 'hands-on machine learning'.
+
+    A subtitle or a note in brackets is not part of the initials ("Deep Learning
+    (Goodfellow et al.)" is DL). Initials that spell an English word, or that two titles
+    share, are left out: a guess between two books is worse than none.
+    """
     english = frozenset(dictionary)
     found: dict[str, str] = {}
-    for title in titles:
-        parts = [p for p in re.split(r"[\s/:-]+", title) if p and p[0].isalpha()]
-        initials = "".join(p[0] for p in parts if p not in _TITLE_SMALL_WORDS).lower()
-        if len(initials) >= _MIN_TITLE_INITIALS and initials not in english:
-            found.setdefault(initials, title.lower())
-    return found
+    shared: set[str] = set()
+    for title in dict.fromkeys(titles):
+        name = re.sub(r"\([^)]*\)", " ", title).split(":")[0]
+        parts = [p for p in re.split(r"[\s/-]+", name) if p and p[0].isalpha()]
+        initials = _key("".join(p[0] for p in parts if p not in _TITLE_SMALL_WORDS))
+        if len(initials) < _MIN_TITLE_INITIALS or _is_english_in(english, initials):
+            continue
+        if initials in found:
+            shared.add(initials)
+        found[initials] = title.lower()
+    return {k: v for k, v in found.items() if k not in shared}
 
 
 def _key(token: str) -> str:
@@ -240,7 +249,7 @@ class QueryParser:
         if not candidates:
             return raw
         _, fixed = min(candidates, key=lambda c: (c[0], -self._counts[c[1]], c[1]))
-        if (raw, fixed) not in corrections:  # the note names each misspelling once
+        if all(old.lower() != word for old, _ in corrections):  # named once in the note
             corrections.append((raw, fixed))
         return fixed
 

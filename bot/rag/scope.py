@@ -65,9 +65,12 @@ class ScopeModel:
     known: float = 5.63
     off_path: float = -6.35
     lean: float = 0.82
-    #: Not fitted: only 18 labelled questions name a week or month. Any value in
-    #: (2.98, 4.87) admits all 16 of them about the path and "week 5 exercises", and
-    #: refuses a call recording, a recipe and "who is the cohort lead"; 4 is near the middle.
+    #: Not fitted: only 18 labelled questions name a week or month (16 about the path,
+    #: 2 not). Any value in (2.98, 4.87) admits those 16 and refuses the call recording
+    #: among the 2 (the other asks for an exercise deadline: let in); of three probes it
+    #: admits "week 5 exercises" and refuses a recipe and "who is the cohort lead".
+    #: 4 is near the middle. A book named by its initials gets the same prior, not
+    #: calibrated on its own: only one labelled question names a book that way.
     place: float = 4.0
 
     def logit(self, signals: ScopeSignals, *, names_place: bool = False) -> float:

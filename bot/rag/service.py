@@ -83,6 +83,8 @@ class AskService:
         self._llm_config = llm
         self._embedder = embedder or MiniLMEmbedder()
         self._lock = asyncio.Lock()
+        #: Loads in flight, referenced so that a load whose caller left is not collected.
+        self._loads: set[asyncio.Future[BuildReport]] = set()
         self._retriever: HybridRetriever | None = None
         self._llm: LlmAnswerer | None = None
         self.last_build: BuildReport | None = None
@@ -113,9 +115,20 @@ class AskService:
         return self._llm
 
     async def ensure_loaded(self, *, force_rebuild: bool = False) -> BuildReport:
+        if self._retriever is not None and not force_rebuild and self.last_build:
+            return self.last_build
+        # The load runs in a task of its own, shielded from its caller: a cancelled caller
+        # (the warm-up at shutdown, an /ask whose chat request went away) must not let the
+        # lock go while the thread still loads, or the next caller starts a second load.
+        load = asyncio.ensure_future(self._load_once(force_rebuild))
+        self._loads.add(load)
+        load.add_done_callback(self._loads.discard)
+        return await asyncio.shield(load)
+
+    async def _load_once(self, force_rebuild: bool) -> BuildReport:
         async with self._lock:
             if self._retriever is not None and not force_rebuild and self.last_build:
-                return self.last_build
+                return self.last_build  # loaded by the caller this one waited behind
             report = await asyncio.to_thread(self._load, force_rebuild)
             self.last_build = report
             return report
@@ -209,6 +222,11 @@ class AskService:
         texts = [e.title for e in entries] + [e.week_title for e in entries]
         texts += [line for e in entries for line in (e.block.concept, *e.topic_lines)]
         dictionary = vocabulary_words()
+        if not dictionary:  # then any initials could pass for a book's (bot/rag/query.py)
+            log.warning(
+                "the English word list is missing: typo correction and book initials"
+                " are less careful"
+            )
         # Books, courses and papers only: "Scikit-learn metrics documentation" has no
         # initials anyone types. The curriculum's own acronyms win any collision.
         titles = [r.title for e in entries for r in e.block.resources if r.kind in TITLED_KINDS]

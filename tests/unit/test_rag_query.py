@@ -62,6 +62,18 @@ def test_books_are_known_by_their_initials() -> None:
         "ddia": "designing data-intensive applications",
         "homl": "hands-on machine learning",
     }
+    odd = title_acronyms(
+        [
+            "Deep Learning Foundations (Goodfellow et al.)",  # DLF: the note is not initials
+            "Vector Stores: From Embeddings to Apps",  # VS: the subtitle is not either
+            "Pattern Recognition Machine Learning",
+            "Probabilistic Robotics Motion Learning",  # PRML twice: neither gets it
+            "Natural Language Understanding Systems",  # NLUS
+            "Big Apps Near Kitchens",  # BANKS: "bank" is a word, and so its plural
+        ],
+        dictionary={"bank"},
+    )
+    assert odd == {"nlus": "natural language understanding systems"}
     books = QueryParser(expansions={"homl": "the curriculum's own"}, vocabulary=(), titles=found)
     parsed = books.parse("DDIA - worth reading?")
     assert "designing data-intensive applications" in parsed.expanded
@@ -133,6 +145,11 @@ def test_typos_snap_to_the_index_vocabulary(typo: str, fixed: str) -> None:
     parsed = parser().parse(typo)
     assert parsed.text == fixed
     assert parsed.corrections
+
+
+def test_a_misspelling_is_named_once_whatever_its_case() -> None:
+    drift = QueryParser(expansions={}, vocabulary={"drift"})
+    assert drift.parse("drfit, Drfit").corrections == [("drfit", "drift")]
 
 
 def test_a_swap_of_neighbouring_letters_is_one_edit() -> None:

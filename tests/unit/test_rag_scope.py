@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +24,14 @@ MODEL = ScopeModel()
 
 def test_close_match_in_path_words_is_in_scope() -> None:
     assert MODEL.in_scope(ScopeSignals(best=0.55, gap=0.3, known=1.0, off_path=0.15, lean=0.8))
+
+
+def test_naming_a_place_in_the_path_adds_the_prior_and_only_that() -> None:
+    signals = ScopeSignals(best=0.40, gap=0.15, known=0.6, off_path=0.35, lean=0.0)
+    plain, named = MODEL.logit(signals), MODEL.logit(signals, names_place=True)
+    assert named - plain == pytest.approx(MODEL.place)
+    assert not MODEL.in_scope(signals)  # borderline on its own…
+    assert MODEL.in_scope(signals, names_place=True)  # …in scope when it names a week
 
 
 def test_everyday_question_sharing_one_word_is_out_of_scope() -> None:
