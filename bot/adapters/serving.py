@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -130,9 +130,10 @@ async def serve_core(
         await _until_one_ends([session.serve() for session in sessions])
 
 
-async def _cancel_and_wait(task: asyncio.Future[object]) -> None:
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
+async def _cancel_and_wait(*tasks: asyncio.Future[Any]) -> None:
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _until_one_ends(servers: list[Awaitable[None]]) -> None:
@@ -142,6 +143,4 @@ async def _until_one_ends(servers: list[Awaitable[None]]) -> None:
         for task in done:
             task.result()  # a platform's fatal error (one clear line) propagates
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _cancel_and_wait(*tasks)

@@ -53,8 +53,9 @@ __all__ = ["AskService", "IndexStatus", "RagError"]
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
-TITLED_KINDS = frozenset({ResourceKind.BOOK, ResourceKind.COURSE, ResourceKind.PAPER})
 MAX_K = 10
+#: Resources learners name by their initials (DDIA); docs and blogs have none anyone types.
+TITLED_KINDS = frozenset({ResourceKind.BOOK, ResourceKind.COURSE, ResourceKind.PAPER})
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,15 @@ class AskService:
     def llm(self) -> LlmAnswerer | None:
         return self._llm
 
+    def _loaded(self, force_rebuild: bool) -> BuildReport | None:
+        """The last load's report when the index is loaded and no rebuild is asked for."""
+        if self._retriever is None or force_rebuild:
+            return None
+        return self.last_build
+
     async def ensure_loaded(self, *, force_rebuild: bool = False) -> BuildReport:
-        if self._retriever is not None and not force_rebuild and self.last_build:
-            return self.last_build
+        if loaded := self._loaded(force_rebuild):
+            return loaded
         # The load runs in a task of its own, shielded from its caller: a cancelled caller
         # (the warm-up at shutdown, an /ask whose chat request went away) must not let the
         # lock go while the thread still loads, or the next caller starts a second load.
@@ -127,8 +134,8 @@ class AskService:
 
     async def _load_once(self, force_rebuild: bool) -> BuildReport:
         async with self._lock:
-            if self._retriever is not None and not force_rebuild and self.last_build:
-                return self.last_build  # loaded by the caller this one waited behind
+            if loaded := self._loaded(force_rebuild):
+                return loaded  # loaded by the caller this one waited behind
             report = await asyncio.to_thread(self._load, force_rebuild)
             self.last_build = report
             return report
