@@ -57,7 +57,11 @@ async def _report(inv: Invocation) -> Reply:
 
 ADMIN_COMMANDS = (
     CommandSpec(
-        "workspace", "Show this workspace's settings.", _workspace, permission=Permission.ADMIN
+        "workspace",
+        "Show this workspace's settings.",
+        _workspace,
+        permission=Permission.ADMIN,
+        writes=False,
     ),
     CommandSpec(
         "set-channel",
@@ -123,5 +127,6 @@ ADMIN_COMMANDS = (
         "Cohort report: CSV with hours per week, check-ins, streak and status per member.",
         _report,
         permission=Permission.ADMIN,
+        writes=False,
     ),
 )

@@ -29,6 +29,7 @@ def build_table() -> CommandTable:
         permission=Permission.EVERYONE,
         examples=("/help", "/help log"),
         aliases=("start",),
+        writes=False,
     )
     table = CommandTable((help_spec, *MEMBER_COMMANDS, *ADMIN_COMMANDS))
     return table

@@ -8,10 +8,12 @@ must not be able to ping a channel.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import help as help_text
@@ -25,11 +27,16 @@ from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.members import find_member
 from bot.services.workspaces import ensure_workspace, is_admin
+from bot.storage.atomic import is_transient, lock_member
+from bot.storage.engine import SQLITE_IMMEDIATE
 from bot.text import neutralize_mentions
 
 log = logging.getLogger(__name__)
 
 MAX_LINE = 4000
+#: Tries per command when it loses a race (a unique key, a lock, a deadlock).
+ATTEMPTS = 4
+_BROKEN = "Something went wrong on my side; it has been logged"
 
 
 @dataclass(frozen=True)
@@ -76,29 +83,54 @@ class Dispatcher:
             return Outcome(None, help_text.unknown(self.table, name))
         try:
             words = tokenize(rest)
-            async with self.core.sessions.begin() as db:
-                reply = await self._run(db, spec, caller, words, rest)
-                if not reply.ok:
-                    raise _Refused(reply)
+            reply = await self._transaction(spec, caller, words, rest)
         except _Refused as refused:
             reply = refused.reply
         except UserError as error:
             reply = Reply.error(error.message, *error.hints)
         except ParseError as error:
             reply = Reply.error(str(error), f"Usage: {spec.usage()}")
-        except IntegrityError:
-            log.warning("conflict running /%s", spec.name, exc_info=True)
+        except DBAPIError as error:
+            if not is_transient(error):
+                log.exception("/%s failed", spec.name)
+                return Outcome(spec.name, Reply.error(_BROKEN))
+            log.warning("conflict running /%s, %d attempts", spec.name, ATTEMPTS, exc_info=True)
             reply = Reply.error("Something changed at the same moment: please try again")
         except Exception:
             # A bug must not reach the member as a traceback; it goes to the log.
             log.exception("/%s failed", spec.name)
-            reply = Reply.error("Something went wrong on my side; it has been logged")
+            reply = Reply.error(_BROKEN)
         return Outcome(spec.name, reply)
+
+    async def _transaction(
+        self, spec: CommandSpec, caller: Caller, words: list[str], typed: str
+    ) -> Reply:
+        """Run the command in one transaction, again if it lost a race with another.
+
+        A rerun is safe: the losing transaction rolled back whole, and nothing but the
+        database has been touched before the reply leaves.
+        """
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self.core.sessions() as db, db.begin():
+                    await db.connection(execution_options={SQLITE_IMMEDIATE: spec.writes})
+                    reply = await self._run(db, spec, caller, words, typed)
+                    if not reply.ok:
+                        raise _Refused(reply)
+                    return reply
+            except DBAPIError as error:
+                if attempt == ATTEMPTS or not is_transient(error):
+                    raise
+                log.info("/%s conflicted with another command; attempt %d", spec.name, attempt)
+                await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _run(
         self, db: AsyncSession, spec: CommandSpec, caller: Caller, words: list[str], typed: str
     ) -> Reply:
         workspace = await ensure_workspace(db, self.core, caller)
+        if spec.writes:
+            await lock_member(db, workspace.id, caller.user_id)
         member = await find_member(db, workspace, caller.user_id)
         if spec.permission is Permission.MEMBER and member is None:
             raise UserError("You haven't joined yet", "Start with /join (see /help join).")

@@ -164,6 +164,7 @@ MEMBER_COMMANDS = (
         "Today's plan: what to study, for how long, what to read.",
         _today,
         aliases=("plan",),
+        writes=False,
     ),
     CommandSpec(
         "week",
@@ -171,6 +172,7 @@ MEMBER_COMMANDS = (
         _week,
         params=(Param("week", Kind.INTEGER, "Path week number (default: yours).", False),),
         examples=("/week", "/week 5"),
+        writes=False,
     ),
     CommandSpec(
         "checkin",
@@ -210,6 +212,7 @@ MEMBER_COMMANDS = (
         "Hours this week and in total, % of the path, streaks, ahead or behind.",
         _progress,
         aliases=("stats",),
+        writes=False,
     ),
     CommandSpec(
         "leaderboard",
@@ -229,6 +232,7 @@ MEMBER_COMMANDS = (
         permission=Permission.EVERYONE,
         examples=("/leaderboard", "/leaderboard --week last", "/leaderboard all"),
         aliases=("lb",),
+        writes=False,
     ),
     CommandSpec(
         "ask",
@@ -237,8 +241,11 @@ MEMBER_COMMANDS = (
         params=(Param("question", Kind.TEXT, "Your question.", rest=True),),
         permission=Permission.EVERYONE,
         examples=("/ask what should I read for HNSW?",),
+        writes=False,
     ),
-    CommandSpec("export", "Download everything pathbot stores about you (JSON).", _export),
+    CommandSpec(
+        "export", "Download everything pathbot stores about you (JSON).", _export, writes=False
+    ),
     CommandSpec(
         "forgetme",
         "Delete everything about you here (asks for confirmation first).",

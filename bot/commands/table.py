@@ -72,6 +72,9 @@ class CommandSpec:
     aliases: tuple[str, ...] = ()
     #: Longer explanation for /help COMMAND.
     details: str = ""
+    #: False for commands that only read: on SQLite they run without taking the write
+    #: lock, so a slow one (/ask waiting on an LLM) never holds up check-ins.
+    writes: bool = True
 
     def usage(self) -> str:
         return " ".join([f"/{self.name}", *(param.usage() for param in self.params)])

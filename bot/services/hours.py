@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -14,6 +12,7 @@ from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.members import require_active
 from bot.services.timeline import calendar_for, path_week_of
+from bot.storage.atomic import upsert
 from bot.storage.models import HourLog, Member, WeeklyTotal
 from bot.text import neutralize_mentions
 
@@ -115,19 +114,30 @@ async def log_hours(
 
 
 async def undo_last(db: AsyncSession, core: Core, member: Member) -> Reply:
-    last = await db.scalar(
-        select(HourLog)
+    # The caller holds the member's lock (see Dispatcher), and the row is removed with
+    # DELETE … RETURNING: only what was really deleted is taken off the totals.
+    last_id = await db.scalar(
+        select(HourLog.id)
         .where(HourLog.member_id == member.id)
         .order_by(HourLog.created_at.desc(), HourLog.id.desc())
         .limit(1)
     )
-    if last is None:
+    removed = None
+    if last_id is not None:
+        result = await db.execute(
+            delete(HourLog)
+            .where(HourLog.id == last_id)
+            .returning(HourLog.minutes, HourLog.local_date)
+            .execution_options(synchronize_session=False)
+        )
+        removed = result.first()
+    if removed is None:
         raise UserError("There's no hour log left to undo", "Log time with /log 1h.")
-    await _add_to_totals(db, member, last.local_date, -last.minutes)
-    await db.delete(last)
+    minutes, day = removed
+    await _add_to_totals(db, member, day, -minutes)
     return Reply(
         title="Undone",
-        lines=[f"Removed {hours_text(last.minutes)} on {last.local_date.isoformat()}."],
+        lines=[f"Removed {hours_text(minutes)} on {day.isoformat()}."],
         fields=[ReplyField(name="Total", value=hours_text(member.total_minutes))],
     )
 
@@ -157,19 +167,10 @@ async def _add_to_totals(db: AsyncSession, member: Member, day: date, minutes: i
         "minutes": minutes,
         "listed": member.listed,
     }
-    if db.get_bind().dialect.name == "postgresql":
-        pg = pg_insert(WeeklyTotal).values(values)
-        await db.execute(
-            pg.on_conflict_do_update(
-                index_elements=["member_id", "week_start"],
-                set_={"minutes": WeeklyTotal.minutes + pg.excluded.minutes},
-            )
-        )
-        return
-    lite = sqlite_insert(WeeklyTotal).values(values)
+    insert = upsert(db, WeeklyTotal).values(values)
     await db.execute(
-        lite.on_conflict_do_update(
+        insert.on_conflict_do_update(
             index_elements=["member_id", "week_start"],
-            set_={"minutes": WeeklyTotal.minutes + lite.excluded.minutes},
+            set_={"minutes": WeeklyTotal.minutes + insert.excluded.minutes},
         )
     )

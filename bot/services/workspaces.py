@@ -12,6 +12,7 @@ from bot.commands.caller import Caller
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.progress import days_text
+from bot.storage.atomic import upsert
 from bot.storage.models import Workspace, WorkspaceAdmin
 
 MAX_FREEZES_PER_WEEK = 7
@@ -29,18 +30,28 @@ async def find_workspace(db: AsyncSession, caller: Caller) -> Workspace | None:
 
 
 async def ensure_workspace(db: AsyncSession, core: Core, caller: Caller) -> Workspace:
+    """The caller's workspace, created on first contact.
+
+    Five people's first commands in a new workspace arrive together: the insert skips
+    a row another transaction made (waiting for it to commit on PostgreSQL), so every
+    one of them finds the same single row.
+    """
     workspace = await find_workspace(db, caller)
-    if workspace is None:
-        workspace = Workspace(
+    if workspace is not None:
+        return workspace
+    await db.execute(
+        upsert(db, Workspace)
+        .values(
             platform=caller.platform.value,
             external_id=caller.workspace_id,
             timezone=core.default_timezone,
             streak_freezes_per_week=1,
             created_at=core.clock.now(),
-            admins=[],
         )
-        db.add(workspace)
-        await db.flush()
+        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+    )
+    workspace = await find_workspace(db, caller)
+    assert workspace is not None  # inserted above, or by the transaction it waited for
     return workspace
 
 

@@ -1,0 +1,53 @@
+"""What makes a change atomic on both databases: upserts, a member's row lock, retries.
+
+SQLite serialises writers itself (every writing transaction begins IMMEDIATE, see
+`bot.storage.engine`); PostgreSQL runs them side by side under READ COMMITTED, so a
+find-then-insert or a read-then-write needs one of these to stay correct there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Member
+
+#: PostgreSQL's serialization_failure and deadlock_detected: the transaction may simply rerun.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def upsert(db: AsyncSession, table: Any) -> Any:
+    """`INSERT` for the session's dialect, with `on_conflict_do_nothing`/`_do_update`."""
+    dialect = db.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+async def lock_member(db: AsyncSession, workspace_id: int, user_id: str) -> None:
+    """Hold a member's row until the transaction ends, so their changes run one at a time.
+
+    Totals, the day's 24 h cap, the last log /undo removes and the day's check-in are
+    all read-then-write: two commands of one member must not interleave. On SQLite the
+    IMMEDIATE transaction already holds the database's only write lock.
+    """
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    await db.execute(
+        select(Member.id)
+        .where(Member.workspace_id == workspace_id, Member.user_id == user_id)
+        .with_for_update()
+    )
+
+
+def is_transient(error: DBAPIError) -> bool:
+    """A conflict with another transaction that rerunning the command resolves."""
+    if isinstance(error, IntegrityError):
+        # Two first contacts inserting the same row: the rerun finds it.
+        return True
+    if isinstance(error, OperationalError) and "database is locked" in str(error.orig):
+        return True
+    state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return state in _RETRYABLE_SQLSTATES
