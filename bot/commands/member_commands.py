@@ -14,6 +14,7 @@ from bot.services import (
     exercises,
     hours,
     leaderboard,
+    member_messages,
     members,
     plan,
     privacy,
@@ -55,7 +56,9 @@ async def _settings(inv: Invocation) -> Reply:
 
 
 async def _pause(inv: Invocation) -> Reply:
-    return members.pause(inv.core, inv.joined)
+    reply = members.pause(inv.core, inv.joined)
+    await member_messages.cancel_pending(inv.db, inv.joined)
+    return reply
 
 
 async def _resume(inv: Invocation) -> Reply:
@@ -63,7 +66,9 @@ async def _resume(inv: Invocation) -> Reply:
 
 
 async def _leave(inv: Invocation) -> Reply:
-    return await members.leave(inv.db, inv.core, inv.joined)
+    reply = await members.leave(inv.db, inv.core, inv.joined)
+    await member_messages.cancel_pending(inv.db, inv.joined)
+    return reply
 
 
 async def _today(inv: Invocation) -> Reply:
@@ -120,7 +125,7 @@ async def _export(inv: Invocation) -> Reply:
 async def _forgetme(inv: Invocation) -> Reply:
     if inv.args.text("confirm") != privacy.CONFIRM_WORD:
         return privacy.forget_warning()
-    return await privacy.forget(inv.db, inv.workspace, inv.joined)
+    return await privacy.forget(inv.db, inv.core, inv.workspace, inv.joined)
 
 
 _NOTE = Param(

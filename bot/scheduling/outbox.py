@@ -6,7 +6,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import Reply
 from bot.scheduling.senders import Target
+from bot.storage.outbox import MessageKind as MessageKind
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 
 #: Rows per INSERT statement: well under SQLite's bound-parameter limit.
@@ -22,14 +22,6 @@ _CHUNK = 500
 #: Rows enqueued at once after which PostgreSQL's planner statistics are refreshed.
 _ANALYZE_AFTER = 500
 _UNIQUE_KEY = ["kind", "workspace_id", "target", "local_date"]
-
-
-class MessageKind(StrEnum):
-    DAILY_POST = "daily_post"
-    REMINDER = "reminder"
-    NUDGE = "nudge"
-    LEADERBOARD = "leaderboard"
-    WEEKLY_SUMMARY = "weekly_summary"
 
 
 @dataclass(frozen=True, slots=True)

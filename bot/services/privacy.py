@@ -11,10 +11,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import Attachment, Reply
 from bot.services.context import Core
+from bot.services.member_messages import forget_messages, pending_for
 from bot.services.progress import counted
-from bot.storage.models import CheckIn, FinishedExercise, HourLog, Member, Workspace, WorkspaceAdmin
+from bot.storage.models import (
+    CheckIn,
+    FinishedExercise,
+    HourLog,
+    Member,
+    WeeklyTotal,
+    Workspace,
+    WorkspaceAdmin,
+)
 
 CONFIRM_WORD = "confirm"
+
+#: Every table holding something about a member, and the /export section showing it.
+#: A test compares this with the schema, so a new table cannot be forgotten.
+MEMBER_DATA = {
+    "members": "member",
+    "pauses": "pauses",
+    "checkins": "checkins",
+    "hour_logs": "hour_logs",
+    "weekly_totals": "weekly_totals",
+    "finished_exercises": "finished_exercises",
+    "workspace_admins": "admin",
+    "outbox": "pending_messages",
+}
+#: Tables that never name a member.
+NOT_ABOUT_MEMBERS = frozenset({"workspaces"})
 
 
 async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Member) -> Reply:
@@ -29,6 +53,16 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
         .where(FinishedExercise.member_id == member.id)
         .order_by(FinishedExercise.id)
     )
+    weeks = await db.scalars(
+        select(WeeklyTotal)
+        .where(WeeklyTotal.member_id == member.id)
+        .order_by(WeeklyTotal.week_start)
+    )
+    on_admin_list = await db.scalar(
+        select(WorkspaceAdmin.id)
+        .where(WorkspaceAdmin.workspace_id == workspace.id)
+        .where(WorkspaceAdmin.user_id == member.user_id)
+    )
     data: dict[str, Any] = {
         "exported_at": core.clock.now().isoformat(),
         "workspace": {"platform": workspace.platform, "id": workspace.external_id},
@@ -40,8 +74,10 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             "start_date": member.start_date.isoformat(),
             "status": member.status,
             "leaderboard_opt_out": member.leaderboard_opt_out,
+            "total_minutes": member.total_minutes,
             "joined_at": _utc_text(member.joined_at),
         },
+        "admin": {"on_workspace_admin_list": on_admin_list is not None},
         "pauses": [
             {
                 "start": p.start_date.isoformat(),
@@ -67,6 +103,10 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             {"week": e.path_week, "title": e.title, "date": e.local_date.isoformat()}
             for e in exercises
         ],
+        "weekly_totals": [
+            {"week_start": w.week_start.isoformat(), "minutes": w.minutes} for w in weeks
+        ],
+        "pending_messages": await pending_for(db, member),
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)
     return Reply(
@@ -74,7 +114,8 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
         lines=[
             f"{counted(len(data['checkins']), 'check-in')}, "
             f"{counted(len(data['hour_logs']), 'hour log')}, "
-            f"{counted(len(data['finished_exercises']), 'finished exercise')}."
+            f"{counted(len(data['finished_exercises']), 'finished exercise')}, "
+            f"{counted(len(data['pending_messages']), 'message')} waiting to reach you."
         ],
         attachment=Attachment(
             filename=f"pathbot-{member.user_id}.json",
@@ -95,13 +136,14 @@ def forget_warning() -> Reply:
         title="Forget me?",
         lines=[
             "This deletes everything pathbot knows about you here: your membership, "
-            "check-ins, hours, exercises and pauses. It cannot be undone.",
+            "check-ins, hours, exercises, pauses, admin role and messages waiting for you, "
+            "and takes you off queued leaderboards. It cannot be undone.",
             "Run /export first if you want a copy, then /forgetme confirm.",
         ],
     )
 
 
-async def forget(db: AsyncSession, workspace: Workspace, member: Member) -> Reply:
+async def forget(db: AsyncSession, core: Core, workspace: Workspace, member: Member) -> Reply:
     # Cascades remove check-ins, logs, totals, exercises and pauses with the member.
     await db.execute(delete(Member).where(Member.id == member.id))
     await db.execute(
@@ -109,4 +151,5 @@ async def forget(db: AsyncSession, workspace: Workspace, member: Member) -> Repl
         .where(WorkspaceAdmin.workspace_id == workspace.id)
         .where(WorkspaceAdmin.user_id == member.user_id)
     )
+    await forget_messages(db, core, workspace, member)
     return Reply(title="Forgotten", lines=["Everything about you here is deleted. Take care!"])

@@ -31,6 +31,19 @@ import bot.storage.models  # noqa: F401
 from bot.storage.base import Base
 
 
+class MessageKind(StrEnum):
+    DAILY_POST = "daily_post"
+    REMINDER = "reminder"
+    NUDGE = "nudge"
+    LEADERBOARD = "leaderboard"
+    WEEKLY_SUMMARY = "weekly_summary"
+
+
+def user_target(user_id: str) -> str:
+    """A member's DMs as the `target` column writes them (`Target.user(id)` as text)."""
+    return f"user:{user_id}"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
@@ -38,6 +51,8 @@ class OutboxStatus(StrEnum):
     DEAD = "dead"
     #: Its moment passed before it could be sent (a reminder for a day that is over).
     EXPIRED = "expired"
+    #: Its recipient paused or left before it went out.
+    CANCELLED = "cancelled"
 
 
 class UTCDateTime(TypeDecorator[datetime]):

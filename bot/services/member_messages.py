@@ -1,0 +1,111 @@
+"""The outbox rows that concern one member: cancelled when they pause or leave,
+gone or rewritten when they are forgotten, listed when they export.
+
+A row concerns a member when it is addressed to them (a reminder, a nudge, a weekly
+summary: `target` is their DMs) or names them (a leaderboard posted to a channel).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import FakeClock
+from bot.replies import Reply, ReplyField
+from bot.services.context import Core
+from bot.services.reminders import last_week_leaderboard
+from bot.storage.models import Member, Workspace
+from bot.storage.outbox import MessageKind, OutboxMessage, OutboxStatus, user_target
+from bot.text import neutralize_mentions
+
+#: What a forgotten member's name becomes in a leaderboard that already went out.
+FORGOTTEN = "(a former member)"
+
+
+def _to_member(workspace_id: int, member: Member) -> Any:
+    return (OutboxMessage.workspace_id == workspace_id) & (
+        OutboxMessage.target == user_target(member.user_id)
+    )
+
+
+async def cancel_pending(db: AsyncSession, member: Member) -> int:
+    """Pending messages to the member will not go out (they paused or left)."""
+    result = await db.execute(
+        update(OutboxMessage)
+        .where(_to_member(member.workspace_id, member))
+        .where(OutboxMessage.status == OutboxStatus.PENDING.value)
+        .values(status=OutboxStatus.CANCELLED.value)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def pending_for(db: AsyncSession, member: Member) -> list[dict[str, Any]]:
+    """The messages still waiting to reach the member, for /export."""
+    rows = await db.scalars(
+        select(OutboxMessage)
+        .where(_to_member(member.workspace_id, member))
+        .where(OutboxMessage.status == OutboxStatus.PENDING.value)
+        .order_by(OutboxMessage.due_at, OutboxMessage.id)
+    )
+    return [
+        {
+            "kind": row.kind,
+            "due": row.local_time,
+            "message": json.loads(row.body),
+        }
+        for row in rows
+    ]
+
+
+async def forget_messages(
+    db: AsyncSession, core: Core, workspace: Workspace, member: Member
+) -> None:
+    """Delete every row addressed to the member and take them out of every leaderboard.
+
+    Call after the member row is deleted: a queued leaderboard is drawn again from the
+    database as it now stands (as of its own due time), so they are simply not on it.
+    One already posted cannot be unsent; its stored copy loses their name.
+    """
+    await db.execute(
+        delete(OutboxMessage)
+        .where(_to_member(workspace.id, member))
+        .execution_options(synchronize_session=False)
+    )
+    boards = await db.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.workspace_id == workspace.id)
+        .where(OutboxMessage.kind == MessageKind.LEADERBOARD.value)
+    )
+    # As the leaderboard wrote it (mentions neutralised) and as typed.
+    names = {member.display_name, neutralize_mentions(member.display_name)}
+    for row in boards:
+        if not any(name in row.body for name in names):
+            continue
+        if row.status == OutboxStatus.PENDING.value:
+            as_then = replace(core, clock=FakeClock(row.due_at))
+            row.body = (await last_week_leaderboard(db, as_then, workspace)).model_dump_json()
+        else:
+            row.body = _redact(Reply.model_validate_json(row.body), names).model_dump_json()
+
+
+def _redact(reply: Reply, names: set[str]) -> Reply:
+    def clean(text: str) -> str:
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(name, FORGOTTEN)
+        return text
+
+    return reply.model_copy(
+        update={
+            "title": clean(reply.title),
+            "lines": [clean(line) for line in reply.lines],
+            "fields": [
+                ReplyField(name=clean(f.name), value=clean(f.value), inline=f.inline)
+                for f in reply.fields
+            ],
+        }
+    )
