@@ -10,8 +10,17 @@ after the ``@`` breaks the ping without changing what people see.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["ZWSP", "clip", "neutralize_mentions"]
+__all__ = [
+    "ZWSP",
+    "clip",
+    "control_characters",
+    "is_visible",
+    "name_from_platform",
+    "neutralize_mentions",
+    "tidy",
+]
 
 ZWSP = "\u200b"
 ELLIPSIS = "…"
@@ -63,3 +72,38 @@ def clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + ELLIPSIS
+
+
+# Overrides, embeddings, isolates and marks: a name carrying them reorders the
+# leaderboard line it sits in.
+_BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+# Letters that render as nothing (Hangul and Braille blanks, the Mongolian separator).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u180e\u2800\u3164\uffa0")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn"})
+
+
+def tidy(text: str) -> str:
+    """NFC-normalised, without bidirectional controls: one spelling per visible text."""
+    return unicodedata.normalize("NFC", text).translate(_BIDI_CONTROLS)
+
+
+def control_characters(text: str, allowed: str = "") -> list[str]:
+    """The control characters (NUL, escape…) in `text`, apart from `allowed` ones."""
+    return [char for char in text if unicodedata.category(char) == "Cc" and char not in allowed]
+
+
+def is_visible(text: str) -> bool:
+    """Does the text show at least one character (not only spaces or invisible marks)?"""
+    return any(
+        unicodedata.category(char) not in _INVISIBLE_CATEGORIES and char not in _BLANK_LETTERS
+        for char in text
+    )
+
+
+def name_from_platform(name: str, fallback: str, limit: int) -> str:
+    """A display name the platform gave, made safe to store: it is never refused."""
+    kept = "".join(char for char in tidy(name) if unicodedata.category(char) != "Cc")
+    cleaned = " ".join(kept.split())
+    return clip(cleaned if is_visible(cleaned) else fallback, limit)

@@ -16,7 +16,9 @@ from datetime import date
 
 from bot.commands.invocation import Args
 from bot.commands.parsing import (
+    TIME_UNIT_WORDS,
     ParseError,
+    ascii_digits,
     parse_date,
     parse_duration,
     parse_time_of_day,
@@ -26,9 +28,14 @@ from bot.commands.timezones import parse_timezone
 
 # Discord <@123>/<@!123>, Slack <@U123> or <@U123|name>.
 _USER_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
+_LOGGABLE_UNITS = frozenset(
+    ["h", "hr", "hrs", "hour", "hours", "m", "min", "mins", "minute", "minutes"]
+)
 #: "1 hour and 30 minutes" is the longest duration people write out.
 MAX_DURATION_WORDS = 5
 _USER_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+#: Broadcast words, which a mention of a user can never be.
+_NOT_USERS = frozenset({"everyone", "here", "channel"})
 # Which kind a word most looks like, to pick the error worth showing.
 _LOOKS_LIKE: dict[Kind, re.Pattern[str]] = {
     Kind.DATE: re.compile(r"\d{4}-|today|yesterday", re.IGNORECASE),
@@ -70,6 +77,9 @@ def parse_args(spec: CommandSpec, words: list[str], today: date, typed: str | No
         if param is None:
             known = ", ".join(f"--{o}" for o in options) or "none"
             raise ParseError(f"/{spec.name} has no option --{name} (options: {known})")
+        if param.name in values:
+            # "Last one wins" would silently drop what was typed first.
+            raise ParseError(f"--{param.name} is given twice: give it once")
         if not has_value:
             if index >= len(words):
                 raise ParseError(f"--{name} needs a value: {param.usage()}")
@@ -101,6 +111,7 @@ def _fill_positionals(
         taken = 1
         if param.kind is Kind.DURATION and typed is not None:
             taken = _duration_words(words, position, typed)
+            _refuse_half_a_duration(words, position, taken, typed)
         try:
             values[param.name] = convert(param, " ".join(words[position : position + taken]), today)
         except ParseError:
@@ -127,7 +138,7 @@ def _duration_words(words: list[str], position: int, typed: str) -> int:
         run = words[position : position + count]
         if not any(char.isalpha() for char in run[-1]):
             continue
-        if not re.search(r"\s+".join(map(re.escape, run)), typed):
+        if not _side_by_side(run, typed):
             continue  # quoted apart ('"2" "hours"'): separate values, as sent
         try:
             parse_duration(" ".join(run))
@@ -135,6 +146,33 @@ def _duration_words(words: list[str], position: int, typed: str) -> int:
             continue
         return count
     return 1
+
+
+def _side_by_side(run: list[str], typed: str) -> bool:
+    """Were these words typed next to each other, unquoted?"""
+    return re.search(r"\s+".join(map(re.escape, run)), typed) is not None
+
+
+def _refuse_half_a_duration(words: list[str], position: int, taken: int, typed: str) -> None:
+    """Never store part of a duration: `2 hours 99 minutes` is not 2 h and a note.
+
+    If a time unit follows the words read as the duration, the person meant a longer
+    duration that does not parse; say what is wrong with it instead of logging less.
+    """
+    following = words[position + taken : position + taken + 2]
+    for count, word in enumerate(following, start=1):
+        unit = word.strip(".,;:!?").lower()
+        if unit not in TIME_UNIT_WORDS:
+            continue
+        run = words[position : position + taken + count]
+        if not _side_by_side(run, typed):
+            return  # a separately sent note that starts with "hours of…"
+        meant = " ".join(run)
+        if unit in _LOGGABLE_UNITS:
+            parse_duration(meant)  # raises the precise error ("minutes go up to 59", …)
+        raise ParseError(
+            f"I log hours and minutes, not “{meant}” — try 1.5, 90m, 1h30, 1:30 or 2 hours"
+        )
 
 
 def _best_error_is(param: Param, word: str, params: list[Param]) -> bool:
@@ -154,7 +192,7 @@ def _best_error_is(param: Param, word: str, params: list[Param]) -> bool:
 
 def _integer(text: str) -> int:
     try:
-        return int(text.strip())
+        return int(ascii_digits(text).strip())
     except ValueError:
         raise ParseError(f"{text!r} isn't a whole number") from None
 
@@ -165,6 +203,8 @@ def _user(text: str) -> str:
     if match:
         return match.group(1)
     cleaned = cleaned.removeprefix("@")
+    if cleaned.lower() in _NOT_USERS or cleaned.startswith(("<@&", "<!", "<#")):
+        raise ParseError(f"{text!r} isn't one person: mention a member or give their user id")
     if not _USER_ID.fullmatch(cleaned):
         raise ParseError(f"{text!r} isn't a user: mention them or give their user id")
     return cleaned

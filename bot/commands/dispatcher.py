@@ -29,7 +29,7 @@ from bot.services.members import find_member
 from bot.services.workspaces import ensure_workspace, is_admin
 from bot.storage.atomic import is_transient, lock_member
 from bot.storage.engine import SQLITE_IMMEDIATE
-from bot.text import neutralize_mentions
+from bot.text import control_characters, neutralize_mentions
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,15 @@ class Dispatcher:
             return Outcome(None, Reply.error("Say something: try /help", title="Empty"))
         if len(text) > MAX_LINE:
             return Outcome(None, Reply.error(f"That's too long (over {MAX_LINE:,} characters)"))
+        if control_characters(text, allowed="\t\n\r"):
+            # NUL would crash PostgreSQL where SQLite stores it: refuse it alike on both.
+            return Outcome(
+                None,
+                Reply.error(
+                    "Your message has control characters (like NUL) that I can't read",
+                    "Type it again without them.",
+                ),
+            )
         head, *tail = text.split(None, 1)
         rest = tail[0] if tail else ""
         name = head.removeprefix("/").lower()

@@ -11,11 +11,14 @@ from __future__ import annotations
 import calendar
 import re
 import shlex
+import unicodedata
 from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
+    "TIME_UNIT_WORDS",
     "ParseError",
+    "ascii_digits",
     "parse_date",
     "parse_duration",
     "parse_time_of_day",
@@ -45,6 +48,11 @@ _UNITS_RE = re.compile(
     re.ASCII,
 )
 
+# An hour count, then 60 minutes or more: "2 hours 99 minutes", "1h75".
+_MINUTES_PAST_HOUR_RE = re.compile(
+    rf"{_NUMBER}\s*{_HOUR_UNIT}\s*(?:,\s*)?(?:and\s+)?(?:[6-9]\d|\d{{3,}})", re.ASCII
+)
+
 # "8:30", and the European "8.30", "8h30" and "20h".
 _TIME_RE = re.compile(
     r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})|h)?\s*(?P<meridiem>a\.?m\.?|p\.?m\.?)?",
@@ -59,8 +67,28 @@ _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "
 _OPENING_SINGLE_QUOTE_RE = re.compile(r"(?:^|\s)'")
 
 
+#: Words that name a span of time, supported or not: a duration never stops short of one
+#: (`/log 1 fortnight` must not log 1 h with the note "fortnight").
+TIME_UNIT_WORDS = frozenset(
+    (  # noqa: SIM905 - one line of words reads better than thirty
+        "h hr hrs hour hours m min mins minute minutes s sec secs second seconds "
+        "d day days wk wks week weeks fortnight fortnights month months yr yrs year years"
+    ).split()
+)
+# "1,5h": much of Europe writes a decimal comma ("1h, 30m" keeps its space).
+_DECIMAL_COMMA_RE = re.compile(r"(?<=\d),(?=\d)")
+
+
 class ParseError(ValueError):
     """Input that could not be understood; ``str(error)`` is one friendly line."""
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of any script as ASCII: `٣` and `３` are 3 wherever a number is read."""
+    return "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() and not char.isascii() else char
+        for char in text
+    )
 
 
 def quote(text: str) -> str:
@@ -81,11 +109,16 @@ def _hours_to_minutes(hours: str) -> Decimal:
 
 def parse_duration(text: str) -> int:
     """Parse a study duration into whole minutes (a bare number means hours)."""
-    cleaned = " ".join(text.strip().lower().split())
+    cleaned = _DECIMAL_COMMA_RE.sub(".", " ".join(ascii_digits(text).strip().lower().split()))
     if not cleaned or len(cleaned) > _MAX_DURATION_CHARS:
         raise _duration_error(text.strip())
     total = _duration_minutes(cleaned)
     if total is None:
+        if _MINUTES_PAST_HOUR_RE.search(cleaned):
+            raise ParseError(
+                f"{quote(text.strip())}: minutes after hours go up to 59 — "
+                "write 1h45, or the minutes alone (105m)"
+            )
         raise _duration_error(text.strip())
     minutes = int(total.to_integral_value(rounding=ROUND_HALF_UP))
     if minutes > _MAX_DURATION_MINUTES:
@@ -125,7 +158,7 @@ def _duration_minutes(cleaned: str) -> Decimal | None:
 
 def parse_time_of_day(text: str) -> time:
     """Parse a wall-clock time: 24-hour ``20:30`` or 12-hour ``8:30pm``."""
-    cleaned = text.strip().lower()
+    cleaned = ascii_digits(text).strip().lower()
     named = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
     if cleaned in named:
         return named[cleaned]
@@ -151,7 +184,7 @@ def parse_time_of_day(text: str) -> time:
 
 def parse_date(text: str, today: date) -> date:
     """Parse ``today``, ``yesterday`` or an ISO date (``2027-01-04``)."""
-    cleaned = text.strip().lower()
+    cleaned = ascii_digits(text).strip().lower()
     if cleaned == "today":
         return today
     if cleaned == "yesterday":

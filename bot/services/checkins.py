@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import ActionStyle, Reply, ReplyAction
 from bot.services.context import Core, UserError
-from bot.services.hours import check_note
 from bot.services.members import require_active
+from bot.services.text_rules import accept_note
 from bot.storage.models import CheckIn, Member
 from bot.text import neutralize_mentions
 
@@ -67,7 +67,7 @@ async def check_in(
     db: AsyncSession, core: Core, member: Member, status: CheckInStatus, note: str | None
 ) -> Reply:
     require_active(member)
-    note = check_note(note)
+    note = accept_note(note)
     today = core.local_today(member.timezone)
     row = await checked_in(db, member.id, today)
     updated = row is not None

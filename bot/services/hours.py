@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.members import require_active
+from bot.services.text_rules import accept_note
 from bot.services.timeline import calendar_for, path_week_of
 from bot.storage.atomic import upsert
 from bot.storage.models import HourLog, Member, WeeklyTotal
@@ -19,7 +20,6 @@ from bot.text import neutralize_mentions
 MAX_ENTRY_MINUTES = 16 * 60
 MAX_DAY_MINUTES = 24 * 60
 MAX_DAYS_BACK = 7
-MAX_NOTE = 1000
 
 
 def week_start(day: date) -> date:
@@ -32,14 +32,6 @@ def hours_text(minutes: int) -> str:
     if not hours:
         return f"{rest}m"
     return f"{hours}h{rest:02d}" if rest else f"{hours}h"
-
-
-def check_note(note: str | None) -> str | None:
-    if note is None or not note.strip():
-        return None
-    if len(note) > MAX_NOTE:
-        raise UserError(f"Notes are limited to {MAX_NOTE:,} characters (yours has {len(note):,})")
-    return note.strip()
 
 
 def check_day(today: date, day: date) -> None:
@@ -67,7 +59,7 @@ async def log_hours(
     today = core.local_today(member.timezone)
     day = day or today
     check_day(today, day)
-    note = check_note(note)
+    note = accept_note(note)
     if minutes <= 0:
         raise UserError("Log at least a minute")
     if minutes > MAX_ENTRY_MINUTES:

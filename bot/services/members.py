@@ -11,11 +11,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from bot.commands.caller import Caller
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
+from bot.services.text_rules import MAX_NAME, accept_name
 from bot.storage.models import Member, MemberStatus, Pause, WeeklyTotal, Workspace
-from bot.text import clip, neutralize_mentions
+from bot.text import name_from_platform, neutralize_mentions
 
 DEFAULT_REMINDER = time(9, 0)
-MAX_NAME = 100
 #: How far a start date may lie from today, either way.
 MAX_START_OFFSET = timedelta(days=366)
 
@@ -91,7 +91,7 @@ async def join(
         raise UserError("Pick a start date within a year of today")
     if member is not None:
         _close_pause(member, today)
-    name = clip(caller.display_name.strip() or caller.user_id, MAX_NAME)
+    name = name_from_platform(caller.display_name, caller.user_id, MAX_NAME)
     is_new = member is None
     if member is None:
         member = Member(
@@ -164,11 +164,7 @@ def set_reminder(member: Member, when: time) -> Reply:
 
 
 def set_name(member: Member, name: str) -> Reply:
-    name = name.strip()
-    if not name:
-        raise UserError("Your name can't be empty")
-    if len(name) > MAX_NAME:
-        raise UserError(f"Keep your name under {MAX_NAME} characters")
+    name = accept_name(name)
     member.display_name = name
     return Reply(title="Name updated", lines=[f"You're {neutralize_mentions(name)} now."])
 

@@ -32,16 +32,12 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-#: Execution option: `False` starts a SQLite transaction DEFERRED (a read that must not
-#: hold the write lock while it waits, e.g. /ask on an LLM); the default is IMMEDIATE.
+#: Execution option: `True` begins a SQLite transaction IMMEDIATE, taking the database's
+#: write lock before its first read (see `_sqlite_begin`).
 SQLITE_IMMEDIATE = "pathbot_sqlite_immediate"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # The driver's own transaction handling sends BEGIN only before the first write, so
-    # reads ran outside the transaction and two /undo could both read the same last log.
-    # Taking BEGIN over (below) makes a transaction's reads and writes one unit.
-    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the scheduler read while a command writes.
@@ -51,10 +47,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    # IMMEDIATE takes SQLite's single write lock at BEGIN, so writers queue (up to the
-    # driver's 5 s busy timeout) instead of reading stale totals; DEFERRED reads a snapshot.
-    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE, True)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    """A command that writes reads and writes as one unit; everything else as before.
+
+    The driver's own handling sends BEGIN only before the first write, so reads run
+    outside the transaction: two /undo could both read the same last log. A command
+    that writes (the dispatcher asks) begins IMMEDIATE instead and queues for SQLite's
+    single write lock (up to the driver's 5 s busy timeout) before it reads. Other
+    transactions keep the driver's way, which never holds a lock across a read: the
+    delivery worker sends inside its transaction, and must not block commands meanwhile.
+    """
+    immediate = bool(connection.get_execution_options().get(SQLITE_IMMEDIATE, False))
+    driver = connection.connection.dbapi_connection
+    assert driver is not None  # a connection that begins is checked out
+    wanted = None if immediate else ""
+    if driver.isolation_level != wanted:
+        driver.isolation_level = wanted
+    if immediate:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

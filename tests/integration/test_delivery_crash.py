@@ -76,6 +76,7 @@ async def test_sigkill_halfway_then_restart_delivers_each_message_once(
             "sent": COUNT,
             "dead": 0,
             "expired": 0,
+            "cancelled": 0,
         }
 
 

@@ -50,7 +50,7 @@ def test_list_shows_dead_rows_with_their_error_and_retry_requeues_them(url: str)
     assert code == 0
     assert out.count("dead    reminder") == 2
     assert "(refused: HTTP 403: DMs closed)" in out
-    assert out.splitlines()[-1] == "pending: 1, sent: 0, dead: 2, expired: 0"
+    assert out.splitlines()[-1] == "pending: 1, sent: 0, dead: 2, expired: 0, cancelled: 0"
 
     code, out, _ = run("outbox", "list", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
@@ -62,7 +62,7 @@ def test_list_shows_dead_rows_with_their_error_and_retry_requeues_them(url: str)
     code, out, _ = run("outbox", "retry", "--all-dead")
     assert (code, out.strip()) == (0, "1 message(s) back in the queue")
     _, out, _ = run("outbox", "list")
-    assert out.splitlines()[-1] == "pending: 3, sent: 0, dead: 0, expired: 0"
+    assert out.splitlines()[-1] == "pending: 3, sent: 0, dead: 0, expired: 0, cancelled: 0"
 
 
 def test_bad_outbox_input_is_one_clear_line(url: str) -> None:

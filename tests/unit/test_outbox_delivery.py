@@ -149,6 +149,7 @@ async def test_a_permanent_refusal_is_dead_at_once(database: Database) -> None:
             "sent": 1,
             "dead": 1,
             "expired": 0,
+            "cancelled": 0,
         }
     assert dead.last_error == "refused: HTTP 403: cannot DM this user"
     async with database.sessions() as session, session.begin():
