@@ -158,7 +158,9 @@ async def test_export_and_forget(pathbot: Bot) -> None:
     assert (await pathbot.say(ALICE, "/checkin done")).ok
     exported = await pathbot.say(ALICE, "/export")
     assert exported.attachment is not None
-    assert exported.lines == ["1 check-in, 1 hour log, 0 finished exercises."]
+    assert exported.lines == [
+        "1 check-in, 1 hour log, 0 finished exercises, 0 messages waiting to reach you."
+    ]
     data = json.loads(exported.attachment.content)
     assert data["member"]["user_id"] == "alice"
     assert data["hour_logs"][0]["minutes"] == 60

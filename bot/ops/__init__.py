@@ -1,0 +1,1 @@
+"""Operating pathbot: the checks behind `pathbot doctor`."""
