@@ -40,8 +40,8 @@ from sqlalchemy.schema import CreateIndex, DropIndex
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import bot.storage.models  # noqa: F401  (registers the tables on Base.metadata)
+from bot.caller import Caller, Platform
 from bot.clock import FakeClock
-from bot.commands.caller import Caller, Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.config import DEFAULT_CURRICULUM
 from bot.curriculum.loader import load_curriculum

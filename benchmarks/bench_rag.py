@@ -1,4 +1,4 @@
-"""Retrieval quality and speed of `pathbot ask` on benchmarks/rag_questions.jsonl.
+"""Retrieval quality and speed of `pathbot ask` on benchmarks/questions/rag_questions.jsonl.
 
     .venv/bin/python benchmarks/bench_rag.py [--failures] [--calibrate] [--fit-scope]
 
@@ -34,7 +34,7 @@ from bot.rag.retrieval import HybridRetriever  # noqa: E402
 from bot.rag.service import AskService  # noqa: E402
 from bot.rag.tokens import content_set  # noqa: E402
 
-QUESTIONS = Path(__file__).with_name("rag_questions.jsonl")
+QUESTIONS = Path(__file__).parent / "questions" / "rag_questions.jsonl"
 SETS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "oos2", "oos3", "oos4")
 
 
@@ -328,7 +328,7 @@ if __name__ == "__main__":
         "--questions",
         type=Path,
         default=QUESTIONS,
-        help="another question file (e.g. benchmarks/rag_questions_blind.jsonl)",
+        help="another question file (e.g. benchmarks/questions/rag_questions_blind.jsonl)",
     )
     parser.add_argument(
         "--fit-scope", action="store_true", help="refit the scope weights on the tune half"

@@ -25,8 +25,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.caller import Caller, Platform
 from bot.clock import FakeClock
-from bot.commands.caller import Caller, Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.config import DEFAULT_CURRICULUM
 from bot.curriculum.loader import load_curriculum

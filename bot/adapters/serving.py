@@ -24,10 +24,10 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cli.errors import fail
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError
+from bot.errors import Fatal
 from bot.scheduling.locks import AlreadyRunning
 from bot.scheduling.runner import scheduling
 from bot.scheduling.senders import Sender
@@ -85,7 +85,9 @@ def require_installed(platforms: Sequence[str]) -> None:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError:
-            fail(f"{setting} is set but the {name} adapter is not installed in this build")
+            raise Fatal(
+                f"{setting} is set but the {name} adapter is not installed in this build"
+            ) from None
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
@@ -96,9 +98,9 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
         async with open_core(settings, SystemClock(), asker) as core:
             await serve_core(settings, core, platforms, warm_up=warm_up)
     except CurriculumError as error:
-        fail(f"the curriculum can't be loaded: {error}")
+        raise Fatal(f"the curriculum can't be loaded: {error}") from None
     except DatabaseNotReady as error:
-        fail(str(error))
+        raise Fatal(str(error)) from None
 
 
 async def serve_core(
@@ -121,7 +123,7 @@ async def serve_core(
         try:
             await stack.enter_async_context(scheduling(core, engine, senders))
         except AlreadyRunning as error:
-            fail(str(error))
+            raise Fatal(str(error)) from None
         if warm_up is not None:
             # Beside serving, not before it: check-ins work while the index loads.
             warming = asyncio.ensure_future(warm_up())

@@ -44,9 +44,13 @@ def _serve(platforms: list[str], settings: Settings) -> None:
     import asyncio
 
     from bot.adapters.serving import require_installed, serve
+    from bot.cli.errors import fail
+    from bot.errors import Fatal
 
-    require_installed(platforms)
     try:
+        require_installed(platforms)
         asyncio.run(serve(settings, platforms))
+    except Fatal as error:
+        fail(str(error))
     except KeyboardInterrupt:
         return

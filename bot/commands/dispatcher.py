@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.caller import Caller
 from bot.commands import help as help_text
 from bot.commands.arguments import parse_args
-from bot.commands.caller import Caller
 from bot.commands.catalog import build_table
 from bot.commands.invocation import Invocation
 from bot.commands.parsing import ParseError, tokenize

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands.caller import Caller
+from bot.caller import Caller
 from bot.services.context import Core, UserError
 from bot.storage.models import Member, Workspace
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.rag.embeddings import Vectors
 
-#: Ridge penalty. The fusion's hit@1 on the "tune" half of benchmarks/rag_questions.jsonl
+#: Ridge penalty. The fusion's hit@1 on the "tune" half of benchmarks/questions/rag_questions.jsonl
 #: was flat from 0.1 to 30; a middle value keeps the fit stable for other curricula.
 PENALTY = 10.0
 

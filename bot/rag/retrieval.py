@@ -29,7 +29,7 @@ from bot.rag.tokens import content_set
 RRF_K = 5
 #: The keyword ranking counts this much more than the vector ranking in the fusion: with
 #: plain_words in learners' words BM25 is the better ranker (chosen on the "tune" half
-#: of benchmarks/rag_questions.jsonl, checked on the "test" half; docs/rag.md).
+#: of benchmarks/questions/rag_questions.jsonl, checked on the "test" half; docs/rag.md).
 BM25_WEIGHT = 1.5
 #: The classifier's ranking counts half as much as the vector ranking: at 0.5 it added
 #: 1.8 points of hit@1 on the "tune" half and 0.7 on "test"; at 1.0 its larger gain on

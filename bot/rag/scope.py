@@ -19,7 +19,7 @@ puppy". Five signals together can:
 
 The weights were fitted by logistic regression (in-scope questions weighted half, so
 the 2.5 times more numerous in-scope questions do not drown the off-path ones) on the "tune"
-half of benchmarks/rag_questions.jsonl without the "oos3" set, and checked on the
+half of benchmarks/questions/rag_questions.jsonl without the "oos3" set, and checked on the
 "test" half and on "oos3" (docs/rag.md).
 
 A question naming a path week or month ("month 4: what do I hand in?"), or one of its

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from bot.commands.caller import Caller
+from bot.caller import Caller
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.text_rules import MAX_NAME, accept_name

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands.caller import Platform
+from bot.caller import Platform
 from bot.replies import Reply
 from bot.storage.models import CheckIn, FinishedExercise, HourLog, Member, MemberStatus, Workspace
 

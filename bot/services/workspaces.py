@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from bot.commands.caller import Caller
+from bot.caller import Caller
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.progress import days_text

@@ -13,8 +13,8 @@ import json
 import sys
 from datetime import datetime
 
+from bot.caller import Caller, Platform
 from bot.clock import FakeClock
-from bot.commands.caller import Caller, Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.config import DEFAULT_CURRICULUM
 from bot.curriculum.loader import load_curriculum

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from bot.commands.caller import Caller, Platform
+from bot.caller import Caller, Platform
 from bot.services.integrity import audit_totals
 from bot.storage.models import HourLog, Member, Workspace
 from tests.conftest import Database, caller_for

@@ -16,7 +16,7 @@ import discord
 import pytest
 
 from bot.adapters.discord import PathbotDiscordClient, discord_nonce
-from bot.commands.caller import Caller, Platform
+from bot.caller import Caller, Platform
 from bot.commands.parsing import tokenize
 from bot.commands.table import CommandSpec, Kind, Param
 from bot.replies import Attachment, Reply, ReplyField

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapters.discord import PathbotDiscordClient
+from bot.caller import Caller, Platform
 from bot.clock import FakeClock
-from bot.commands.caller import Caller, Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.curriculum.models import Curriculum
 from bot.services.context import Core

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import discord
 import pytest
-import typer
 from sqlalchemy import select
 
 from bot.adapters.discord import runner
 from bot.clock import SystemClock
 from bot.config import load_settings
+from bot.errors import Fatal
 from bot.replies import Reply
 from bot.scheduling.locks import ProcessLock, sqlite_lock_path
 from bot.scheduling.outbox import MessageKind, NewMessage, enqueue, idempotency_key
@@ -59,12 +59,12 @@ async def test_run_serves_slash_commands_over_the_gateway(
 async def test_run_without_a_token_is_one_clear_line(tmp_path: Path) -> None:
     settings = load_settings(discord_token="", data_dir=tmp_path)
 
-    with pytest.raises(typer.Exit):
+    with pytest.raises(Fatal):
         await runner.run(settings)
 
 
 async def test_a_refused_token_is_one_clear_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = load_settings(
         discord_token="wrong",
@@ -74,16 +74,16 @@ async def test_a_refused_token_is_one_clear_line(
     async with running_fake_discord() as api:
         api.refuse_token = True
         monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
-        with pytest.raises(typer.Exit):
+        with pytest.raises(Fatal) as stopped:
             await runner.run(settings)
 
-    err = capsys.readouterr().err
+    err = str(stopped.value)
     assert "Discord refused DISCORD_TOKEN" in err
     assert "Traceback" not in err
 
 
 async def test_unreachable_discord_is_one_clear_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = load_settings(
         discord_token="fake-token",
@@ -92,10 +92,10 @@ async def test_unreachable_discord_is_one_clear_line(
     )
     monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")  # refused
 
-    with pytest.raises(typer.Exit):
+    with pytest.raises(Fatal) as stopped:
         await runner.run(settings)
 
-    err = capsys.readouterr().err
+    err = str(stopped.value)
     assert "can't reach Discord to log in" in err
     assert "Traceback" not in err
 
@@ -112,7 +112,6 @@ async def test_gateway_refusal_is_one_clear_line(
     message: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings = load_settings(
         discord_token="fake-token",
@@ -121,10 +120,10 @@ async def test_gateway_refusal_is_one_clear_line(
     )
     async with fake_discord(monkeypatch) as (_api, gateway):
         gateway.close_after_identify = code
-        with pytest.raises(typer.Exit):
+        with pytest.raises(Fatal) as stopped:
             await asyncio.wait_for(runner.run(settings), timeout=10)
 
-    err = capsys.readouterr().err
+    err = str(stopped.value)
     assert message in err
     assert "Traceback" not in err
 
@@ -176,7 +175,7 @@ async def _enqueue_reminder(url: str, target: str) -> str:
 
 
 async def test_a_second_process_on_the_same_sqlite_is_one_clear_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}"
     settings = load_settings(discord_token="fake-token", database_url=url, data_dir=tmp_path)
@@ -186,11 +185,11 @@ async def test_a_second_process_on_the_same_sqlite_is_one_clear_line(
     other_process.acquire()
     try:
         async with fake_discord(monkeypatch):
-            with pytest.raises(typer.Exit):
+            with pytest.raises(Fatal) as stopped:
                 await asyncio.wait_for(runner.run(settings), timeout=10)
     finally:
         other_process.release()
 
-    err = capsys.readouterr().err
+    err = str(stopped.value)
     assert "another pathbot process is already using this SQLite database" in err
     assert "Traceback" not in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.commands.caller import Caller, Platform
+from bot.caller import Caller, Platform
 from bot.commands.catalog import build_table
 from bot.storage.models import CheckIn, HourLog, Member
 from tests.conftest import Bot, caller_for

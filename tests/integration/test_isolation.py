@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy import select
 
-from bot.commands.caller import Caller, Platform
+from bot.caller import Caller, Platform
 from bot.services import reminders
 from bot.storage.models import Workspace
 from tests.conftest import Bot, caller_for

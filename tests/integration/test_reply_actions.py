@@ -21,8 +21,8 @@ from bot.adapters.console.chat import to_text
 from bot.adapters.discord import PathbotDiscordClient
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.render import render_blocks
+from bot.caller import Caller, Platform
 from bot.clock import FakeClock
-from bot.commands.caller import Caller, Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.curriculum.models import Curriculum
 from bot.replies import ActionStyle, Reply, ReplyAction

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from bot.commands.caller import Caller
+from bot.caller import Caller
 from bot.rag.errors import RagError
 from bot.services import reminders
 from bot.services.context import Core

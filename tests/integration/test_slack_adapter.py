@@ -18,8 +18,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.app import plain_text
+from bot.caller import Caller, Platform
 from bot.clock import FakeClock
-from bot.commands.caller import Caller, Platform
 from bot.replies import Attachment, Reply, ReplyField
 from tests.fakes.slack_api import (
     SIGNING_SECRET,

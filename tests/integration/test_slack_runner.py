@@ -9,15 +9,15 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-import typer
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.serving import configured_platforms
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.runner import build_adapter, http_events, run, serve, socket_mode
+from bot.caller import Caller
 from bot.clock import FakeClock
-from bot.commands.caller import Caller
 from bot.config import load_settings
+from bot.errors import Fatal
 from bot.replies import Reply
 from tests.fakes.slack_api import (
     SIGNING_SECRET,
@@ -112,49 +112,45 @@ async def test_http_events_verify_signatures(
     assert reply.args["blocks"][0]["text"]["text"] == "You said progress"
 
 
-async def test_serve_needs_socket_mode_or_a_signing_secret(
-    adapter: SlackAdapter, capsys: pytest.CaptureFixture[str]
-) -> None:
+async def test_serve_needs_socket_mode_or_a_signing_secret(adapter: SlackAdapter) -> None:
     settings = load_settings(
         slack_bot_token="xoxb-test", slack_app_token="", slack_signing_secret=""
     )
 
-    with pytest.raises(typer.Exit):
+    with pytest.raises(Fatal) as stopped:
         await serve(adapter, settings)
 
-    assert "SLACK_APP_TOKEN" in capsys.readouterr().err
+    assert "SLACK_APP_TOKEN" in str(stopped.value)
 
 
 async def test_refused_bot_token_is_one_clear_line(
-    adapter: SlackAdapter, fake: FakeSlackAPI, capsys: pytest.CaptureFixture[str]
+    adapter: SlackAdapter, fake: FakeSlackAPI
 ) -> None:
     fake.fail_next["auth.test"] = (200, {"ok": False, "error": "invalid_auth"}, {})
     settings = load_settings(slack_bot_token="xoxb-bad", slack_app_token="xapp-test")
 
-    with pytest.raises(typer.Exit):
+    with pytest.raises(Fatal) as stopped:
         await asyncio.wait_for(serve(adapter, settings), timeout=5)
 
-    err = capsys.readouterr().err
+    err = str(stopped.value)
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in err
     assert "Traceback" not in err
 
 
 async def test_run_without_a_bot_token_is_one_clear_line(tmp_path: Path) -> None:
-    with pytest.raises(typer.Exit):
+    with pytest.raises(Fatal):
         await run(load_settings(slack_bot_token="", data_dir=tmp_path))
 
 
-async def test_unreachable_slack_is_one_clear_line(
-    adapter: SlackAdapter, capsys: pytest.CaptureFixture[str]
-) -> None:
+async def test_unreachable_slack_is_one_clear_line(adapter: SlackAdapter) -> None:
     adapter.client.base_url = "http://127.0.0.1:9/api/"  # nothing listens on port 9
     adapter.client.retry_handlers = []  # no real backoff sleep in a test
     settings = load_settings(slack_bot_token="xoxb-test", slack_app_token="xapp-test")
 
-    with pytest.raises(typer.Exit):
+    with pytest.raises(Fatal) as stopped:
         await serve(adapter, settings)
 
-    assert "can't reach Slack" in capsys.readouterr().err
+    assert "can't reach Slack" in str(stopped.value)
 
 
 async def test_with_discord_configured_too_slack_is_served_by_the_discord_runner(

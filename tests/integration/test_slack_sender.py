@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.sender import SlackSender
+from bot.caller import Caller
 from bot.clock import FakeClock
-from bot.commands.caller import Caller
 from bot.replies import Reply
 from bot.scheduling.senders import PermanentError, RateLimited, Target, TransientError
 from tests.fakes.slack_api import SIGNING_SECRET, FakeSlackAPI, running_fake_slack

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.commands.caller import Caller
+from bot.caller import Caller
 from tests.conftest import Bot, caller_for
 
 START = date(2027, 1, 4)  # a Monday

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from bot.adapters.console.scheduled import DueCheck
-from bot.commands.caller import Caller
+from bot.caller import Caller
 from bot.commands.dispatcher import Dispatcher, Outcome
 from bot.replies import Reply
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.commands.caller import Caller
+from bot.caller import Caller
 from bot.scheduling.console import due_messages
 from bot.services.context import Core
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands.caller import Caller, Platform
+from bot.caller import Caller, Platform
 from bot.services.members import find_member
 from bot.services.workspaces import find_workspace
 

@@ -23,7 +23,7 @@ from discord import app_commands
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.render import RenderedReply, command_of, render
 from bot.adapters.discord.slash import build_slash_command
-from bot.commands.caller import Caller, Platform
+from bot.caller import Caller, Platform
 from bot.commands.table import CommandSpec, Permission
 from bot.replies import Reply
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from bot.commands.caller import Caller
+from bot.caller import Caller
 from bot.replies import Reply
 from bot.services.memberships import DmScope
 

@@ -21,11 +21,11 @@ from bot.adapters.discord.client import PathbotDiscordClient
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.serving import PlatformSession, run_platform
-from bot.cli.errors import fail, reason
-from bot.commands.caller import Platform
+from bot.caller import Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec
 from bot.config import Settings
+from bot.errors import Fatal, reason
 from bot.services.context import Core
 from bot.services.memberships import DirectMessageScopes
 
@@ -52,13 +52,17 @@ async def connected(
         try:
             await client.login(token)
         except discord.LoginFailure:
-            fail(
+            raise Fatal(
                 "Discord refused DISCORD_TOKEN: copy the bot token again from the Developer Portal"
-            )
+            ) from None
         except discord.HTTPException as error:
-            fail(f"Discord answered {error.status} while logging in: {error.text or 'no details'}")
+            raise Fatal(
+                f"Discord answered {error.status} while logging in: {error.text or 'no details'}"
+            ) from None
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            fail(f"can't reach Discord to log in ({reason(error)}): check the network")
+            raise Fatal(
+                f"can't reach Discord to log in ({reason(error)}): check the network"
+            ) from None
         gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")
         try:
             yield DiscordConnection(client, gateway)
@@ -74,9 +78,13 @@ async def _until_closed(connection: DiscordConnection) -> None:
     try:
         await connection.gateway
     except discord.PrivilegedIntentsRequired:
-        fail("Discord refused the gateway intents (pathbot needs no privileged ones)")
+        raise Fatal(
+            "Discord refused the gateway intents (pathbot needs no privileged ones)"
+        ) from None
     except discord.ConnectionClosed as error:
-        fail(f"Discord closed the gateway for good (code {error.code}): {error.reason or ''}")
+        raise Fatal(
+            f"Discord closed the gateway for good (code {error.code}): {error.reason or ''}"
+        ) from None
 
 
 @asynccontextmanager
@@ -84,7 +92,7 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
     """Discord on this core: its outbox sender, and `serve` until the gateway ends."""
     secret = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not secret:
-        fail("DISCORD_TOKEN is not set")
+        raise Fatal("DISCORD_TOKEN is not set")
     dispatcher = Dispatcher(core)
     scopes = DirectMessageScopes(core.sessions, Platform.DISCORD)
     async with connected(secret, dispatcher, dispatcher.commands(), scopes) as connection:

@@ -25,8 +25,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
 from bot.adapters.slack.render import ACTION_ID_PREFIX, CommandSpelling, render
+from bot.caller import Caller, Platform
 from bot.clock import Clock
-from bot.commands.caller import Caller, Platform
 from bot.replies import Attachment, Reply
 
 log = logging.getLogger(__name__)

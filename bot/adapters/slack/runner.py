@@ -25,10 +25,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.serving import PlatformSession, run_platform
 from bot.adapters.slack.app import CommandHandler, SlackAdapter
 from bot.adapters.slack.sender import SlackSender
-from bot.cli.errors import fail, reason
 from bot.clock import Clock
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Settings
+from bot.errors import Fatal, reason
 from bot.services.context import Core
 
 log = logging.getLogger(__name__)
@@ -45,9 +45,11 @@ async def check_token(adapter: SlackAdapter) -> None:
     try:
         await adapter.client.auth_test()
     except SlackApiError as error:
-        fail(f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): copy it again")
+        raise Fatal(
+            f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): copy it again"
+        ) from None
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        fail(f"can't reach Slack ({reason(error)}): check the network")
+        raise Fatal(f"can't reach Slack ({reason(error)}): check the network") from None
 
 
 @asynccontextmanager
@@ -59,9 +61,13 @@ async def socket_mode(
     try:
         await handler.connect_async()  # type: ignore[no-untyped-call]
     except SlackApiError as error:
-        fail(f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}): it must be xapp-…")
+        raise Fatal(
+            f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}): it must be xapp-…"
+        ) from None
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        fail(f"can't reach Slack's Socket Mode ({reason(error)}): check the network")
+        raise Fatal(
+            f"can't reach Slack's Socket Mode ({reason(error)}): check the network"
+        ) from None
     try:
         yield handler
     finally:
@@ -78,7 +84,7 @@ async def http_events(adapter: SlackAdapter, host: str, port: int) -> AsyncItera
         await site.start()
     except OSError as error:
         await runner.cleanup()
-        fail(f"can't listen on {host}:{port} for Slack events: {error.strerror}")
+        raise Fatal(f"can't listen on {host}:{port} for Slack events: {error.strerror}") from None
     try:
         bound = runner.addresses[0]
         yield f"http://{bound[0]}:{bound[1]}{EVENTS_PATH}"
@@ -108,7 +114,9 @@ async def listening(adapter: SlackAdapter, settings: Settings) -> AsyncIterator[
     """Receiving Slack's requests in the configured mode; yields where (for the log)."""
     app_token = _secret(settings.slack_app_token)
     if not app_token and not _secret(settings.slack_signing_secret):
-        fail("set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) for Slack")
+        raise Fatal(
+            "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) for Slack"
+        )
     await check_token(adapter)
     if app_token:
         async with socket_mode(adapter, app_token):
@@ -135,7 +143,7 @@ async def _forever() -> None:
 async def open_platform(settings: Settings, core: Core) -> AsyncIterator[PlatformSession]:
     """Slack on this core: its outbox sender, and `serve` (until cancelled)."""
     if not _secret(settings.slack_bot_token):
-        fail("SLACK_BOT_TOKEN is not set")
+        raise Fatal("SLACK_BOT_TOKEN is not set")
     dispatcher = Dispatcher(core)
     names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
     adapter = build_adapter(settings, dispatcher, core.clock, command_names=names)

@@ -1,4 +1,8 @@
-"""Who is speaking, as every adapter describes it to the core."""
+"""Who is speaking, as every adapter describes it to the core.
+
+Plain data, like `bot.replies`: adapters build it, the commands read it and the
+services take it, so it lives below all three.
+"""
 
 from __future__ import annotations
 
