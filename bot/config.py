@@ -7,9 +7,11 @@ starts (the CLI) and pass the result down.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 #: The curriculum shipped with the repository, used when PATHBOT_CURRICULUM is unset.
 DEFAULT_CURRICULUM = Path(__file__).resolve().parent.parent / "curriculum" / "ai-engineering.yaml"
@@ -26,15 +28,29 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, alias="PATHBOT_DATABASE_URL")
     curriculum: Path = Field(default=DEFAULT_CURRICULUM, alias="PATHBOT_CURRICULUM")
     timezone: str = Field(default="UTC", alias="PATHBOT_TIMEZONE")
-    log_level: str = Field(default="INFO", alias="PATHBOT_LOG_LEVEL")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="PATHBOT_LOG_LEVEL"
+    )
+    #: text on a terminal, JSON lines otherwise (for a log collector); or say which.
+    log_format: Literal["auto", "text", "json"] = Field(default="auto", alias="PATHBOT_LOG_FORMAT")
 
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
-    #: Where Slack's HTTP events arrive when Socket Mode (SLACK_APP_TOKEN) is not used.
-    slack_http_host: str = Field(default="0.0.0.0", alias="PATHBOT_SLACK_HOST")  # noqa: S104
-    slack_http_port: int = Field(default=3000, alias="PATHBOT_SLACK_PORT")
+    #: `pathbot run`'s one HTTP server: /healthz, /readyz, /metrics, and Slack's events
+    #: when Socket Mode (SLACK_APP_TOKEN) is not used. Loopback by default (a laptop);
+    #: the container listens on 0.0.0.0. PATHBOT_SLACK_HOST/PORT are the older names.
+    http_host: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices("PATHBOT_HTTP_HOST", "PATHBOT_SLACK_HOST", "http_host"),
+    )
+    http_port: int = Field(
+        default=8080,
+        ge=0,
+        le=65535,
+        validation_alias=AliasChoices("PATHBOT_HTTP_PORT", "PATHBOT_SLACK_PORT", "http_port"),
+    )
 
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
@@ -44,6 +60,29 @@ class Settings(BaseSettings):
     #: `pathbot run` loads (or first builds) the /ask index in the background at start,
     #: so the first learner to ask does not wait for it.
     ask_warm_up: bool = Field(default=True, alias="PATHBOT_ASK_WARM_UP")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    def secrets(self) -> list[str]:
+        """Every secret value set, to keep out of logs and replies."""
+        values = [
+            secret.get_secret_value()
+            for secret in (
+                self.discord_token,
+                self.slack_bot_token,
+                self.slack_app_token,
+                self.slack_signing_secret,
+                self.openai_api_key,
+            )
+            if secret is not None
+        ]
+        password = make_url(self.resolved_database_url).password if self.database_url else None
+        if password:
+            values.append(str(password))
+        return [value for value in values if len(value.strip()) >= 4]
 
     @property
     def resolved_database_url(self) -> str:

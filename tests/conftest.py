@@ -48,6 +48,12 @@ def _no_ask_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATHBOT_ASK_WARM_UP", "false")
 
 
+@pytest.fixture(autouse=True)
+def _any_free_http_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pathbot run` serves /healthz and /metrics; in tests on a port the OS picks."""
+    monkeypatch.setenv("PATHBOT_HTTP_PORT", "0")
+
+
 @dataclass(frozen=True)
 class Database:
     """A migrated, empty database for one test."""

@@ -22,12 +22,21 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError
 from bot.errors import Fatal
+from bot.ops.http import Probe, Readiness, add_routes, serving_http
+from bot.ops.readiness import (
+    IndexState,
+    LlmGauges,
+    database_ready,
+    outbox_depth,
+    scheduler_role,
+)
 from bot.scheduling.locks import AlreadyRunning
 from bot.scheduling.runner import scheduling
 from bot.scheduling.senders import Sender
@@ -44,12 +53,20 @@ PLATFORMS: dict[str, tuple[str, str]] = {
 }
 
 
+async def _always_ready() -> tuple[bool, str]:
+    return True, "serving"
+
+
 @dataclass(frozen=True)
 class PlatformSession:
     name: str
     sender: Sender
     #: Serves until the platform connection ends for good (or the task is cancelled).
     serve: Callable[[], Awaitable[None]]
+    #: Is the connection up right now? (for /readyz)
+    ready: Probe = _always_ready
+    #: Routes this platform needs on the HTTP server (Slack's events), if any.
+    web_app: web.Application | None = None
 
 
 class PlatformOpener(Protocol):
@@ -96,6 +113,9 @@ async def serve(settings: Settings, platforms: Sequence[str]) -> None:
     warm_up = asker.warm_up if asker is not None and settings.ask_warm_up else None
     try:
         async with open_core(settings, SystemClock(), asker) as core:
+            llm = asker.llm if asker is not None else None
+            if llm is not None:
+                core.metrics.on_scrape(LlmGauges(llm.breaker))
             await serve_core(settings, core, platforms, warm_up=warm_up)
     except CurriculumError as error:
         raise Fatal(f"the curriculum can't be loaded: {error}") from None
@@ -115,19 +135,40 @@ async def serve_core(
     the shared index."""
     engine = core.sessions.kw["bind"]
     assert isinstance(engine, AsyncEngine)
+    readiness = Readiness()
+    readiness.add("database", lambda: database_ready(engine))
+    core.metrics.on_scrape(lambda metrics: outbox_depth(core, metrics))
     async with AsyncExitStack() as stack:
         sessions = [
             await stack.enter_async_context(_opener(name)(settings, core)) for name in platforms
         ]
+        for session in sessions:
+            readiness.add(session.name, session.ready)
         senders = {session.name: session.sender for session in sessions}
         try:
-            await stack.enter_async_context(scheduling(core, engine, senders))
+            state = await stack.enter_async_context(scheduling(core, engine, senders))
         except AlreadyRunning as error:
             raise Fatal(str(error)) from None
+        readiness.add("scheduler", lambda: scheduler_role(state))
         if warm_up is not None:
+            index = IndexState()
+            readiness.add("ask index", index.probe)
             # Beside serving, not before it: check-ins work while the index loads.
-            warming = asyncio.ensure_future(warm_up())
+            warming = asyncio.ensure_future(index.track(warm_up))
             stack.push_async_callback(_cancel_and_wait, warming)
+        # One HTTP server: Slack's events, if served over HTTP, and the operations routes.
+        app = (
+            next((s.web_app for s in sessions if s.web_app is not None), None) or web.Application()
+        )
+        add_routes(app, core.metrics, readiness)
+        url = await stack.enter_async_context(
+            serving_http(app, settings.http_host, settings.http_port)
+        )
+        log.info(
+            "HTTP on %s: /healthz, /readyz, /metrics",
+            url,
+            extra={"fields": {"http": url}},
+        )
         log.info("pathbot is serving %s", ", ".join(platforms))
         await _until_one_ends([session.serve() for session in sessions])
 

@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
 def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, admin: bool) -> None:
     """Shared by `pathbot chat` and `pathbot run` without a chat platform."""
     import asyncio
+    import sys
     from dataclasses import replace
 
     from bot.adapters.console.chat import chat
@@ -37,6 +38,7 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
     from bot.clock import FakeClock, SystemClock
     from bot.commands.dispatcher import Dispatcher
     from bot.curriculum.loader import CurriculumError
+    from bot.ops.logs import configure_from
     from bot.services.runtime import default_asker, open_core
     from bot.storage.migrate import DatabaseNotReady
 
@@ -44,6 +46,7 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
         fail("--user and --workspace can't be empty")
     caller = console_caller(user.strip(), workspace.strip(), admin)
     settings = settings_or_fail()
+    configure_from(settings, quiet_by_default=sys.stdin.isatty())
 
     async def go() -> None:
         async with open_core(settings, SystemClock(), default_asker(settings)) as core:

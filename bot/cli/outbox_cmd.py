@@ -67,8 +67,11 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Run the delivery worker alone against a Discord-shaped API (ops and tests)."""
+        from bot.cli.settings import settings_or_fail
+        from bot.ops.logs import configure_from
         from bot.scheduling.locks import AlreadyRunning
 
+        configure_from(settings_or_fail())
         try:
             _run(lambda engine: _deliver(engine, api_base, rate, burst, until_empty))
         except AlreadyRunning as error:

@@ -22,9 +22,12 @@ def register(app: typer.Typer) -> None:
         """Run the bot: Discord/Slack when their token is set, else a console chat."""
         from bot.adapters.serving import configured_platforms
         from bot.cli.settings import settings_or_fail
+        from bot.ops.logs import configure_from
 
         settings = settings_or_fail()
         configured = configured_platforms(settings)
+        # The console chat is a conversation: there, only warnings unless asked.
+        configure_from(settings, quiet_by_default=not configured)
         if not configured:
             from bot.cli.chat_cmd import run_console
 

@@ -160,19 +160,27 @@ def _refuse_half_a_duration(words: list[str], position: int, taken: int, typed: 
     duration that does not parse; say what is wrong with it instead of logging less.
     """
     following = words[position + taken : position + taken + 2]
-    for count, word in enumerate(following, start=1):
-        unit = word.strip(".,;:!?").lower()
-        if unit not in TIME_UNIT_WORDS:
-            continue
-        run = words[position : position + taken + count]
-        if not _side_by_side(run, typed):
-            return  # a separately sent note that starts with "hours of…"
-        meant = " ".join(run)
-        if unit in _LOGGABLE_UNITS:
-            parse_duration(meant)  # raises the precise error ("minutes go up to 59", …)
-        raise ParseError(
-            f"I log hours and minutes, not “{meant}” — try 1.5, 90m, 1h30, 1:30 or 2 hours"
-        )
+    # "1 fortnight", "2 days": a unit at once; "2 hours 99 minutes": a number, then a unit.
+    # Anything else ("1h30 studied day 3") is the note.
+    if following and _is_unit(following[0]):
+        count = 1
+    elif len(following) == 2 and following[0].isdecimal() and _is_unit(following[1]):
+        count = 2
+    else:
+        return
+    run = words[position : position + taken + count]
+    if not _side_by_side(run, typed):
+        return  # a separately sent note that starts with "hours of…"
+    meant = " ".join(run)
+    if _is_unit(following[count - 1], _LOGGABLE_UNITS):
+        parse_duration(meant)  # raises the precise error ("minutes go up to 59", …)
+    raise ParseError(
+        f"I log hours and minutes, not “{meant}” — try 1.5, 90m, 1h30, 1:30 or 2 hours"
+    )
+
+
+def _is_unit(word: str, units: frozenset[str] = TIME_UNIT_WORDS) -> bool:
+    return word.strip(".,;:!?").lower() in units
 
 
 def _best_error_is(param: Param, word: str, params: list[Param]) -> bool:

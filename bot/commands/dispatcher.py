@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import secrets
+import time
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError
@@ -45,6 +47,13 @@ class Outcome:
 
     command: str | None
     reply: Reply
+    #: "error" when something broke on our side (the reply apologises), else "" (see `result`).
+    failure: str = ""
+
+    @property
+    def result(self) -> str:
+        """ok, refused (the caller's input or permission) or error (ours)."""
+        return self.failure or ("ok" if self.reply.ok else "refused")
 
 
 class _Refused(Exception):
@@ -66,8 +75,34 @@ class Dispatcher:
         return (await self.dispatch(caller, line)).reply
 
     async def dispatch(self, caller: Caller, line: str) -> Outcome:
+        began = time.perf_counter()
         outcome = await self._dispatch(caller, line)
-        return Outcome(outcome.command, without_pings(outcome.reply))
+        self._observe(caller, outcome, time.perf_counter() - began)
+        return Outcome(outcome.command, without_pings(outcome.reply), outcome.failure)
+
+    def _observe(self, caller: Caller, outcome: Outcome, seconds: float) -> None:
+        """One log line and the metrics per command: never its text (notes are private)."""
+        name = outcome.command or "unknown"
+        metrics = self.core.metrics
+        metrics.commands.labels(name, outcome.result).inc()
+        metrics.command_seconds.labels(name).observe(seconds)
+        fields = {
+            "workspace": f"{caller.platform.value}:{caller.workspace_id}",
+            "platform": caller.platform.value,
+            "command": name,
+            "outcome": outcome.result,
+            "ms": round(seconds * 1000, 1),
+            # Ties this line to any warning the same command logged.
+            "cid": secrets.token_hex(4),
+        }
+        log.info(
+            "/%s in %s: %s in %.0f ms",
+            name,
+            fields["workspace"],
+            outcome.result,
+            seconds * 1000,
+            extra={"fields": fields},
+        )
 
     async def _dispatch(self, caller: Caller, line: str) -> Outcome:
         text = line.strip()
@@ -102,13 +137,14 @@ class Dispatcher:
         except DBAPIError as error:
             if not is_transient(error):
                 log.exception("/%s failed", spec.name)
-                return Outcome(spec.name, Reply.error(_BROKEN))
+                return Outcome(spec.name, Reply.error(_BROKEN), "error")
             log.warning("conflict running /%s, %d attempts", spec.name, ATTEMPTS, exc_info=True)
             reply = Reply.error("Something changed at the same moment: please try again")
+            return Outcome(spec.name, reply, "error")
         except Exception:
             # A bug must not reach the member as a traceback; it goes to the log.
             log.exception("/%s failed", spec.name)
-            reply = Reply.error(_BROKEN)
+            return Outcome(spec.name, Reply.error(_BROKEN), "error")
         return Outcome(spec.name, reply)
 
     async def _transaction(

@@ -34,6 +34,8 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at: datetime | None = None
         self._trial_running = False
+        #: Every failure ever recorded (for the pathbot_llm_errors metric).
+        self.total_failures = 0
 
     @property
     def state(self) -> BreakerState:
@@ -59,6 +61,7 @@ class CircuitBreaker:
         self._trial_running = False
 
     def record_failure(self) -> None:
+        self.total_failures += 1
         self._trial_running = False
         if self._opened_at is not None:
             # A failed half-open trial: start a fresh cool-down.

@@ -23,6 +23,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.metrics import Metrics
 from bot.scheduling.outbox import pending_count, reply_of
 from bot.scheduling.ratelimit import TokenBucket
 from bot.scheduling.senders import PermanentError, RateLimited, Sender, Target, TransientError
@@ -69,7 +70,9 @@ class DeliveryWorker:
         poll_interval_s: float = 1.0,
         send_timeout_s: float = 15.0,
         concurrency: int = 8,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics or Metrics()
         self._sessions = sessions
         self._senders = dict(senders)
         self._clock = clock
@@ -120,8 +123,11 @@ class DeliveryWorker:
                     self._in_flight.add(claimed)
                 if row.expires_at is not None and row.expires_at <= now:
                     row.status = OutboxStatus.EXPIRED.value
-                    return Outcome.EXPIRED
-                return await self._attempt(row)
+                    outcome = Outcome.EXPIRED
+                else:
+                    outcome = await self._attempt(row)
+                self._observe(row, outcome)
+                return outcome
         finally:
             # Only once the outcome is committed may another loop see the row again.
             if claimed is not None:
@@ -167,6 +173,30 @@ class DeliveryWorker:
         row.attempts += 1
         row.last_error = None
         return Outcome.SENT
+
+    def _observe(self, row: OutboxMessage, outcome: Outcome) -> None:
+        """One log line and the metrics per attempt: never the message or its address."""
+        lag = (self._clock.now() - row.due_at).total_seconds()
+        self._metrics.deliveries.labels(row.platform, row.kind, outcome.value).inc()
+        if outcome is Outcome.SENT:
+            self._metrics.delivery_lag.labels(row.kind).observe(max(lag, 0.0))
+        fields = {
+            "kind": row.kind,
+            "platform": row.platform,
+            "outcome": outcome.value,
+            "attempt": row.attempts,
+            "lag_s": round(lag, 1),
+            "outbox_id": row.id,
+        }
+        log.info(
+            "delivery %s on %s: %s (attempt %d, %.0f s after due)",
+            row.kind,
+            row.platform,
+            outcome.value,
+            row.attempts,
+            lag,
+            extra={"fields": fields},
+        )
 
     def _dead(self, row: OutboxMessage, reason: str) -> Outcome:
         row.status = OutboxStatus.DEAD.value

@@ -85,6 +85,7 @@ async def scheduling(
         core.clock,
         limiters=make_limiters(list(senders), rates),
         policy=policy,
+        metrics=core.metrics,
     )
     state = Scheduling(core, worker, leader, config or ScheduleConfig())
     stop = asyncio.Event()

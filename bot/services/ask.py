@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from bot.rag.errors import RagError
 from bot.replies import Reply
@@ -32,14 +33,18 @@ async def ask(core: Core, member: Member | None, question: str) -> Reply:
     if member is not None:
         today = core.local_today(member.timezone)
         week = current_week(calendar_for(member, core.curriculum, today), today)
+    began = time.perf_counter()
     try:
         answer = await core.asker.ask(question, k=3, current_week=week)
     except RagError as error:  # one friendly line: the index cannot be built, …
+        core.metrics.ask_seconds.labels("failed").observe(time.perf_counter() - began)
         log.warning("/ask failed: %s", error)
         return _unavailable(str(error).splitlines()[0])
     except Exception:  # a bug to log, not to show
+        core.metrics.ask_seconds.labels("failed").observe(time.perf_counter() - began)
         log.warning("/ask failed", exc_info=True)
         return _unavailable("")
+    core.metrics.ask_seconds.labels(str(answer.mode)).observe(time.perf_counter() - began)
     lines = [neutralize_mentions(answer.answer)]
     # The RAG's answer usually lists its sources already; a bullet is only added
     # for one it doesn't name, so nothing is shown twice.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.curriculum.models import Curriculum
+from bot.metrics import Metrics
 
 
 class Source(Protocol):
@@ -54,6 +55,8 @@ class Core:
     #: Time zone of workspaces created on first contact (PATHBOT_TIMEZONE).
     default_timezone: str = "UTC"
     asker: Asker | None = None
+    #: What /metrics shows; one per process.
+    metrics: Metrics = field(default_factory=Metrics)
 
     def local_now(self, timezone: str) -> datetime:
         return self.clock.now().astimezone(ZoneInfo(timezone))

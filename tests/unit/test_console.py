@@ -172,10 +172,10 @@ def test_unmigrated_postgres_stops_chat_with_the_command(
 def test_a_bad_setting_is_one_line(
     env: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
-    monkeypatch.setenv("PATHBOT_SLACK_PORT", "abc")
+    monkeypatch.setenv("PATHBOT_HTTP_PORT", "abc")
     code, _, err = run(*command, stdin="/help\n")
     assert code == 1
-    assert err.startswith("error: invalid setting PATHBOT_SLACK_PORT")
+    assert err.startswith("error: invalid setting PATHBOT_HTTP_PORT")
     assert len(err.strip().splitlines()) == 1
 
 

@@ -47,6 +47,7 @@ def test_never_stores_part_of_what_was_typed(line: str, says: str) -> None:
         ("2 hours 30 minutes", 150, None),
         ("1 hour and 30 minutes read the paper", 90, "read the paper"),
         ("1h 30 pages", 60, "30 pages"),  # "pages" is no time unit: a note
+        ("1h30 studied day 3", 90, "studied day 3"),  # a unit further on is prose
         ("1,5h", 90, None),
         ("1,5", 90, None),
         ("0,25h tidy notes", 15, "tidy notes"),

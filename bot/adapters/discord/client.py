@@ -156,6 +156,16 @@ class PathbotDiscordClient(discord.Client):
         else:
             await self.tree.sync()
 
+    async def on_ready(self) -> None:
+        # Once per (re)connection: the organiser's sign that the bot is on Discord.
+        user = self.user
+        log.info(
+            "pathbot is on Discord as %s in %d servers",
+            user.name if user is not None else "?",
+            len(self.guilds),
+            extra={"fields": {"platform": "discord", "guilds": len(self.guilds)}},
+        )
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A click on one of pathbot's buttons: its command, from the clicking member."""
         if interaction.type is not discord.InteractionType.component or interaction.data is None:

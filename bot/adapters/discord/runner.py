@@ -96,8 +96,18 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
     dispatcher = Dispatcher(core)
     scopes = DirectMessageScopes(core.sessions, Platform.DISCORD)
     async with connected(secret, dispatcher, dispatcher.commands(), scopes) as connection:
+        client = connection.client
+
+        async def gateway_ready() -> tuple[bool, str]:
+            if client.is_closed() or not client.is_ready():
+                return False, "gateway connecting"
+            return True, f"gateway connected, {len(client.guilds)} servers"
+
         yield PlatformSession(
-            "discord", DiscordSender(connection.client), lambda: _until_closed(connection)
+            "discord",
+            DiscordSender(client),
+            lambda: _until_closed(connection),
+            ready=gateway_ready,
         )
 
 

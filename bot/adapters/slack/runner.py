@@ -1,8 +1,9 @@
 """`pathbot run` on Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP events.
 
 Socket Mode needs no public URL (the usual choice when self-hosting); HTTP mode
-serves Slack's requests on PATHBOT_SLACK_HOST:PATHBOT_SLACK_PORT at
-/slack/events and checks every request's signature with SLACK_SIGNING_SECRET.
+serves Slack's requests at /slack/events on `pathbot run`'s one HTTP server
+(PATHBOT_HTTP_HOST:PATHBOT_HTTP_PORT, beside /healthz and /metrics) and checks
+every request's signature with SLACK_SIGNING_SECRET.
 `bot.adapters.serving` (listed in its PLATFORMS, called by `pathbot run`) opens
 it with :func:`open_platform` and puts the core, the scheduler and the platforms
 together.
@@ -16,7 +17,6 @@ from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 
 import aiohttp
-from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
@@ -29,6 +29,7 @@ from bot.clock import Clock
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Settings
 from bot.errors import Fatal, reason
+from bot.ops.http import serving_http
 from bot.services.context import Core
 
 log = logging.getLogger(__name__)
@@ -76,20 +77,9 @@ async def socket_mode(
 
 @asynccontextmanager
 async def http_events(adapter: SlackAdapter, host: str, port: int) -> AsyncIterator[str]:
-    """Serving Slack's HTTP events; yields the events URL actually bound (port 0 works)."""
-    runner = web.AppRunner(adapter.app.web_app(path=EVENTS_PATH, port=port))
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    try:
-        await site.start()
-    except OSError as error:
-        await runner.cleanup()
-        raise Fatal(f"can't listen on {host}:{port} for Slack events: {error.strerror}") from None
-    try:
-        bound = runner.addresses[0]
-        yield f"http://{bound[0]}:{bound[1]}{EVENTS_PATH}"
-    finally:
-        await runner.cleanup()
+    """Serving Slack's HTTP events alone; yields the events URL actually bound (port 0 works)."""
+    async with serving_http(adapter.app.web_app(path=EVENTS_PATH, port=port), host, port) as base:
+        yield f"{base}{EVENTS_PATH}"
 
 
 def build_adapter(
@@ -122,7 +112,7 @@ async def listening(adapter: SlackAdapter, settings: Settings) -> AsyncIterator[
         async with socket_mode(adapter, app_token):
             yield "Socket Mode"
     else:
-        host, port = settings.slack_http_host, settings.slack_http_port
+        host, port = settings.http_host, settings.http_port
         async with http_events(adapter, host, port) as url:
             yield f"HTTP events at {url}"
 
@@ -141,15 +131,42 @@ async def _forever() -> None:
 
 @asynccontextmanager
 async def open_platform(settings: Settings, core: Core) -> AsyncIterator[PlatformSession]:
-    """Slack on this core: its outbox sender, and `serve` (until cancelled)."""
+    """Slack on this core: its outbox sender, `serve` (until cancelled), and in HTTP
+    mode the events route for `pathbot run`'s HTTP server to serve."""
     if not _secret(settings.slack_bot_token):
         raise Fatal("SLACK_BOT_TOKEN is not set")
     dispatcher = Dispatcher(core)
     names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
     adapter = build_adapter(settings, dispatcher, core.clock, command_names=names)
-    async with listening(adapter, settings) as where:
-        log.info("pathbot is on Slack (%s)", where)
-        yield PlatformSession("slack", SlackSender(adapter), _forever)
+    app_token = _secret(settings.slack_app_token)
+    if not app_token and not _secret(settings.slack_signing_secret):
+        raise Fatal(
+            "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) for Slack"
+        )
+    await check_token(adapter)
+    sender = SlackSender(adapter)
+    if not app_token:
+        log.info("pathbot is on Slack over HTTP: events at %s on the HTTP server", EVENTS_PATH)
+
+        async def listening_http() -> tuple[bool, str]:
+            return True, f"HTTP events at {EVENTS_PATH}"
+
+        yield PlatformSession(
+            "slack",
+            sender,
+            _forever,
+            ready=listening_http,
+            web_app=adapter.app.web_app(EVENTS_PATH),
+        )
+        return
+    async with socket_mode(adapter, app_token) as handler:
+        log.info("pathbot is on Slack over Socket Mode")
+
+        async def connected() -> tuple[bool, str]:
+            up = bool(await handler.client.is_connected())
+            return up, "Socket Mode connected" if up else "Socket Mode reconnecting"
+
+        yield PlatformSession("slack", sender, _forever, ready=connected)
 
 
 async def run(settings: Settings) -> None:
