@@ -23,10 +23,17 @@ RUN /opt/pathbot/bin/pip install --no-cache-dir --no-deps -e . \
  && /opt/pathbot/bin/pathbot curriculum validate
 COPY docker/entrypoint.sh /usr/local/bin/pathbot-entrypoint
 
+# The HTTP server (/healthz, /readyz, /metrics, Slack's HTTP events) listens on every
+# address inside the container; publish the port only where something must reach it.
 ENV PATH="/opt/pathbot/bin:${PATH}" \
     PYTHONUNBUFFERED=1 \
-    PATHBOT_DATA_DIR=/data
+    PATHBOT_DATA_DIR=/data \
+    PATHBOT_HTTP_HOST=0.0.0.0 \
+    PATHBOT_HTTP_PORT=8080
 VOLUME ["/data"]
+EXPOSE 8080
 USER pathbot
+# Up, not ready: a platform that is reconnecting must not get the container restarted.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["pathbot", "health"]
 ENTRYPOINT ["pathbot-entrypoint"]
 CMD ["run"]

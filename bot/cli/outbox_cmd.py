@@ -153,6 +153,7 @@ async def _deliver(
     from bot.cli.settings import settings_or_fail
     from bot.clock import SystemClock
     from bot.scheduling.delivery import DeliveryWorker
+    from bot.scheduling.failures import act_on
     from bot.scheduling.http_sender import DiscordHttpSender
     from bot.scheduling.locks import acquire_sqlite_lock
     from bot.scheduling.ratelimit import TokenBucket
@@ -173,6 +174,7 @@ async def _deliver(
                 SystemClock(),
                 limiters={"discord": limiter},
                 poll_interval_s=0.05 if until_empty else 1.0,
+                on_failure=act_on,
             )
             await worker.run(asyncio.Event(), until_empty=until_empty)
     finally:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.caller import Caller
+from bot.caller import Caller, Platform
 from bot.commands import help as help_text
 from bot.commands.arguments import parse_args
 from bot.commands.catalog import build_table
@@ -28,7 +28,8 @@ from bot.commands.table import CommandSpec, CommandTable, Permission
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.members import find_member
-from bot.services.workspaces import ensure_workspace, is_admin
+from bot.services.notices import with_notices
+from bot.services.workspaces import ensure_workspace, is_admin, workspace_gone
 from bot.storage.atomic import is_transient, lock_member
 from bot.storage.engine import SQLITE_IMMEDIATE
 from bot.text import control_characters, neutralize_mentions
@@ -66,6 +67,12 @@ class Dispatcher:
     def __init__(self, core: Core, table: CommandTable | None = None) -> None:
         self.core = core
         self.table = table or build_table()
+
+    async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None:
+        """The platform says the bot was removed there: queue nothing more for it."""
+        async with self.core.sessions() as db, db.begin():
+            stamp = f"{self.core.clock.now():%Y-%m-%d %H:%M} UTC: {reason}"
+            await workspace_gone(db, platform, external_id, stamp)
 
     def commands(self) -> list[CommandSpec]:
         """Every command, for adapters registering slash commands and for /help."""
@@ -183,7 +190,15 @@ class Dispatcher:
             raise UserError(f"/{spec.name} is for workspace admins only")
         zone = member.timezone if member is not None else workspace.timezone
         args = parse_args(spec, words, self.core.local_today(zone), typed)
-        return await spec.handler(Invocation(db, self.core, caller, workspace, member, args))
+        if not workspace.active:
+            # Someone typed a command there, so the bot is back in that workspace.
+            workspace.active = True
+            log.info("%s:%s is active again", workspace.platform, workspace.external_id)
+        reply = await spec.handler(Invocation(db, self.core, caller, workspace, member, args))
+        if not reply.ok:
+            return reply
+        admin_command = spec.permission is Permission.ADMIN
+        return await with_notices(db, reply, workspace, member, admin_command=admin_command)
 
 
 def without_pings(reply: Reply) -> Reply:

@@ -49,10 +49,16 @@ async def _settings(inv: Invocation) -> Reply:
         return members.set_reminder(member, parse_time_of_day(value))
     if key == "name":
         return members.set_name(member, value)
+    if key == "reminders":
+        return members.set_reminders(member, _on_off(value, "reminders"))
+    return await members.set_leaderboard(inv.db, member, _on_off(value, "leaderboard"))
+
+
+def _on_off(value: str, setting: str) -> bool:
     choice = value.strip().lower()
     if choice not in {"on", "off", "yes", "no", "show", "hide"}:
-        raise ParseError("Use /settings leaderboard on or /settings leaderboard off")
-    return await members.set_leaderboard(inv.db, member, choice in {"on", "yes", "show"})
+        raise ParseError(f"Use /settings {setting} on or /settings {setting} off")
+    return choice in {"on", "yes", "show"}
 
 
 async def _pause(inv: Invocation) -> Reply:
@@ -147,7 +153,7 @@ MEMBER_COMMANDS = (
     ),
     CommandSpec(
         "settings",
-        "Show or change your time zone, reminder, name or leaderboard visibility.",
+        "Show or change your time zone, reminder time, reminders on/off, name or leaderboard.",
         _settings,
         params=(
             Param(
@@ -155,11 +161,16 @@ MEMBER_COMMANDS = (
                 Kind.CHOICE,
                 "What to change.",
                 required=False,
-                choices=("timezone", "reminder", "name", "leaderboard"),
+                choices=("timezone", "reminder", "reminders", "name", "leaderboard"),
             ),
             Param("value", Kind.TEXT, "The new value.", required=False, rest=True),
         ),
-        examples=("/settings", "/settings reminder 7:30", "/settings leaderboard off"),
+        examples=(
+            "/settings",
+            "/settings reminder 7:30",
+            "/settings reminders on",
+            "/settings leaderboard off",
+        ),
     ),
     CommandSpec("pause", "Pause your path: no reminders, your streak is safe.", _pause),
     CommandSpec("resume", "Resume after a pause; the plan picks up where you left it.", _resume),

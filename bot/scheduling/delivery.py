@@ -16,7 +16,7 @@ import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select, text
@@ -32,6 +32,7 @@ from bot.storage.outbox import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+OnFailure = Callable[[AsyncSession, OutboxMessage, PermanentError, datetime], Awaitable[None]]
 
 
 class Outcome(StrEnum):
@@ -71,8 +72,11 @@ class DeliveryWorker:
         send_timeout_s: float = 15.0,
         concurrency: int = 8,
         metrics: Metrics | None = None,
+        on_failure: OnFailure | None = None,
     ) -> None:
         self._metrics = metrics or Metrics()
+        #: Told of every permanent failure (bot.scheduling.failures.act_on in `pathbot run`).
+        self._on_failure = on_failure
         self._sessions = sessions
         self._senders = dict(senders)
         self._clock = clock
@@ -125,7 +129,7 @@ class DeliveryWorker:
                     row.status = OutboxStatus.EXPIRED.value
                     outcome = Outcome.EXPIRED
                 else:
-                    outcome = await self._attempt(row)
+                    outcome = await self._attempt(session, row)
                 self._observe(row, outcome)
                 return outcome
         finally:
@@ -133,7 +137,7 @@ class DeliveryWorker:
             if claimed is not None:
                 self._in_flight.discard(claimed)
 
-    async def _attempt(self, row: OutboxMessage) -> Outcome:
+    async def _attempt(self, session: AsyncSession, row: OutboxMessage) -> Outcome:
         sender = self._senders[row.platform]
         limiter = self._limiters.get(row.platform)
         if limiter is not None:
@@ -151,6 +155,9 @@ class DeliveryWorker:
                 await self._sleep(error.retry_after)
             return Outcome.RATE_LIMITED
         except PermanentError as error:
+            if self._on_failure is not None:
+                # In the transaction that marks the row dead: both happen, or neither.
+                await self._on_failure(session, row, error, self._clock.now())
             return self._dead(row, f"refused: {error}")
         except (TransientError, TimeoutError, OSError) as error:
             reason = str(error) or type(error).__name__

@@ -62,7 +62,9 @@ async def enqueue_due(
     # Every service asked below sees the same instant.
     core = replace(core, clock=FakeClock(now))
     inserted = 0
-    for workspace in await db.scalars(select(Workspace).order_by(Workspace.id)):
+    # A workspace that removed the bot gets nothing until it is back.
+    active = select(Workspace).where(Workspace.active.is_(True)).order_by(Workspace.id)
+    for workspace in await db.scalars(active):
         planner = _Planner(db, core, workspace, now, config)
         await planner.load_existing()
         messages = [
@@ -177,6 +179,7 @@ class _Planner:
             select(Member.user_id, Member.timezone, Member.reminder_time)
             .where(Member.workspace_id == self.workspace.id)
             .where(Member.status == MemberStatus.ACTIVE.value)
+            .where(Member.dm_off_reason.is_(None))
         )
         for user_id, timezone, reminder in rows.all():
             zone = ZoneInfo(timezone)
@@ -241,6 +244,7 @@ class _Planner:
             select(Member)
             .where(Member.workspace_id == self.workspace.id)
             .where(Member.status == MemberStatus.ACTIVE.value)
+            .where(Member.dm_off_reason.is_(None))
             .options(selectinload(Member.pauses))
         )
         messages = []

@@ -20,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.scheduling.delivery import DeliveryWorker, RetryPolicy
+from bot.scheduling.failures import act_on
 from bot.scheduling.jobs import ScheduleConfig, enqueue_due
 from bot.scheduling.locks import AlwaysLeader, LeaderLock, acquire_sqlite_lock
 from bot.scheduling.ratelimit import TokenBucket
@@ -86,6 +87,7 @@ async def scheduling(
         limiters=make_limiters(list(senders), rates),
         policy=policy,
         metrics=core.metrics,
+        on_failure=act_on,
     )
     state = Scheduling(core, worker, leader, config or ScheduleConfig())
     stop = asyncio.Event()

@@ -60,8 +60,25 @@ class TransientError(SendError):
     """Worth retrying later: a 5xx, a timeout, a dropped connection."""
 
 
+class Failure(StrEnum):
+    """What a permanent failure says about its target, so someone can act on it."""
+
+    #: The member cannot be DMed (closed DMs, blocked the bot, left the platform).
+    DM_CLOSED = "dm_closed"
+    #: The channel is gone, archived, or the bot may not post there.
+    CHANNEL_GONE = "channel_gone"
+    #: The bot was removed from the server or the app uninstalled (tokens revoked).
+    REMOVED = "removed"
+    #: Anything else (a payload the platform refuses): the row is dead, nothing more.
+    OTHER = "other"
+
+
 class PermanentError(SendError):
     """Retrying will not help: unknown channel, blocked DMs, bad request."""
+
+    def __init__(self, message: str, failure: Failure = Failure.OTHER) -> None:
+        super().__init__(message)
+        self.failure = failure
 
 
 class Sender(Protocol):

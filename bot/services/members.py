@@ -137,11 +137,15 @@ async def join(
 def show_settings(member: Member) -> Reply:
     return Reply(
         title="Your settings",
-        lines=["Change one with /settings timezone|reminder|name|leaderboard VALUE."],
+        lines=["Change one with /settings timezone|reminder|reminders|name|leaderboard VALUE."],
         fields=[
             ReplyField(name="Name", value=safe_name(member)),
             ReplyField(name="Time zone", value=member.timezone),
             ReplyField(name="Reminder", value=f"{member.reminder_time:%H:%M}"),
+            ReplyField(
+                name="Reminders",
+                value="on" if member.dm_off_reason is None else f"off: {member.dm_off_reason}",
+            ),
             ReplyField(name="Start date", value=member.start_date.isoformat()),
             ReplyField(
                 name="On the leaderboard", value="no" if member.leaderboard_opt_out else "yes"
@@ -161,6 +165,22 @@ def set_reminder(member: Member, when: time) -> Reply:
     return Reply(
         title="Reminder updated", lines=[f"I'll remind you at {when:%H:%M} ({member.timezone})."]
     )
+
+
+def set_reminders(member: Member, on: bool) -> Reply:
+    if on:
+        member.dm_off_reason = None
+        member.dm_off_told = False
+        return Reply(
+            title="Reminders on",
+            lines=[
+                f"I'll DM you at {member.reminder_time:%H:%M} ({member.timezone}) again.",
+                "If your DMs are still closed to me, I'll turn them off and tell you.",
+            ],
+        )
+    member.dm_off_reason = "you turned them off"
+    member.dm_off_told = True
+    return Reply(title="Reminders off", lines=["No more reminder DMs: /settings reminders on."])
 
 
 def set_name(member: Member, name: str) -> Reply:

@@ -47,6 +47,8 @@ async def members_due_reminder(db: AsyncSession, core: Core, workspace_id: int) 
             select(Member)
             .where(Member.workspace_id == workspace_id)
             .where(Member.status == MemberStatus.ACTIVE.value)
+            # DMs known to fail (or reminders turned off): never queue a doomed DM.
+            .where(Member.dm_off_reason.is_(None))
             .options(selectinload(Member.pauses))
         )
     )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, time
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from bot.caller import Caller
+from bot.caller import Caller, Platform
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.progress import days_text
 from bot.storage.atomic import upsert
 from bot.storage.models import Workspace, WorkspaceAdmin
+from bot.storage.outbox import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
 
 MAX_FREEZES_PER_WEEK = 7
 
@@ -77,6 +81,11 @@ def describe(workspace: Workspace) -> Reply:
                 name="Streak freezes per week", value=str(workspace.streak_freezes_per_week)
             ),
             ReplyField(name="Admins", value=admins, inline=False),
+            ReplyField(
+                name="Last delivery problem",
+                value=workspace.last_delivery_error or "none",
+                inline=False,
+            ),
         ],
     )
 
@@ -156,3 +165,37 @@ async def remove_admin(db: AsyncSession, workspace: Workspace, user_id: str) -> 
     )
     await db.refresh(workspace, ["admins"])
     return Reply(title="Admin removed", lines=[f"{user_id} is no longer an admin here."])
+
+
+async def mark_inactive(db: AsyncSession, workspace: Workspace, reason: str) -> None:
+    """The bot is gone from this workspace: cancel its queue, queue nothing more.
+
+    It comes back on its own: the next command from there makes it active again.
+    """
+    if not workspace.active:
+        return
+    workspace.active = False
+    workspace.last_delivery_error = reason
+    await db.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.workspace_id == workspace.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING.value)
+        .values(status=OutboxStatus.CANCELLED.value)
+        .execution_options(synchronize_session=False)
+    )
+    log.warning("%s:%s is inactive: %s", workspace.platform, workspace.external_id, reason)
+
+
+async def workspace_gone(
+    db: AsyncSession, platform: Platform, external_id: str, reason: str
+) -> bool:
+    """The platform says the bot left (guild removed, app uninstalled); True if known."""
+    workspace = await db.scalar(
+        select(Workspace).where(
+            Workspace.platform == platform.value, Workspace.external_id == external_id
+        )
+    )
+    if workspace is None:
+        return False
+    await mark_inactive(db, workspace, reason)
+    return True

@@ -37,6 +37,8 @@ class MessageKind(StrEnum):
     NUDGE = "nudge"
     LEADERBOARD = "leaderboard"
     WEEKLY_SUMMARY = "weekly_summary"
+    #: A workspace's admin told that a scheduled message could not be delivered.
+    ADMIN_NOTICE = "admin_notice"
 
 
 def user_target(user_id: str) -> str:

@@ -123,3 +123,34 @@ async def test_a_port_in_use_is_one_clear_line() -> None:
         with pytest.raises(Fatal, match="PATHBOT_HTTP_PORT"):
             async with serving_http(web.Application(), "127.0.0.1", port):
                 pass
+
+
+async def test_pathbot_health_asks_the_running_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli.app import build_app
+
+    async def index_failed() -> tuple[bool, str]:
+        return False, "could not load or build it"
+
+    readiness = Readiness()
+    readiness.add("ask index", index_failed)
+    app = web.Application()
+    add_routes(app, Metrics(), readiness)
+
+    def health(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(build_app(), ["health", *args])
+        return result.exit_code, result.output
+
+    async with serving_http(app, "127.0.0.1", 0) as url:
+        monkeypatch.setenv("PATHBOT_HTTP_PORT", url.rsplit(":", 1)[1])
+        up = await asyncio.to_thread(health)
+        ready = await asyncio.to_thread(health, "--ready")
+    gone = await asyncio.to_thread(health)
+
+    assert up[0] == 0
+    assert "ok" in up[1]
+    assert ready[0] == 1
+    assert "ask index (could not load or build it)" in ready[1]
+    assert gone[0] == 1
+    assert "no answer" in gone[1]

@@ -166,6 +166,12 @@ class PathbotDiscordClient(discord.Client):
             extra={"fields": {"platform": "discord", "guilds": len(self.guilds)}},
         )
 
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        # Kicked, or the server deleted: nothing more is queued for it until it is back.
+        await self._handler.workspace_gone(
+            Platform.DISCORD, str(guild.id), "the bot was removed from the server"
+        )
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """A click on one of pathbot's buttons: its command, from the clicking member."""
         if interaction.type is not discord.InteractionType.component or interaction.data is None:

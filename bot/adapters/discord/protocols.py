@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from bot.caller import Caller
+from bot.caller import Caller, Platform
 from bot.replies import Reply
 from bot.services.memberships import DmScope
 
@@ -17,6 +17,8 @@ class CommandHandler(Protocol):
     """The core's single entry point: one command line from one caller."""
 
     async def handle(self, caller: Caller, line: str) -> Reply: ...
+
+    async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None: ...
 
 
 class DmScopes(Protocol):

@@ -8,12 +8,23 @@ import discord
 from bot.adapters.discord.client import PathbotDiscordClient
 from bot.replies import Reply
 from bot.scheduling.senders import (
+    Failure,
     PermanentError,
     RateLimited,
     Target,
     TargetKind,
     TransientError,
 )
+
+#: Discord's JSON error codes (developer docs, "JSON Error Codes") that say what is wrong.
+_FAILURES = {
+    50007: Failure.DM_CLOSED,  # Cannot send messages to this user
+    10013: Failure.DM_CLOSED,  # Unknown user
+    10003: Failure.CHANNEL_GONE,  # Unknown channel
+    50001: Failure.CHANNEL_GONE,  # Missing access
+    50013: Failure.CHANNEL_GONE,  # Missing permissions
+    10004: Failure.REMOVED,  # Unknown guild
+}
 
 
 class DiscordSender:
@@ -28,8 +39,9 @@ class DiscordSender:
         where = f"dm:{target.id}" if target.kind is TargetKind.USER else target.id
         try:
             await self._client.send(where, reply, nonce=idempotency_key)
-        except ValueError as error:
-            raise PermanentError(str(error)) from error
+        except ValueError as error:  # a channel setting that names no channel
+            gone = Failure.CHANNEL_GONE if target.kind is TargetKind.CHANNEL else Failure.OTHER
+            raise PermanentError(str(error), gone) from error
         except discord.RateLimited as error:
             raise RateLimited(error.retry_after) from error
         except discord.DiscordServerError as error:
@@ -39,6 +51,9 @@ class DiscordSender:
                 retry_after = float(error.response.headers.get("Retry-After", "1"))
                 raise RateLimited(retry_after) from error
             # 403 (DMs closed), 404 (channel gone), 400 (bad payload): retrying won't help.
-            raise PermanentError(f"Discord {error.status}: {error.text}") from error
+            failure = _FAILURES.get(error.code, Failure.OTHER)
+            raise PermanentError(
+                f"Discord {error.status} (code {error.code}): {error.text}", failure
+            ) from error
         except (aiohttp.ClientError, OSError) as error:
             raise TransientError(f"Discord unreachable: {error}") from error

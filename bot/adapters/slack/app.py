@@ -72,6 +72,8 @@ class CommandHandler(Protocol):
 
     async def handle(self, caller: Caller, line: str) -> Reply: ...
 
+    async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None: ...
+
 
 class SlackAdapter:
     """A slack-bolt AsyncApp wired to the core's dispatcher, plus outbound `send`."""
@@ -102,6 +104,9 @@ class SlackAdapter:
         )
         self.app.command(command)(self._on_command)
         self.app.event("message")(self._on_message)
+        # Slack says so when the app leaves a workspace: queue nothing more for it.
+        self.app.event("app_uninstalled")(self._on_uninstalled)
+        self.app.event("tokens_revoked")(self._on_uninstalled)
         self.app.action(re.compile("^" + re.escape(ACTION_ID_PREFIX)))(self._on_action)
 
     # -- inbound ---------------------------------------------------------------------------
@@ -132,6 +137,16 @@ class SlackAdapter:
             unfurl_links=False,
             unfurl_media=False,
         )
+
+    async def _on_uninstalled(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
+        team = str(body.get("team_id") or "")
+        if team:
+            why = (
+                "the app was uninstalled"
+                if event.get("type") == "app_uninstalled"
+                else ("the app's tokens were revoked")
+            )
+            await self._handler.workspace_gone(Platform.SLACK, team, why)
 
     async def _on_message(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
         # Only plain messages people send to the bot in a DM; not edits, joins or bots.

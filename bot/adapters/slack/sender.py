@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.adapters.slack.app import SlackAdapter
 from bot.replies import Reply
 from bot.scheduling.senders import (
+    Failure,
     PermanentError,
     RateLimited,
     Target,
@@ -27,6 +28,16 @@ log = logging.getLogger(__name__)
 #: Slack error codes worth retrying later; every other `ok: false` is final.
 _TRANSIENT_ERRORS = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+)
+
+
+#: Slack's error codes (method docs of chat.postMessage and conversations.open).
+_DM_CLOSED = frozenset({"cannot_dm_bot", "user_not_found", "user_disabled", "user_not_visible"})
+_CHANNEL_GONE = frozenset(
+    {"channel_not_found", "not_in_channel", "is_archived", "restricted_action", "no_permission"}
+)
+_REMOVED = frozenset(
+    {"account_inactive", "token_revoked", "invalid_auth", "not_authed", "team_access_not_granted"}
 )
 
 
@@ -44,14 +55,14 @@ class SlackSender:
         except ValueError as error:
             raise PermanentError(str(error)) from error
         except SlackApiError as error:
-            raise _classify(error) from error
+            raise _classify(error, target) from error
         except SlackRequestError as error:
             raise TransientError(f"Slack request failed: {error}") from error
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             raise TransientError(f"Slack unreachable: {error}") from error
 
 
-def _classify(error: SlackApiError) -> Exception:
+def _classify(error: SlackApiError, target: Target) -> Exception:
     response = error.response
     code = str(response.get("error") or "unknown_error")
     if response.status_code == 429:
@@ -61,5 +72,11 @@ def _classify(error: SlackApiError) -> Exception:
         return RateLimited(retry_after)
     if response.status_code >= 500 or code in _TRANSIENT_ERRORS:
         return TransientError(f"Slack {response.status_code}: {code}")
-    # channel_not_found, not_in_channel, is_archived, user_not_found, invalid_auth, …
+    if code in _REMOVED:
+        return PermanentError(f"Slack refused: {code}", Failure.REMOVED)
+    if target.kind is TargetKind.USER and (code in _DM_CLOSED or code == "channel_not_found"):
+        # conversations.open or the DM post: this member cannot be reached by DM.
+        return PermanentError(f"Slack refused: {code}", Failure.DM_CLOSED)
+    if target.kind is TargetKind.CHANNEL and code in _CHANNEL_GONE:
+        return PermanentError(f"Slack refused: {code}", Failure.CHANNEL_GONE)
     return PermanentError(f"Slack refused: {code}")

@@ -13,8 +13,11 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     Time,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,6 +44,13 @@ class Workspace(Base):
     leaderboard_channel: Mapped[str | None] = mapped_column(String(64))
     streak_freezes_per_week: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: False once the bot was removed or uninstalled: nothing is queued for it until a
+    #: command (or the platform) shows it is back.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Why the last message the workspace was owed could not be delivered (/workspace).
+    last_delivery_error: Mapped[str | None] = mapped_column(Text)
+    #: A line for the next admin command, until an admin has seen it.
+    admin_notice: Mapped[str | None] = mapped_column(Text)
 
     admins: Mapped[list[WorkspaceAdmin]] = relationship(
         back_populates="workspace", cascade="all, delete-orphan", passive_deletes=True
@@ -84,6 +94,10 @@ class Member(Base):
     #: Shown on leaderboards: not opted out and not left (kept in step by the members service).
     listed: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Why reminders are off (DMs closed, or turned off); None while they are on.
+    dm_off_reason: Mapped[str | None] = mapped_column(Text)
+    #: Whether the member has been told (once, on their next command).
+    dm_off_told: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     pauses: Mapped[list[Pause]] = relationship(
         back_populates="member",
