@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    #: Slack's Web API (GovSlack: https://slack-gov.com/api/; tests: a fake on 127.0.0.1).
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    #: Discord's REST API, for `pathbot doctor`'s checks (tests: a fake on 127.0.0.1).
+    discord_api_url: str = Field(
+        default="https://discord.com/api/v10", alias="PATHBOT_DISCORD_API_URL"
+    )
     #: `pathbot run`'s one HTTP server: /healthz, /readyz, /metrics, and Slack's events
     #: when Socket Mode (SLACK_APP_TOKEN) is not used. Loopback by default (a laptop);
     #: the container listens on 0.0.0.0. PATHBOT_SLACK_HOST/PORT are the older names.

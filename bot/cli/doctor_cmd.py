@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.ops.doctor import Check
 
 
@@ -23,11 +24,14 @@ def register(app: typer.Typer) -> None:
             show_default=False,
         ),
     ) -> None:
-        """Check settings, the database (reachable, migrated, totals true); exit 1 if blocked."""
+        """Will this deployment work? Settings, database, tokens, channels, LLM, index.
+
+        Exits 1 if anything blocks.
+        """
         from pydantic import ValidationError
 
         from bot.config import load_settings
-        from bot.ops.doctor import Check, Status, database_checks, healthy
+        from bot.ops.doctor import Check, Status, healthy
 
         checks: list[Check] = []
         try:
@@ -38,10 +42,39 @@ def register(app: typer.Typer) -> None:
             checks.append(Check("settings", Status.FAIL, f"{where}: {first['msg']}"))
         else:
             checks.append(Check("settings", Status.OK, "valid"))
-            checks.extend(asyncio.run(database_checks(settings.resolved_database_url)))
+            checks.extend(asyncio.run(_all_checks(settings)))
         _show(checks, sys.stdout.isatty() if as_json is None else not as_json)
         if not healthy(checks):
             raise typer.Exit(1)
+
+
+async def _all_checks(settings: Settings) -> list[Check]:
+    from bot.ops.doctor import Check, Status, database_checks
+    from bot.ops.platform_checks import (
+        channel_settings,
+        discord_checks,
+        index_check,
+        llm_check,
+        slack_checks,
+    )
+
+    url = settings.resolved_database_url
+    checks = await database_checks(url)
+    configured = False
+    if settings.discord_token and settings.discord_token.get_secret_value().strip():
+        configured = True
+        checks.extend(await discord_checks(settings, await channel_settings(url, "discord")))
+    if settings.slack_bot_token and settings.slack_bot_token.get_secret_value().strip():
+        configured = True
+        checks.extend(await slack_checks(settings, await channel_settings(url, "slack")))
+    if not configured:
+        checks.append(
+            Check("platforms", Status.WARN, "no DISCORD_TOKEN or SLACK_BOT_TOKEN: console only")
+        )
+    if settings.llm_enabled:
+        checks.append(await llm_check(settings))
+    checks.append(await index_check(settings))
+    return checks
 
 
 def _show(checks: list[Check], table: bool) -> None:

@@ -64,6 +64,8 @@ class FakeDiscordAPI:
         self.fail_next_sends: list[tuple[int, dict[str, Any]]] = []
         #: Answer 401 to every call, as Discord does for a wrong bot token.
         self.refuse_token = False
+        #: Channels GET /channels/{id} knows (others: 404, code 10003 Unknown Channel).
+        self.channels: dict[str, str] = {}
 
     def new_id(self) -> str:
         return str(next(self._ids))
@@ -115,6 +117,11 @@ class FakeDiscordAPI:
         method, parts = recorded.method, recorded.path.strip("/").split("/")
         if method == "GET" and parts == ["users", "@me"]:
             return _json(user_payload(BOT_USER_ID, "pathbot", bot=True))
+        if method == "GET" and parts[0] == "channels" and len(parts) == 2:
+            name = self.channels.get(parts[1])
+            if name is None:
+                return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+            return _json({"id": parts[1], "type": 0, "name": name, "guild_id": "0"})
         if method == "GET" and parts == ["oauth2", "applications", "@me"]:
             return _json(self._application())
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":

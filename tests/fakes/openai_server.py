@@ -36,10 +36,13 @@ class FakeOpenAI:
         self._release = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        #: What GET /v1/models lists (OpenAI's "list models": {"object": "list", "data": [...]}).
+        self.models = ["fake-model"]
 
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_get("/v1/models", self._models)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -75,6 +78,12 @@ class FakeOpenAI:
         return [m["content"] for r in self.requests for m in r["messages"] if m["role"] == "user"]
 
     # Handler --------------------------------------------------------------------------
+
+    async def _models(self, _: web.Request) -> web.Response:
+        listed = [
+            {"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models
+        ]
+        return web.json_response({"object": "list", "data": listed})
 
     async def _chat(self, request: web.Request) -> web.Response:
         body = await request.json()

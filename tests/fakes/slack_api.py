@@ -41,6 +41,8 @@ class FakeSlackAPI:
     """Users are `{user_id: users.info "user" object}`; `base_url` ends with "/api/"."""
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: conversations.info's channel objects by id (others: channel_not_found).
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, tuple[int, dict[str, Any], dict[str, str]]] = field(default_factory=dict)
     root_url: str = ""
@@ -121,6 +123,11 @@ class FakeSlackAPI:
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
             }
+        if method == "conversations.info":
+            channel = self.channels.get(str(args.get("channel")))
+            if channel is None:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": channel}
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}

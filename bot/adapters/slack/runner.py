@@ -92,7 +92,7 @@ def build_adapter(
     token = _secret(settings.slack_bot_token)
     return SlackAdapter(
         handler,
-        client=client or AsyncWebClient(token=token),
+        client=client or AsyncWebClient(token=token, base_url=settings.slack_api_url),
         signing_secret=_secret(settings.slack_signing_secret),
         clock=clock,
         command_names=command_names,

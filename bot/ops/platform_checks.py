@@ -1,0 +1,205 @@
+"""`pathbot doctor`'s checks of the outside world: tokens, channels, the LLM, the index.
+
+Each talks to the configured base URL (Discord, Slack, the OpenAI-compatible
+endpoint), so tests point them at fakes on 127.0.0.1. None raises: a failure is a
+`Check` that says what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.errors import reason
+from bot.ops.doctor import Check, Status
+from bot.storage.engine import make_engine, make_sessions
+from bot.storage.models import Workspace
+
+TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSetting:
+    workspace: str
+    which: str
+    channel: str
+
+
+async def channel_settings(url: str, platform: str) -> list[ChannelSetting]:
+    """Every daily and leaderboard channel set in an active workspace of `platform`."""
+    engine = make_engine(url)
+    try:
+        async with make_sessions(engine)() as db:
+            rows = await db.execute(
+                select(
+                    Workspace.external_id, Workspace.daily_channel, Workspace.leaderboard_channel
+                ).where(Workspace.platform == platform, Workspace.active.is_(True))
+            )
+            found = []
+            for external_id, daily, board in rows.all():
+                for which, channel in (("daily", daily), ("leaderboard", board)):
+                    if channel:
+                        found.append(ChannelSetting(external_id, which, channel))
+            return found
+    except Exception:  # the database check reports why; here there is just nothing to list
+        return []
+    finally:
+        await engine.dispose()
+
+
+async def discord_checks(settings: Settings, channels: list[ChannelSetting]) -> list[Check]:
+    from bot.adapters.discord.invite import bot_permissions, invite_url
+
+    assert settings.discord_token is not None
+    token = settings.discord_token.get_secret_value().strip()
+    base = settings.discord_api_url.rstrip("/")
+    headers = {
+        "Authorization": f"Bot {token}",
+        "User-Agent": "DiscordBot (https://github.com/pathbot/pathbot, 0.1)",
+    }
+    timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
+    try:
+        async with aiohttp.ClientSession(headers=headers, timeout=timeout) as http:
+            async with http.get(f"{base}/users/@me") as response:
+                if response.status == 401:
+                    return [
+                        Check(
+                            "discord token",
+                            Status.FAIL,
+                            "Discord refused DISCORD_TOKEN: reset it under Bot in the Developer "
+                            "Portal and copy it again",
+                        )
+                    ]
+                response.raise_for_status()
+                me: dict[str, Any] = await response.json()
+            async with http.get(f"{base}/oauth2/applications/@me") as response:
+                application = await response.json() if response.status == 200 else {}
+            checks = [Check("discord token", Status.OK, f"accepted: the bot is {me['username']}")]
+            app_id = str(application.get("id") or me["id"])
+            checks.append(
+                Check(
+                    "discord invite",
+                    Status.OK,
+                    f"{invite_url(app_id)} (permissions {bot_permissions().value}: view "
+                    "channels, send messages, embed links, attach files, read history)",
+                )
+            )
+            for setting in channels:
+                checks.append(await _discord_channel(http, base, setting))
+            return checks
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        return [Check("discord token", Status.FAIL, f"can't reach Discord: {reason(error)}")]
+
+
+async def _discord_channel(
+    http: aiohttp.ClientSession, base: str, setting: ChannelSetting
+) -> Check:
+    name = f"discord {setting.which} channel ({setting.workspace})"
+    async with http.get(f"{base}/channels/{setting.channel}") as response:
+        if response.status == 200:
+            channel = await response.json()
+            return Check(name, Status.OK, f"#{channel.get('name', setting.channel)} resolves")
+        body = await response.json(content_type=None)
+    code = body.get("code") if isinstance(body, dict) else None
+    return Check(
+        name,
+        Status.FAIL,
+        f"{setting.channel} does not resolve for the bot (Discord {response.status}, code "
+        f"{code}): run /set-channel {setting.which} in a channel the bot can see",
+    )
+
+
+async def slack_checks(settings: Settings, channels: list[ChannelSetting]) -> list[Check]:
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    assert settings.slack_bot_token is not None
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value().strip(),
+        base_url=settings.slack_api_url,
+        timeout=int(TIMEOUT_S),
+    )
+    try:
+        auth = await client.auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error")
+        return [Check("slack token", Status.FAIL, f"Slack refused SLACK_BOT_TOKEN ({code})")]
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        return [Check("slack token", Status.FAIL, f"can't reach Slack: {reason(error)}")]
+    checks = [
+        Check("slack token", Status.OK, f"accepted: {auth.get('user')} in {auth.get('team')}")
+    ]
+    mode = "Socket Mode" if settings.slack_app_token else "HTTP events"
+    if not settings.slack_app_token and not settings.slack_signing_secret:
+        checks.append(
+            Check("slack events", Status.FAIL, "set SLACK_APP_TOKEN or SLACK_SIGNING_SECRET")
+        )
+    else:
+        checks.append(Check("slack events", Status.OK, mode))
+    for setting in channels:
+        name = f"slack {setting.which} channel ({setting.workspace})"
+        try:
+            info = await client.conversations_info(channel=setting.channel)
+        except SlackApiError as error:
+            code = error.response.get("error")
+            checks.append(
+                Check(name, Status.FAIL, f"{setting.channel}: {code} (run /set-channel again)")
+            )
+            continue
+        channel = info.get("channel") or {}
+        if channel.get("is_archived"):
+            checks.append(Check(name, Status.FAIL, f"#{channel.get('name')} is archived"))
+        elif not channel.get("is_member", True):
+            checks.append(
+                Check(name, Status.FAIL, f"the bot is not in #{channel.get('name')}: /invite it")
+            )
+        else:
+            checks.append(Check(name, Status.OK, f"#{channel.get('name')}, the bot is a member"))
+    return checks
+
+
+async def llm_check(settings: Settings) -> Check:
+    from openai import AsyncOpenAI, OpenAIError
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "none"
+    client = AsyncOpenAI(base_url=settings.openai_base_url, api_key=key, timeout=TIMEOUT_S)
+    try:
+        models = await client.models.list()
+    except (OpenAIError, OSError, TimeoutError) as error:
+        # /ask still answers without it (extractive), so this is a warning, not a block.
+        return Check("llm", Status.WARN, f"no answer from OPENAI_BASE_URL: {reason(error)}")
+    finally:
+        await client.close()
+    names = {model.id for model in models.data}
+    if settings.llm_model not in names:
+        return Check(
+            "llm",
+            Status.WARN,
+            f"the endpoint answers, but lists no model {settings.llm_model!r} "
+            f"({', '.join(sorted(names)[:5]) or 'none'})",
+        )
+    return Check("llm", Status.OK, f"{settings.llm_model} answers at {settings.openai_base_url}")
+
+
+async def index_check(settings: Settings) -> Check:
+    try:
+        from bot.rag.service import AskService
+    except ImportError:
+        return Check("ask index", Status.WARN, "the rag extra is not installed: /ask is off")
+    try:
+        status = await asyncio.wait_for(AskService.from_settings(settings).status(), TIMEOUT_S)
+    except Exception as error:
+        return Check("ask index", Status.WARN, f"can't read it: {reason(error)}")
+    if status.documents and status.up_to_date:
+        return Check("ask index", Status.OK, f"built, {status.documents} documents")
+    return Check(
+        "ask index",
+        Status.WARN,
+        "not built (or the curriculum changed): `pathbot run` builds it at start (~15 s), "
+        "or run `pathbot index build` now",
+    )
