@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, AsyncExitStack
+import signal
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -108,7 +109,49 @@ def require_installed(platforms: Sequence[str]) -> None:
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
-    """Serve the platforms until one of them stops (then stop the rest and return)."""
+    """Serve the platforms until one of them stops (then stop the rest and return).
+
+    SIGTERM or SIGINT stops it cleanly: no new work, in-flight deliveries finish
+    (up to the scheduler's grace), the scheduler's lock is released, and it returns.
+    """
+    with _stopping_on_signals() as stopping:
+        try:
+            await _serve(settings, platforms)
+        except asyncio.CancelledError:
+            if not stopping.is_set():
+                raise
+            log.info("stopped cleanly")
+
+
+@contextmanager
+def _stopping_on_signals() -> Iterator[asyncio.Event]:
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    stopping = asyncio.Event()
+
+    def stop(name: str) -> None:
+        if stopping.is_set():
+            return
+        stopping.set()
+        log.info("%s: stopping (finishing what is in flight)", name)
+        if main is not None:
+            main.cancel()
+
+    handled = []
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signal_number, stop, signal_number.name)
+            handled.append(signal_number)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread (tests), or a platform without signals
+    try:
+        yield stopping
+    finally:
+        for signal_number in handled:
+            loop.remove_signal_handler(signal_number)
+
+
+async def _serve(settings: Settings, platforms: Sequence[str]) -> None:
     asker = default_asker(settings)
     warm_up = asker.warm_up if asker is not None and settings.ask_warm_up else None
     try:

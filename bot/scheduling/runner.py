@@ -32,8 +32,10 @@ log = logging.getLogger(__name__)
 #: Requests per second per platform: under Discord's global 50/s, Slack's ~1/s per channel
 #: bursts (chat.postMessage's special tier allows short bursts over many channels).
 DEFAULT_RATES = {"discord": 45.0, "slack": 10.0, "console": 1000.0}
-#: How long stopping waits for the delivery loops to finish the rows they hold.
-STOP_GRACE_S = 10.0
+#: How long stopping waits for the delivery loops to finish the rows they hold, inside a
+#: 10 s SIGTERM budget. A send still running then is cancelled: its row stays pending and
+#: is sent again, with the same idempotency key, by the next process.
+STOP_GRACE_S = 7.0
 
 
 @dataclass
