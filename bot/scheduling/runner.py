@@ -113,6 +113,16 @@ async def scheduling(
     try:
         await job()
         scheduler.start()
+        role = (
+            "leader: this process queues the scheduled messages"
+            if leader.held
+            else ("follower: another process queues; this one delivers and takes over if it goes")
+        )
+        log.info(
+            "scheduler %s",
+            role,
+            extra={"fields": {"scheduler": "leader" if leader.held else "follower"}},
+        )
         yield state
     finally:
         stop.set()
