@@ -30,7 +30,7 @@ from bot.services.context import Core, UserError
 from bot.services.members import find_member
 from bot.services.notices import with_notices
 from bot.services.workspaces import ensure_workspace, is_admin, workspace_gone
-from bot.storage.atomic import is_transient, lock_member
+from bot.storage.atomic import is_transient, is_unreachable, lock_member
 from bot.storage.engine import SQLITE_IMMEDIATE
 from bot.text import control_characters, neutralize_mentions
 
@@ -40,6 +40,7 @@ MAX_LINE = 4000
 #: Tries per command when it loses a race (a unique key, a lock, a deadlock).
 ATTEMPTS = 4
 _BROKEN = "Something went wrong on my side; it has been logged"
+DATABASE_DOWN = "I can't reach my database right now: please try again in a minute"
 
 
 @dataclass(frozen=True)
@@ -142,17 +143,26 @@ class Dispatcher:
         except ParseError as error:
             reply = Reply.error(str(error), f"Usage: {spec.usage()}")
         except DBAPIError as error:
+            if is_unreachable(error):
+                return self._database_down(spec)
             if not is_transient(error):
                 log.exception("/%s failed", spec.name)
                 return Outcome(spec.name, Reply.error(_BROKEN), "error")
             log.warning("conflict running /%s, %d attempts", spec.name, ATTEMPTS, exc_info=True)
             reply = Reply.error("Something changed at the same moment: please try again")
             return Outcome(spec.name, reply, "error")
-        except Exception:
+        except Exception as error:
+            if is_unreachable(error):
+                return self._database_down(spec)
             # A bug must not reach the member as a traceback; it goes to the log.
             log.exception("/%s failed", spec.name)
             return Outcome(spec.name, Reply.error(_BROKEN), "error")
         return Outcome(spec.name, reply)
+
+    def _database_down(self, spec: CommandSpec) -> Outcome:
+        # Not a bug: one line for the member, one warning (no traceback) for the organiser.
+        log.warning("/%s: the database cannot be reached", spec.name)
+        return Outcome(spec.name, Reply.error(DATABASE_DOWN), "error")
 
     async def _transaction(
         self, spec: CommandSpec, caller: Caller, words: list[str], typed: str

@@ -27,6 +27,7 @@ from bot.metrics import Metrics
 from bot.scheduling.outbox import pending_count, reply_of
 from bot.scheduling.ratelimit import TokenBucket
 from bot.scheduling.senders import PermanentError, RateLimited, Sender, Target, TransientError
+from bot.storage.atomic import is_unreachable
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ class DeliveryWorker:
         self._concurrency = max(concurrency, 1)
         self._in_flight: set[int] = set()
         self._claiming = asyncio.Lock()
+        #: Said once per outage, not once per poll of every loop.
+        self._database_down = False
 
     async def deliver_one(self) -> Outcome | None:
         """Send the next due message, if any; None when nothing is due."""
@@ -232,9 +235,17 @@ class DeliveryWorker:
                         if not await pending_count(session):
                             stop.set()
                             return
-            except Exception:
+            except Exception as error:
                 # A database hiccup must not end delivery; the row stays pending.
-                log.exception("delivery failed; trying again shortly")
+                if not is_unreachable(error):
+                    log.exception("delivery failed; trying again shortly")
+                elif not self._database_down:
+                    log.warning("the database cannot be reached: deliveries wait for it")
+                self._database_down = is_unreachable(error)
                 outcome = None
+            else:
+                if self._database_down:
+                    log.info("the database is back: deliveries resume")
+                self._database_down = False
             if outcome is None:
                 await self._sleep(self._poll_interval_s)

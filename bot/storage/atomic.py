@@ -51,3 +51,26 @@ def is_transient(error: DBAPIError) -> bool:
         return True
     state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
     return state in _RETRYABLE_SQLSTATES
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """The database itself is gone (network down, server restarting), not a conflict."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError):  # refused, reset, unreachable
+            return True
+        # asyncpg's ConnectionDoesNotExistError and its kin, without importing asyncpg.
+        if type(current).__name__ in _CONNECTION_LOST:
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
+
+
+_CONNECTION_LOST = frozenset(
+    {"ConnectionDoesNotExistError", "CannotConnectNowError", "ConnectionFailureError"}
+)

@@ -25,6 +25,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if not is_sqlite(url):
+        # A connection the server (or the network) dropped is found at checkout and
+        # replaced, so the bot recovers by itself when the database comes back.
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
