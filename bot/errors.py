@@ -13,6 +13,14 @@ class Fatal(Exception):
     """The process cannot go on; `str(error)` is the one line an organiser reads."""
 
 
+class Unreachable(Fatal):
+    """The platform cannot be reached right now (network, DNS, its 5xx): worth retrying.
+
+    `pathbot run` retries it with backoff while /healthz answers and /readyz names it;
+    a refused token is a plain `Fatal` and stops the process.
+    """
+
+
 def reason(error: BaseException) -> str:
     """An exception as a short clause: its first line, or its type's name."""
     return str(error).splitlines()[0] if str(error) else type(error).__name__

@@ -18,9 +18,9 @@ import asyncio
 import importlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError
-from bot.errors import Fatal
-from bot.ops.http import Probe, Readiness, add_routes, serving_http
+from bot.errors import Fatal, Unreachable
+from bot.ops.http import Handler, LateRoute, Probe, Readiness, add_routes, serving_http
 from bot.ops.readiness import (
     IndexState,
     LlmGauges,
@@ -46,6 +46,10 @@ from bot.services.runtime import default_asker, open_core
 from bot.storage.migrate import DatabaseNotReady
 
 log = logging.getLogger(__name__)
+
+#: Backoff while a platform cannot be reached at start.
+RETRY_FIRST_S = 1.0
+RETRY_MAX_S = 60.0
 
 #: Platform -> (the setting that turns it on, the module with `open_platform(settings, core)`).
 PLATFORMS: dict[str, tuple[str, str]] = {
@@ -66,8 +70,8 @@ class PlatformSession:
     serve: Callable[[], Awaitable[None]]
     #: Is the connection up right now? (for /readyz)
     ready: Probe = _always_ready
-    #: Routes this platform needs on the HTTP server (Slack's events), if any.
-    web_app: web.Application | None = None
+    #: Handlers for the paths the platform's module lists in `http_paths(settings)`.
+    http_routes: Mapping[str, Handler] = field(default_factory=dict)
 
 
 class PlatformOpener(Protocol):
@@ -182,11 +186,28 @@ async def serve_core(
     readiness.add("database", lambda: database_ready(engine))
     core.metrics.on_scrape(lambda metrics: outbox_depth(core, metrics))
     async with AsyncExitStack() as stack:
+        # The HTTP server first: /healthz answers, and /readyz says what is still
+        # connecting, while a platform that cannot be reached yet is retried.
+        app = web.Application()
+        add_routes(app, core.metrics, readiness)
+        late = {path: LateRoute() for name in platforms for path in _http_paths(name, settings)}
+        for path, route in late.items():
+            app.router.add_post(path, route)
+        url = await stack.enter_async_context(
+            serving_http(app, settings.http_host, settings.http_port)
+        )
+        log.info(
+            "HTTP on %s: /healthz, /readyz, /metrics%s",
+            url,
+            "".join(f", {path}" for path in late),
+            extra={"fields": {"http": url}},
+        )
         sessions = [
-            await stack.enter_async_context(_opener(name)(settings, core)) for name in platforms
+            await _open_when_reachable(stack, name, settings, core, readiness) for name in platforms
         ]
         for session in sessions:
-            readiness.add(session.name, session.ready)
+            for path, handler in session.http_routes.items():
+                late[path].handler = handler
         senders = {session.name: session.sender for session in sessions}
         try:
             state = await stack.enter_async_context(scheduling(core, engine, senders))
@@ -199,21 +220,48 @@ async def serve_core(
             # Beside serving, not before it: check-ins work while the index loads.
             warming = asyncio.ensure_future(index.track(warm_up))
             stack.push_async_callback(_cancel_and_wait, warming)
-        # One HTTP server: Slack's events, if served over HTTP, and the operations routes.
-        app = (
-            next((s.web_app for s in sessions if s.web_app is not None), None) or web.Application()
-        )
-        add_routes(app, core.metrics, readiness)
-        url = await stack.enter_async_context(
-            serving_http(app, settings.http_host, settings.http_port)
-        )
-        log.info(
-            "HTTP on %s: /healthz, /readyz, /metrics",
-            url,
-            extra={"fields": {"http": url}},
-        )
         log.info("pathbot is serving %s", ", ".join(platforms))
         await _until_one_ends([session.serve() for session in sessions])
+
+
+def _http_paths(name: str, settings: Settings) -> list[str]:
+    paths: Callable[[Settings], list[str]] | None = getattr(
+        importlib.import_module(PLATFORMS[name][1]), "http_paths", None
+    )
+    return paths(settings) if paths is not None else []
+
+
+class _Connecting:
+    """A platform's readiness while it is being opened, then the session's own."""
+
+    def __init__(self) -> None:
+        self.session: PlatformSession | None = None
+        self.detail = "connecting"
+
+    async def probe(self) -> tuple[bool, str]:
+        if self.session is None:
+            return False, self.detail
+        return await self.session.ready()
+
+
+async def _open_when_reachable(
+    stack: AsyncExitStack, name: str, settings: Settings, core: Core, readiness: Readiness
+) -> PlatformSession:
+    """Open the platform, retrying with backoff (1 s doubling to 60 s) while unreachable."""
+    connecting = _Connecting()
+    readiness.add(name, connecting.probe)
+    delay = RETRY_FIRST_S
+    while True:
+        try:
+            session = await stack.enter_async_context(_opener(name)(settings, core))
+        except Unreachable as error:
+            connecting.detail = f"{error}; trying again in {delay:.0f} s"
+            log.warning("%s: %s; trying again in %.0f s", name, error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_S)
+            continue
+        connecting.session = session
+        return session
 
 
 async def _cancel_and_wait(*tasks: asyncio.Future[Any]) -> None:

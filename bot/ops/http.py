@@ -27,6 +27,8 @@ from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
+#: An aiohttp request handler.
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 #: A part of readiness: (working?, a short description).
 Probe = Callable[[], Awaitable[tuple[bool, str]]]
 #: A probe slower than this counts as failing: /readyz must answer a health checker fast.
@@ -64,6 +66,21 @@ class Readiness:
             first = str(error).splitlines()[0] if str(error) else type(error).__name__
             return PartReport(name, False, first)
         return PartReport(name, ok, detail)
+
+
+class LateRoute:
+    """A route registered before the server starts, handled once its platform is open.
+
+    Until then it answers 503, which Slack treats as "try again later".
+    """
+
+    def __init__(self) -> None:
+        self.handler: Handler | None = None
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if self.handler is None:
+            return web.json_response({"error": "starting"}, status=503)
+        return await self.handler(request)
 
 
 def add_routes(app: web.Application, metrics: Metrics, readiness: Readiness) -> None:

@@ -8,9 +8,11 @@ on a fresh SQLite database.
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import timedelta
 from pathlib import Path
 
+import aiohttp
 import discord
 import pytest
 from sqlalchemy import select
@@ -28,6 +30,7 @@ from bot.storage.models.people import Workspace
 from tests.fakes.discord_api import running_fake_discord
 from tests.fakes.discord_interactions import GUILD_ID, MEMBER_ID, interaction, option
 from tests.fakes.discord_runner import fake_discord, in_background
+from tests.integration.test_operations_http import _http_url, _ready
 
 
 async def test_run_serves_slash_commands_over_the_gateway(
@@ -82,9 +85,10 @@ async def test_a_refused_token_is_one_clear_line(
     assert "Traceback" not in err
 
 
-async def test_unreachable_discord_is_one_clear_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_unreachable_discord_is_retried_while_health_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     settings = load_settings(
         discord_token="fake-token",
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
@@ -92,40 +96,24 @@ async def test_unreachable_discord_is_one_clear_line(
     )
     monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")  # refused
 
-    with pytest.raises(Fatal) as stopped:
-        await runner.run(settings)
+    async with in_background(runner.run(settings)) as serving, aiohttp.ClientSession() as http:
+        url = await _http_url(caplog)
+        async with http.get(f"{url}/healthz") as response:
+            assert response.status == 200
+        async with http.get(f"{url}/readyz") as response:
+            assert response.status == 503
+            waiting = await response.json()
+        # Discord comes back: the next try (after the 1 s backoff) logs in and serves.
+        async with fake_discord(monkeypatch) as (_api, gateway):
+            await gateway.wait_identified()
+            ready = await _ready(http, url)
+            assert not serving.done()
 
-    err = str(stopped.value)
-    assert "can't reach Discord to log in" in err
-    assert "Traceback" not in err
-
-
-@pytest.mark.parametrize(
-    ("code", "message"),
-    [
-        (4004, "Discord closed the gateway for good (code 4004)"),
-        (4014, "Discord refused the gateway intents"),
-    ],
-)
-async def test_gateway_refusal_is_one_clear_line(
-    code: int,
-    message: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    settings = load_settings(
-        discord_token="fake-token",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
-        data_dir=tmp_path,
-    )
-    async with fake_discord(monkeypatch) as (_api, gateway):
-        gateway.close_after_identify = code
-        with pytest.raises(Fatal) as stopped:
-            await asyncio.wait_for(runner.run(settings), timeout=10)
-
-    err = str(stopped.value)
-    assert message in err
-    assert "Traceback" not in err
+    assert waiting["failing"] == ["discord"]
+    assert "can't reach Discord to log in" in waiting["parts"]["discord"]["detail"]
+    assert "trying again in 1 s" in waiting["parts"]["discord"]["detail"]
+    assert ready["status"] == "ready"
+    assert any("trying again" in r.getMessage() for r in caplog.records)
 
 
 async def test_run_delivers_the_outbox_through_discord_with_the_nonce(

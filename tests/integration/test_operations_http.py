@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from pathlib import Path
 
@@ -154,3 +155,37 @@ async def test_pathbot_health_asks_the_running_server(monkeypatch: pytest.Monkey
     assert "ask index (could not load or build it)" in ready[1]
     assert gone[0] == 1
     assert "no answer" in gone[1]
+
+
+async def test_slack_events_and_operations_share_one_server(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.adapters.slack import runner as slack_runner
+    from tests.fakes.slack_api import (
+        SIGNING_SECRET,
+        running_fake_slack,
+        signed_headers,
+        slash_command_body,
+    )
+
+    caplog.set_level(logging.INFO)
+    async with running_fake_slack() as slack:
+        settings = load_settings(
+            slack_bot_token="xoxb-fake",
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=slack.base_url,
+            database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
+            data_dir=tmp_path,
+        )
+        async with in_background(slack_runner.run(settings)), aiohttp.ClientSession() as http:
+            url = await _http_url(caplog)
+            await _ready(http, url)
+            body = slash_command_body(slack, "join", user_id="U0ADA0001")
+            headers = {**signed_headers(body), "Content-Type": "application/x-www-form-urlencoded"}
+            async with http.post(f"{url}/slack/events", data=body, headers=headers) as response:
+                assert response.status == 200
+            (answer,) = await slack.wait_for("response_url")
+            async with http.get(f"{url}/metrics") as response:
+                metrics = await response.text()
+    assert "Welcome" in json.dumps(answer.args)
+    assert 'pathbot_commands_total{command="join",outcome="ok"} 1.0' in metrics

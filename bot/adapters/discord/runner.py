@@ -25,7 +25,7 @@ from bot.caller import Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec
 from bot.config import Settings
-from bot.errors import Fatal, reason
+from bot.errors import Fatal, Unreachable, reason
 from bot.services.context import Core
 from bot.services.memberships import DirectMessageScopes
 
@@ -56,11 +56,13 @@ async def connected(
                 "Discord refused DISCORD_TOKEN: copy the bot token again from the Developer Portal"
             ) from None
         except discord.HTTPException as error:
-            raise Fatal(
+            # Discord's own trouble (5xx) passes; anything else about the request does not.
+            kind = Unreachable if error.status >= 500 else Fatal
+            raise kind(
                 f"Discord answered {error.status} while logging in: {error.text or 'no details'}"
             ) from None
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            raise Fatal(
+            raise Unreachable(
                 f"can't reach Discord to log in ({reason(error)}): check the network"
             ) from None
         gateway = asyncio.create_task(client.connect(reconnect=True), name="discord-gateway")

@@ -28,7 +28,7 @@ from bot.adapters.slack.sender import SlackSender
 from bot.clock import Clock
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Settings
-from bot.errors import Fatal, reason
+from bot.errors import Fatal, Unreachable, reason
 from bot.ops.http import serving_http
 from bot.services.context import Core
 
@@ -50,7 +50,7 @@ async def check_token(adapter: SlackAdapter) -> None:
             f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): copy it again"
         ) from None
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        raise Fatal(f"can't reach Slack ({reason(error)}): check the network") from None
+        raise Unreachable(f"can't reach Slack ({reason(error)}): check the network") from None
 
 
 @asynccontextmanager
@@ -66,7 +66,7 @@ async def socket_mode(
             f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}): it must be xapp-…"
         ) from None
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        raise Fatal(
+        raise Unreachable(
             f"can't reach Slack's Socket Mode ({reason(error)}): check the network"
         ) from None
     try:
@@ -156,7 +156,7 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
             sender,
             _forever,
             ready=listening_http,
-            web_app=adapter.app.web_app(EVENTS_PATH),
+            http_routes={EVENTS_PATH: adapter.app.server(path=EVENTS_PATH).handle_post_requests},
         )
         return
     async with socket_mode(adapter, app_token) as handler:
@@ -167,6 +167,11 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
             return up, "Socket Mode connected" if up else "Socket Mode reconnecting"
 
         yield PlatformSession("slack", sender, _forever, ready=connected)
+
+
+def http_paths(settings: Settings) -> list[str]:
+    """The paths Slack needs on `pathbot run`'s HTTP server (none in Socket Mode)."""
+    return [] if _secret(settings.slack_app_token) else [EVENTS_PATH]
 
 
 async def run(settings: Settings) -> None:
