@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(default=None, alias="PATHBOT_LLM_MODEL")
     llm_timeout_s: float = Field(default=8.0, alias="PATHBOT_LLM_TIMEOUT")
     chroma_url: str | None = Field(default=None, alias="CHROMA_URL")
+    #: Where the /ask index (embedded Chroma and its cache) lives; default: the data dir.
+    #: The image builds it into its own directory, so a new container answers at once.
+    index_dir: Path | None = Field(default=None, alias="PATHBOT_INDEX_DIR")
     #: `pathbot run` loads (or first builds) the /ask index in the background at start,
     #: so the first learner to ask does not wait for it.
     ask_warm_up: bool = Field(default=True, alias="PATHBOT_ASK_WARM_UP")

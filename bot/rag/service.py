@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock
@@ -19,6 +20,7 @@ from bot.config import Settings
 from bot.curriculum.loader import CurriculumError, load_curriculum
 from bot.curriculum.models import ResourceKind
 from bot.rag.answer import AskAnswer, extractive_answer, pick_sources
+from bot.rag.build_elsewhere import build_in_subprocess
 from bot.rag.documents import block_entries, build_documents, fingerprint
 from bot.rag.embeddings import (
     Embedder,
@@ -105,7 +107,7 @@ class AskService:
             )
         return cls(
             curriculum_path=settings.curriculum,
-            data_dir=settings.data_dir,
+            data_dir=settings.index_dir or settings.data_dir,
             chroma_url=settings.chroma_url,
             clock=clock,
             llm=llm,
@@ -121,22 +123,36 @@ class AskService:
             return None
         return self.last_build
 
-    async def ensure_loaded(self, *, force_rebuild: bool = False) -> BuildReport:
+    async def ensure_loaded(
+        self, *, force_rebuild: bool = False, build_elsewhere: bool = False
+    ) -> BuildReport:
+        """Load the index (building it first if needed); `build_elsewhere` builds an
+        embedded index in a child process (`pathbot run`, whose loop must not stall)."""
         if loaded := self._loaded(force_rebuild):
             return loaded
         # The load runs in a task of its own, shielded from its caller: a cancelled caller
         # (the warm-up at shutdown, an /ask whose chat request went away) must not let the
         # lock go while the thread still loads, or the next caller starts a second load.
-        load = asyncio.ensure_future(self._load_once(force_rebuild))
+        load = asyncio.ensure_future(self._load_once(force_rebuild, build_elsewhere))
         self._loads.add(load)
         load.add_done_callback(self._loads.discard)
         return await asyncio.shield(load)
 
-    async def _load_once(self, force_rebuild: bool) -> BuildReport:
+    async def _load_once(self, force_rebuild: bool, build_elsewhere: bool) -> BuildReport:
         async with self._lock:
             if loaded := self._loaded(force_rebuild):
                 return loaded  # loaded by the caller this one waited behind
+            began = time.perf_counter()
+            built = None
+            if build_elsewhere and self._chroma_url is None and not force_rebuild:
+                # Under the lock: an /ask meanwhile waits for this instead of building too.
+                built = await build_in_subprocess(self._curriculum_path, self._data_dir)
             report = await asyncio.to_thread(self._load, force_rebuild)
+            if built is not None:
+                seconds = time.perf_counter() - began
+                report = replace(
+                    report, rebuilt=built.rebuilt, reason=built.reason, seconds=seconds
+                )
             self.last_build = report
             return report
 
@@ -147,7 +163,7 @@ class AskService:
         reminders, and /ask explains the problem to whoever asks.
         """
         try:
-            report = await self.ensure_loaded()
+            report = await self.ensure_loaded(build_elsewhere=True)
         except RagError as error:
             log.warning("/ask is unavailable until this is fixed: %s", error)
             return None

@@ -59,7 +59,12 @@ async def test_a_cancelled_load_finishes_and_is_not_started_twice(
         service._retriever = object()  # type: ignore[assignment]
         return BuildReport(rebuilt=True, reason="test", documents=1, seconds=0.5, location="x")
 
+    async def built_elsewhere(curriculum: Path, data_dir: Path) -> BuildReport:
+        return BuildReport(rebuilt=True, reason="test", documents=1, seconds=0.0, location="x")
+
     monkeypatch.setattr(service, "_load", slow_load)
+    # The warm-up's child process is not what this is about (it is tested below).
+    monkeypatch.setattr("bot.rag.service.build_in_subprocess", built_elsewhere)
     warming = asyncio.create_task(service.warm_up())
     await asyncio.sleep(0.1)
     warming.cancel()  # shutdown, or an /ask whose request went away
