@@ -18,7 +18,6 @@ import numpy as np
 from bot.rag.classifier import BlockClassifier
 from bot.rag.documents import BlockEntry, DocKind, RagDocument
 from bot.rag.embeddings import Embedder, Vectors
-from bot.rag.index import VectorIndex
 from bot.rag.lexical import KeywordIndex
 from bot.rag.query import ParsedQuery, QueryParser
 from bot.rag.scope import ScopeModel, ScopeSignals, known_share, off_path_vectors
@@ -74,7 +73,6 @@ class HybridRetriever:
         entries: Sequence[BlockEntry],
         documents: Sequence[RagDocument],
         keyword: KeywordIndex,
-        vectors: VectorIndex,
         embedder: Embedder,
         parser: QueryParser,
         stored_vectors: Mapping[str, Vectors],
@@ -87,10 +85,18 @@ class HybridRetriever:
         self._order = [e.key for e in entries]
         self._position = {key: i for i, key in enumerate(self._order)}
         self._keyword = keyword
-        self._vectors = vectors
         self._embedder = embedder
         self._parser = parser
         self._stored = stored_vectors
+        # Every stored vector as one matrix: a question is compared with all of them (the
+        # scope decision needs the whole distribution), which is one product of normalised
+        # vectors, exact, in memory, and no longer a trip to Chroma per question.
+        self._ids = list(stored_vectors)
+        self._matrix = (
+            np.stack([np.asarray(stored_vectors[i], dtype=np.float32) for i in self._ids])
+            if self._ids
+            else np.zeros((0, 1), dtype=np.float32)
+        )
         self.scope = scope or ScopeModel()
         self._off_path = off_path if off_path is not None else off_path_vectors(embedder)
         fitted = [d for d in documents if d.id in stored_vectors and d.block_key in self._entries]
@@ -127,24 +133,24 @@ class HybridRetriever:
             return Retrieval(query, [], False)
         vector = self._embedder.embed([query.expanded or question])[0]
         # Unfiltered on purpose: the scope test compares the best block with all of them.
-        hits = self._vectors.query(vector, n=len(self._stored), with_metadata=False)
+        sims = self._matrix @ vector if self._ids else np.zeros(0, dtype=np.float32)
         everywhere: dict[str, float] = {}
         similarity: dict[str, float] = {}
         resource_sim: dict[tuple[str, int], float] = {}
         per_block: dict[str, list[float]] = {}
         admitted = set(allowed)
-        for hit in hits:
-            document = self._documents.get(hit.id)
+        for doc_id, value in zip(self._ids, sims.tolist(), strict=True):
+            document = self._documents.get(doc_id)
             if document is None or document.block_key not in self._entries:
                 continue
             key = document.block_key
-            everywhere[key] = max(everywhere.get(key, -1.0), hit.similarity)
+            everywhere[key] = max(everywhere.get(key, -1.0), value)
             if key not in admitted:
                 continue
-            similarity[key] = max(similarity.get(key, -1.0), hit.similarity)
-            per_block.setdefault(key, []).append(hit.similarity)
+            similarity[key] = max(similarity.get(key, -1.0), value)
+            per_block.setdefault(key, []).append(value)
             if document.kind is DocKind.RESOURCE:
-                resource_sim[(key, document.position)] = hit.similarity
+                resource_sim[(key, document.position)] = value
         bm25 = {k: s for k, s in self._keyword.scores(query.terms).items() if k in allowed}
         rankings: list[tuple[float, list[str]]] = []
         if use_keywords:

@@ -263,7 +263,6 @@ class AskService:
             entries=entries,
             documents=documents,
             keyword=keyword,
-            vectors=index,
             embedder=self._embedder,
             parser=parser,
             stored_vectors=index.vectors(),

@@ -283,3 +283,35 @@ async def test_slack_channel_gone_and_uninstall(
     async with database.sessions() as db, db.begin():
         clock.set(datetime(2027, 1, 5, 9, 0, tzinfo=UTC))
         assert await enqueue_due(db, core, clock.now()) == 0
+
+
+async def test_slack_dms_closed_turn_reminders_off(
+    database: Database, shipped_curriculum: Any
+) -> None:
+    ada = Caller(Platform.SLACK, "T0001", "U0ADA0001", "Ada")
+    clock = FakeClock(datetime(2027, 1, 4, 12, 0, tzinfo=UTC))
+    core = Core(database.sessions, clock, shipped_curriculum)
+    dispatcher = Dispatcher(core)
+    assert (await dispatcher.handle(ada, "/join 2027-01-04 UTC 09:00")).ok
+    async with running_fake_slack() as fake:
+        client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+        adapter = SlackAdapter(
+            dispatcher, client=client, signing_secret=SIGNING_SECRET, clock=clock
+        )
+        # Slack's answer when the app may not open a DM with the user.
+        fake.fail_next["conversations.open"] = (200, {"ok": False, "error": "cannot_dm_bot"}, {})
+        worker = DeliveryWorker(
+            database.sessions, {"slack": SlackSender(adapter)}, clock, on_failure=act_on
+        )
+        async with database.sessions() as db, db.begin():
+            assert await enqueue_due(db, core, clock.now()) == 1  # her 09:00 reminder
+        await worker.drain()
+    async with database.sessions() as db:
+        reason = await db.scalar(select(Member.dm_off_reason))
+    assert reason is not None
+    assert "cannot_dm_bot" in reason
+    told = await dispatcher.handle(ada, "/progress")
+    assert "Heads up" in told.text()
+    clock.set(datetime(2027, 1, 5, 12, 0, tzinfo=UTC))
+    async with database.sessions() as db, db.begin():
+        assert await enqueue_due(db, core, clock.now()) == 0  # no doomed DM tomorrow
