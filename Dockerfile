@@ -6,13 +6,16 @@ RUN useradd --create-home --uid 10001 pathbot \
  && mkdir -p /data && chown pathbot:pathbot /data
 
 WORKDIR /app
-# Dependencies first, so a code change does not reinstall them.
+# Dependencies first, so a code change does not reinstall them. chromadb pulls in the
+# kubernetes client (126 MB) for its distributed server only; an embedded index or a
+# Chroma server over HTTP never imports it (checked: /ask and `index build` run without).
 COPY pyproject.toml README.md LICENSE ./
 COPY bot/__init__.py ./bot/__init__.py
 RUN python -m venv /opt/pathbot \
  && /opt/pathbot/bin/pip install --no-cache-dir --upgrade pip \
  && /opt/pathbot/bin/pip install --no-cache-dir '.[all]' \
- && /opt/pathbot/bin/pip uninstall --yes pathbot
+ && /opt/pathbot/bin/pip uninstall --yes pathbot \
+ && /opt/pathbot/bin/pip uninstall --yes kubernetes
 
 # The code, the curriculum and the migrations keep the repository's layout: pathbot
 # finds curriculum/ and migrations/ beside its package, as in a checkout.
