@@ -90,20 +90,20 @@ async def discord_checks(settings: Settings, channels: list[ChannelSetting]) -> 
                 )
             )
             for setting in channels:
-                checks.append(await _discord_channel(http, base, setting))
+                checks.append(await _discord_channel(http, base, setting, str(me["id"])))
             return checks
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
         return [Check("discord token", Status.FAIL, f"can't reach Discord: {reason(error)}")]
 
 
 async def _discord_channel(
-    http: aiohttp.ClientSession, base: str, setting: ChannelSetting
+    http: aiohttp.ClientSession, base: str, setting: ChannelSetting, bot_id: str
 ) -> Check:
     name = f"discord {setting.which} channel ({setting.workspace})"
     async with http.get(f"{base}/channels/{setting.channel}") as response:
         if response.status == 200:
             channel = await response.json()
-            return Check(name, Status.OK, f"#{channel.get('name', setting.channel)} resolves")
+            return await _discord_writable(http, base, name, channel, bot_id)
         body = await response.json(content_type=None)
     code = body.get("code") if isinstance(body, dict) else None
     return Check(
@@ -112,6 +112,37 @@ async def _discord_channel(
         f"{setting.channel} does not resolve for the bot (Discord {response.status}, code "
         f"{code}): run /set-channel {setting.which} in a channel the bot can see",
     )
+
+
+async def _discord_writable(
+    http: aiohttp.ClientSession, base: str, name: str, channel: dict[str, Any], bot_id: str
+) -> Check:
+    from bot.adapters.discord.permissions import channel_permissions, missing_to_post
+
+    title = f"#{channel.get('name', channel['id'])}"
+    guild_id = str(channel.get("guild_id") or "")
+    async with http.get(f"{base}/guilds/{guild_id}") as response:
+        guild = await response.json() if response.status == 200 else None
+    async with http.get(f"{base}/guilds/{guild_id}/members/{bot_id}") as response:
+        member = await response.json() if response.status == 200 else None
+    if guild is None or member is None:
+        return Check(name, Status.FAIL, f"{title} resolves, but the bot is not in its server")
+    allowed = channel_permissions(
+        guild_id=guild_id,
+        owner_id=str(guild.get("owner_id")),
+        roles={str(r["id"]): int(r["permissions"]) for r in guild.get("roles", [])},
+        member_id=bot_id,
+        member_roles=[str(r) for r in member.get("roles", [])],
+        overwrites=channel.get("permission_overwrites", []),
+    )
+    missing = missing_to_post(allowed)
+    if missing:
+        return Check(
+            name,
+            Status.FAIL,
+            f"the bot lacks {', '.join(missing)} in {title}: grant them to its role there",
+        )
+    return Check(name, Status.OK, f"{title}: the bot can view, send and embed")
 
 
 async def slack_checks(settings: Settings, channels: list[ChannelSetting]) -> list[Check]:

@@ -66,6 +66,12 @@ class FakeDiscordAPI:
         self.refuse_token = False
         #: Channels GET /channels/{id} knows (others: 404, code 10003 Unknown Channel).
         self.channels: dict[str, str] = {}
+        #: The one server those channels are in, as GET /guilds/{id} describes it: the
+        #: @everyone role (the guild's own id) with a new server's default permissions.
+        self.guild_id = "800000000000000001"
+        self.everyone_permissions = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16)
+        #: Each channel's permission_overwrites ({"id", "type", "allow", "deny"}).
+        self.overwrites: dict[str, list[dict[str, Any]]] = {}
 
     def new_id(self) -> str:
         return str(next(self._ids))
@@ -121,7 +127,27 @@ class FakeDiscordAPI:
             name = self.channels.get(parts[1])
             if name is None:
                 return _json({"message": "Unknown Channel", "code": 10003}, status=404)
-            return _json({"id": parts[1], "type": 0, "name": name, "guild_id": "0"})
+            return _json(
+                {
+                    "id": parts[1],
+                    "type": 0,
+                    "name": name,
+                    "guild_id": self.guild_id,
+                    "permission_overwrites": self.overwrites.get(parts[1], []),
+                }
+            )
+        if method == "GET" and parts == ["guilds", self.guild_id]:
+            everyone = {"id": self.guild_id, "name": "@everyone"}
+            return _json(
+                {
+                    "id": self.guild_id,
+                    "name": "Study group",
+                    "owner_id": OWNER_ID,
+                    "roles": [{**everyone, "permissions": str(self.everyone_permissions)}],
+                }
+            )
+        if method == "GET" and parts[:3] == ["guilds", self.guild_id, "members"]:
+            return _json({"user": user_payload(parts[3], "member"), "roles": []})
         if method == "GET" and parts == ["oauth2", "applications", "@me"]:
             return _json(self._application())
         if method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":

@@ -23,6 +23,7 @@ from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.slack_api import running_fake_slack
 
 DISCORD_CHANNEL = "800000000000000042"
+ANNOUNCEMENTS = "800000000000000043"
 
 
 async def _database(path: Path, curriculum: Curriculum) -> str:
@@ -30,13 +31,13 @@ async def _database(path: Path, curriculum: Curriculum) -> str:
     engine = make_engine(url)
     await migrate.upgrade(engine)
     dispatcher = Dispatcher(Core(make_sessions(engine), SystemClock(), curriculum))
+    on_discord = Caller(Platform.DISCORD, "g1", "u1", "Boss", True)
+    on_slack = Caller(Platform.SLACK, "T1", "U1", "Boss", True)
     for caller, line in [
-        (
-            Caller(Platform.DISCORD, "g1", "u1", "Boss", True),
-            f"/set-channel daily {DISCORD_CHANNEL}",
-        ),
-        (Caller(Platform.SLACK, "T1", "U1", "Boss", True), "/set-channel daily C0DAILY01"),
-        (Caller(Platform.SLACK, "T1", "U1", "Boss", True), "/set-channel leaderboard C0GONE001"),
+        (on_discord, f"/set-channel daily {DISCORD_CHANNEL}"),
+        (on_discord, f"/set-channel leaderboard {ANNOUNCEMENTS}"),
+        (on_slack, "/set-channel daily C0DAILY01"),
+        (on_slack, "/set-channel leaderboard C0GONE001"),
     ]:
         assert (await dispatcher.handle(caller, line)).ok
     await engine.dispose()
@@ -62,6 +63,12 @@ async def test_doctor_on_a_good_and_a_broken_deployment(
     try:
         async with running_fake_discord() as discord_api, running_fake_slack() as slack:
             discord_api.channels[DISCORD_CHANNEL] = "study-plan"
+            discord_api.channels[ANNOUNCEMENTS] = "announcements"
+            # Members (and so the bot) may read but not post in #announcements.
+            send = str(1 << 11)
+            discord_api.overwrites[ANNOUNCEMENTS] = [
+                {"id": discord_api.guild_id, "type": 0, "allow": "0", "deny": send}
+            ]
             slack.channels["C0DAILY01"] = {"id": "C0DAILY01", "name": "daily", "is_member": True}
             slack.channels["C0GONE001"] = {"id": "C0GONE001", "name": "board", "is_member": False}
             env = {
@@ -88,6 +95,12 @@ async def test_doctor_on_a_good_and_a_broken_deployment(
     assert good["discord token"]["status"] == "ok"
     assert "permissions=117760" in good["discord invite"]["detail"]
     assert good["discord daily channel (g1)"]["status"] == "ok"
+    assert "can view, send and embed" in good["discord daily channel (g1)"]["detail"]
+    assert good["discord leaderboard channel (g1)"] == {
+        "name": "discord leaderboard channel (g1)",
+        "status": "fail",
+        "detail": "the bot lacks Send Messages in #announcements: grant them to its role there",
+    }
     assert good["slack token"]["status"] == "ok"
     assert good["slack events"]["detail"] == "Socket Mode"
     assert good["slack daily channel (T1)"]["status"] == "ok"

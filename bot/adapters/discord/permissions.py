@@ -1,0 +1,62 @@
+"""What the bot may do in a channel, computed the way Discord documents it.
+
+Discord's developer docs ("Permissions" → "Permission Overwrites"): start from the
+@everyone role's permissions OR'ed with every role the member has; ADMINISTRATOR (or
+owning the server) grants everything; then apply the channel's overwrites in order:
+the @everyone overwrite, all role overwrites together (deny, then allow), then the
+member's own overwrite. Pure data in, an integer out: `pathbot doctor` feeds it the
+REST answers (`GET /guilds/{id}`, `/guilds/{id}/members/{bot}`, `/channels/{id}`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+ADMINISTRATOR = 1 << 3
+ALL = (1 << 53) - 1
+#: What posting the daily plan and the leaderboard needs, with each one's name.
+NEEDED_TO_POST = {
+    1 << 10: "View Channel",
+    1 << 11: "Send Messages",
+    1 << 14: "Embed Links",
+}
+
+
+def channel_permissions(
+    *,
+    guild_id: str,
+    owner_id: str,
+    roles: Mapping[str, int],
+    member_id: str,
+    member_roles: Iterable[str],
+    overwrites: Iterable[Mapping[str, Any]],
+) -> int:
+    """`roles` maps role id to its permissions (the @everyone role's id is the guild's)."""
+    if member_id == owner_id:
+        return ALL
+    mine = set(member_roles)
+    base = roles.get(guild_id, 0)
+    for role in mine:
+        base |= roles.get(role, 0)
+    if base & ADMINISTRATOR:
+        return ALL
+    allowed = base
+    listed = list(overwrites)
+    for overwrite in listed:
+        if str(overwrite["id"]) == guild_id:
+            allowed = (allowed & ~int(overwrite["deny"])) | int(overwrite["allow"])
+    deny = allow = 0
+    for overwrite in listed:
+        if int(overwrite["type"]) == 0 and str(overwrite["id"]) in mine:
+            deny |= int(overwrite["deny"])
+            allow |= int(overwrite["allow"])
+    allowed = (allowed & ~deny) | allow
+    for overwrite in listed:
+        if int(overwrite["type"]) == 1 and str(overwrite["id"]) == member_id:
+            allowed = (allowed & ~int(overwrite["deny"])) | int(overwrite["allow"])
+    return allowed
+
+
+def missing_to_post(permissions: int) -> list[str]:
+    return [name for bit, name in NEEDED_TO_POST.items() if not permissions & bit]
