@@ -13,7 +13,7 @@ import logging
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -229,6 +229,16 @@ class VectorIndex:
         if self._collection is None:
             raise VectorStoreError("the index has not been built or loaded")
         return self._collection
+
+
+def embedded_fallback(
+    data_dir: Path, documents: Sequence[RagDocument], embedder: Embedder, stamp: str
+) -> tuple[VectorIndex, BuildReport]:
+    """The index under the data dir, used (and built if needed) when CHROMA_URL is down."""
+    client, location = open_client(data_dir=data_dir, chroma_url=None)
+    index = VectorIndex(client, location)
+    report = index.ensure(documents, embedder, stamp)
+    return index, replace(report, reason=f"Chroma server unreachable: embedded ({report.reason})")
 
 
 def embed_all(embedder: Embedder, texts: list[str]) -> Vectors:

@@ -34,6 +34,7 @@ from bot.rag.index import (
     VectorIndex,
     VectorStoreError,
     chroma_dir,
+    embedded_fallback,
     forget_cached_client,
     open_client,
 )
@@ -228,11 +229,15 @@ class AskService:
         except EmbeddingUnavailable as error:
             raise RagError(f"the embedding model is unavailable: {error}") from None
         stamp = fingerprint(documents, model_id)
-        index = self._open_index()
         try:
+            index = self._open_index()
             report = index.ensure(documents, self._embedder, stamp, force=force_rebuild)
-        except VectorStoreError as error:
-            raise RagError(str(error)) from None
+        except (RagError, VectorStoreError) as error:
+            if not self._chroma_url:
+                raise RagError(str(error)) from None
+            # A Chroma server that is down costs /ask nothing but a local build.
+            index, report = embedded_fallback(self._data_dir, documents, self._embedder, stamp)
+            log.warning("%s: /ask uses an embedded index until it is back", error)
         except Exception as error:  # a collection damaged under a healthy-looking client
             if self._chroma_url:
                 raise RagError(f"the Chroma index is unusable: {error}") from None

@@ -189,8 +189,8 @@ async def test_chroma_server_via_chroma_url(
     assert not (tmp_path / "data" / "chroma").exists()
 
 
-async def test_unreachable_chroma_url_is_one_friendly_error(
-    tmp_path: Path, embedder: MiniLMEmbedder
+async def test_an_unreachable_chroma_server_degrades_to_an_embedded_index(
+    tmp_path: Path, embedder: MiniLMEmbedder, caplog: pytest.LogCaptureFixture
 ) -> None:
     curriculum = write_slice(tmp_path / "path.yaml")
     service = AskService(
@@ -199,5 +199,12 @@ async def test_unreachable_chroma_url_is_one_friendly_error(
         chroma_url=f"http://127.0.0.1:{_free_port()}",
         embedder=embedder,
     )
-    with pytest.raises(RagError, match="cannot reach Chroma"):
-        await service.ensure_loaded()
+    with caplog.at_level(logging.WARNING, logger="bot.rag.service"):
+        report = await service.ensure_loaded()
+        answer = await service.ask("what should I read about pandas?")
+    assert "Chroma server unreachable" in report.reason
+    assert report.location == str(tmp_path / "chroma")
+    assert answer.in_scope
+    assert answer.sources
+    (warning,) = [r for r in caplog.records if "embedded index until it is back" in r.getMessage()]
+    assert "cannot reach Chroma" in warning.getMessage()
