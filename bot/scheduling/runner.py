@@ -126,7 +126,8 @@ async def scheduling(
         yield state
     finally:
         stop.set()
-        scheduler.shutdown(wait=False)
+        if scheduler.running:  # not yet, when stopped (SIGTERM) during the first run
+            scheduler.shutdown(wait=False)
         # Let each delivery loop finish the row it holds (and commit its outcome) rather
         # than cancel it mid-transaction: a cancelled SQLite rollback can leave the
         # connection's worker waiting forever, and a finished send needs no resend.

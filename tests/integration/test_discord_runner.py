@@ -181,3 +181,25 @@ async def test_a_second_process_on_the_same_sqlite_is_one_clear_line(
     err = str(stopped.value)
     assert "another pathbot process is already using this SQLite database" in err
     assert "Traceback" not in err
+
+
+async def test_admin_commands_are_hidden_from_members_and_installs_are_guild_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(
+        discord_token="fake-token",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
+        data_dir=tmp_path,
+    )
+    async with fake_discord(monkeypatch) as (api, gateway), in_background(runner.run(settings)):
+        await gateway.wait_identified()
+        (sync,) = await api.wait_for("PUT", "/commands")
+    assert isinstance(sync.body, list)
+    by_name = {command["name"]: command for command in sync.body}
+    manage_guild = discord.Permissions(manage_guild=True).value
+    # A permission bit set; Discord documents it as a string, discord.py sends the number.
+    assert int(by_name["report"]["default_member_permissions"]) == manage_guild
+    assert int(by_name["set-channel"]["default_member_permissions"]) == manage_guild
+    assert by_name["log"]["default_member_permissions"] is None
+    assert by_name["help"]["default_member_permissions"] is None
+    assert all(command["integration_types"] == [0] for command in sync.body)

@@ -17,7 +17,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.commands.table import CommandSpec, Kind, Param
+from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.commands.timezones import suggest_timezones
 from bot.text import clip
 
@@ -131,6 +131,13 @@ def build_slash_command(
     command.allowed_contexts = app_commands.AppCommandContext(
         guild=True, dm_channel=allow_dm, private_channel=False
     )
+    # Installed to servers only; said explicitly (discord.py would send null).
+    command.allowed_installs = app_commands.AppInstallationType(guild=True, user=False)
+    if spec.permission is Permission.ADMIN:
+        # Hidden from members who cannot manage the server; a server admin may still
+        # open a command to others under Server Settings → Integrations, and the core's
+        # own admin list (/admin-add) is checked either way.
+        command.default_permissions = discord.Permissions(manage_guild=True)
     for key, param in internal.items():
         if param.kind is Kind.TIMEZONE:
             command.autocomplete(key)(_complete_timezone)
