@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from bot.adapters.discord import runner
 from bot.clock import SystemClock
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.errors import Fatal
 from bot.replies import Reply
 from bot.scheduling.locks import ProcessLock, sqlite_lock_path
@@ -33,14 +33,19 @@ from tests.fakes.discord_runner import fake_discord, in_background
 from tests.integration.test_operations_http import _http_url, _ready
 
 
-async def test_run_serves_slash_commands_over_the_gateway(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings = load_settings(
-        discord_token="fake-token",
+def _settings(tmp_path: Path, token: str = "fake-token") -> Settings:
+    """The bot on a fresh SQLite file of this test's own, with a Discord token."""
+    return load_settings(
+        discord_token=token,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
         data_dir=tmp_path,
     )
+
+
+async def test_run_serves_slash_commands_over_the_gateway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _settings(tmp_path)
     async with fake_discord(monkeypatch) as (api, gateway), in_background(runner.run(settings)):
         identify = await gateway.wait_identified()
         assert identify["token"] == "fake-token"
@@ -69,11 +74,7 @@ async def test_run_without_a_token_is_one_clear_line(tmp_path: Path) -> None:
 async def test_a_refused_token_is_one_clear_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = load_settings(
-        discord_token="wrong",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
-        data_dir=tmp_path,
-    )
+    settings = _settings(tmp_path, "wrong")
     async with running_fake_discord() as api:
         api.refuse_token = True
         monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
@@ -89,11 +90,7 @@ async def test_unreachable_discord_is_retried_while_health_answers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    settings = load_settings(
-        discord_token="fake-token",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
-        data_dir=tmp_path,
-    )
+    settings = _settings(tmp_path)
     monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")  # refused
 
     async with in_background(runner.run(settings)) as serving, aiohttp.ClientSession() as http:
@@ -186,11 +183,7 @@ async def test_a_second_process_on_the_same_sqlite_is_one_clear_line(
 async def test_admin_commands_are_hidden_from_members_and_installs_are_guild_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = load_settings(
-        discord_token="fake-token",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
-        data_dir=tmp_path,
-    )
+    settings = _settings(tmp_path)
     async with fake_discord(monkeypatch) as (api, gateway), in_background(runner.run(settings)):
         await gateway.wait_identified()
         (sync,) = await api.wait_for("PUT", "/commands")
