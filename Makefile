@@ -34,7 +34,7 @@ typecheck: $(STAMP_DEV)
 	$(BIN)/mypy
 
 pytest: $(STAMP_DEV)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: $(STAMP_DEV)
 	$(BIN)/python benchmarks/bench_commands.py --quick

@@ -192,7 +192,7 @@ async def serve_core(
         add_routes(app, core.metrics, readiness)
         late = {path: LateRoute() for name in platforms for path in _http_paths(name, settings)}
         for path, route in late.items():
-            app.router.add_post(path, route)
+            app.router.add_post(path, route.handle)
         url = await stack.enter_async_context(
             serving_http(app, settings.http_host, settings.http_port)
         )

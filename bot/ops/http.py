@@ -77,7 +77,7 @@ class LateRoute:
     def __init__(self) -> None:
         self.handler: Handler | None = None
 
-    async def __call__(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         if self.handler is None:
             return web.json_response({"error": "starting"}, status=503)
         return await self.handler(request)
