@@ -26,6 +26,7 @@ from bot.commands.invocation import Invocation
 from bot.commands.parsing import ParseError, tokenize
 from bot.commands.table import CommandSpec, CommandTable, Permission
 from bot.replies import Reply, ReplyField
+from bot.services import replays
 from bot.services.context import Core, UserError
 from bot.services.members import find_member
 from bot.services.notices import with_notices
@@ -74,6 +75,11 @@ class Dispatcher:
         async with self.core.sessions() as db, db.begin():
             stamp = f"{self.core.clock.now():%Y-%m-%d %H:%M} UTC: {reason}"
             await workspace_gone(db, platform, external_id, stamp)
+
+    async def first_time(self, key: str) -> bool:
+        """False when a platform delivers a request it already delivered (a retry)."""
+        async with self.core.sessions() as db, db.begin():
+            return await replays.first_time(db, key, self.core.clock.now())
 
     def commands(self) -> list[CommandSpec]:
         """Every command, for adapters registering slash commands and for /help."""

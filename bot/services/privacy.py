@@ -38,7 +38,7 @@ MEMBER_DATA = {
     "outbox": "pending_messages",
 }
 #: Tables that never name a member.
-NOT_ABOUT_MEMBERS = frozenset({"workspaces"})
+NOT_ABOUT_MEMBERS = frozenset({"workspaces", "seen_requests"})
 
 
 async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Member) -> Reply:

@@ -192,6 +192,10 @@ class FakeSlackAPI:
         return web.Response(text="ok")
 
 
+#: Ids Slack makes unique per event or interaction.
+_IDS = itertools.count(1)
+
+
 def signed_headers(body: str, *, secret: str = SIGNING_SECRET) -> dict[str, str]:
     """Headers Slack would send with `body`, signed now with `secret`."""
     timestamp = str(int(SystemClock().now().timestamp()))
@@ -226,7 +230,8 @@ def slash_command_fields(
         "api_app_id": "A0PATHBOT",
         "is_enterprise_install": "false",
         "response_url": fake.response_url(),
-        "trigger_id": "1.2.3",
+        # Slack gives every interaction its own trigger id (a retry repeats it).
+        "trigger_id": f"{next(_IDS)}.1790000000.abc",
     }
 
 
@@ -234,14 +239,22 @@ def slash_command_body(fake: FakeSlackAPI, text: str, **fields: str) -> str:
     return urlencode(slash_command_fields(fake, text, **fields))
 
 
-def dm_event_body(text: str, *, user_id: str, channel: str = "D0ADA0001", **extra: Any) -> str:
+def dm_event_body(
+    text: str,
+    *,
+    user_id: str,
+    channel: str = "D0ADA0001",
+    event_id: str | None = None,
+    **extra: Any,
+) -> str:
+    """A DM event as Slack posts it; each has its own event_id unless one is given."""
     return json.dumps(
         {
             "token": "legacy-verification-token",
             "team_id": TEAM_ID,
             "api_app_id": "A0PATHBOT",
             "type": "event_callback",
-            "event_id": "Ev0001",
+            "event_id": event_id or f"Ev{next(_IDS):08d}",
             "event_time": 1790000000,
             "event": {
                 "type": "message",
@@ -307,7 +320,7 @@ def block_actions_payload(
         "api_app_id": "A0PATHBOT",
         "token": "legacy-verification-token",
         "container": {"type": "message", "message_ts": "1790000000.000100"},
-        "trigger_id": "1.2.4",
+        "trigger_id": f"{next(_IDS)}.1790000000.abc",
         "team": {"id": TEAM_ID, "domain": "cohort"},
         "channel": {"id": channel_id, "name": "directmessage"},
         "response_url": fake.response_url("action"),

@@ -39,6 +39,12 @@ PINGS = ("<!here", "<!channel", "<!everyone", "<@", "<!subteam")
 @dataclass
 class TinyDispatcher:
     calls: list[tuple[Caller, str]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+    async def first_time(self, key: str) -> bool:
+        new = key not in self.seen
+        self.seen.add(key)
+        return new
 
     async def handle(self, caller: Caller, line: str) -> Reply:
         self.calls.append((caller, line))

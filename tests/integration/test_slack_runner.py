@@ -35,6 +35,12 @@ ADA = "U0ADA0001"
 class Echo:
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.seen: set[str] = set()
+
+    async def first_time(self, key: str) -> bool:
+        new = key not in self.seen
+        self.seen.add(key)
+        return new
 
     async def handle(self, caller: Caller, line: str) -> Reply:
         self.lines.append(line)

@@ -22,6 +22,9 @@ class NoCommands:
     async def handle(self, caller: Caller, line: str) -> Reply:
         raise AssertionError("the sender never dispatches")
 
+    async def first_time(self, key: str) -> bool:
+        raise AssertionError("the sender receives nothing")
+
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlackAPI]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
 import aiohttp
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -40,6 +41,13 @@ _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _INTERNAL_ERROR = Reply.error(
     "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
 )
+
+
+def _request_key(body: Mapping[str, Any]) -> str | None:
+    """What Slack repeats on a retry: the event's id, or the interaction's trigger id."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    ident = body.get("event_id") or body.get("trigger_id")
+    return f"slack:{team}:{ident}" if ident else None
 
 
 def plain_text(text: str) -> str:
@@ -74,6 +82,8 @@ class CommandHandler(Protocol):
 
     async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None: ...
 
+    async def first_time(self, key: str) -> bool: ...
+
 
 class SlackAdapter:
     """A slack-bolt AsyncApp wired to the core's dispatcher, plus outbound `send`."""
@@ -102,6 +112,9 @@ class SlackAdapter:
             name="pathbot",
             logger=_bolt_logger(),
         )
+        # Before any listener: a request Slack repeats (a retry, a replay) is acked again
+        # and nothing else; `log 30m` retried once must not log an hour.
+        self.app.use(self._drop_repeats)
         self.app.command(command)(self._on_command)
         self.app.event("message")(self._on_message)
         # Slack says so when the app leaves a workspace: queue nothing more for it.
@@ -137,6 +150,16 @@ class SlackAdapter:
             unfurl_links=False,
             unfurl_media=False,
         )
+
+    async def _drop_repeats(
+        self, body: Mapping[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        key = _request_key(body)
+        if key is not None and not await self._handler.first_time(key):
+            log.info("slack: a repeated request (%s) was acked and dropped", key.split(":")[-1])
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
 
     async def _on_uninstalled(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
         team = str(body.get("team_id") or "")

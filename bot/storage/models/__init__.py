@@ -2,6 +2,7 @@
 
 from bot.storage.models.activity import CheckIn, FinishedExercise, HourLog, WeeklyTotal
 from bot.storage.models.people import Member, MemberStatus, Pause, Workspace, WorkspaceAdmin
+from bot.storage.models.seen import SeenRequest
 
 __all__ = [
     "CheckIn",
@@ -10,6 +11,7 @@ __all__ = [
     "Member",
     "MemberStatus",
     "Pause",
+    "SeenRequest",
     "WeeklyTotal",
     "Workspace",
     "WorkspaceAdmin",
