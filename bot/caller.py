@@ -32,3 +32,6 @@ class Caller:
     is_platform_admin: bool = False
     #: The channel the command came from, when there is one (None for a DM or the console).
     channel_id: str | None = None
+    #: The time zone the platform knows for this person (Slack's `tz`), if any: the
+    #: default at /join, before the workspace's.
+    timezone: str | None = None

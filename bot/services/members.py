@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,8 +80,13 @@ async def join(
             "You've already joined",
             "Change your time zone or reminder with /settings, or see /progress.",
         )
-    # Someone coming back keeps their zone unless they name a new one.
-    zone = timezone or (member.timezone if member is not None else workspace.timezone)
+    # Someone coming back keeps their zone unless they name a new one; a newcomer gets
+    # the one their platform profile says (Slack's), else the workspace's.
+    profile_zone = _known_zone(caller.timezone)
+    from_profile = timezone is None and member is None and profile_zone is not None
+    zone = timezone or (
+        member.timezone if member is not None else profile_zone or workspace.timezone
+    )
     today = core.local_today(zone)
     # ...and their place on the path, unless they name a new start: the time away
     # was an open pause (see leave), which ends now.
@@ -128,10 +134,25 @@ async def join(
             "See /today for the day's plan, /log 1h30 to log time, /checkin done when you're done.",
         ],
         fields=[
-            ReplyField(name="Time zone", value=zone),
+            ReplyField(
+                name="Time zone",
+                value=f"{zone} (from your profile; /settings timezone to change it)"
+                if from_profile
+                else zone,
+            ),
             ReplyField(name="Reminder", value=f"{member.reminder_time:%H:%M}"),
         ],
     )
+
+
+def _known_zone(name: str | None) -> str | None:
+    """A zone the platform reported, if this machine knows it (never trust it blindly)."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name).key
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def show_settings(member: Member) -> Reply:

@@ -58,13 +58,23 @@ class FakeSlackAPI:
         return f"{self.root_url}/response/{name}"
 
     def add_user(
-        self, user_id: str, name: str, *, admin: bool = False, owner: bool = False
+        self,
+        user_id: str,
+        name: str,
+        *,
+        admin: bool = False,
+        owner: bool = False,
+        tz: str = "America/Los_Angeles",
     ) -> None:
+        # users.info's user object: `tz` is the IANA zone of the user's profile.
         self.users[user_id] = {
             "id": user_id,
             "team_id": TEAM_ID,
             "name": name.lower(),
             "real_name": name,
+            "tz": tz,
+            "tz_label": tz,
+            "tz_offset": 0,
             "is_admin": admin,
             "is_owner": owner,
             "is_bot": False,

@@ -128,6 +128,7 @@ async def test_slash_command_reply_goes_to_response_url_as_blocks(
         display_name="Ada",
         is_platform_admin=False,
         channel_id="C0STUDY01",
+        timezone="America/Los_Angeles",  # users.info's tz, passed on for /join
     )
     assert line == "log 1h30 read <!here> and @everyone <@U0BOSS001>"
     assert sent["response_type"] == "in_channel"

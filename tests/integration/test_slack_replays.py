@@ -179,3 +179,23 @@ async def test_a_socket_mode_redelivery_is_handled_once(
 
     assert await _logs(database) == 1
     assert posts == 1
+
+
+async def test_join_takes_the_members_slack_time_zone(
+    database: Database, shipped_curriculum: Curriculum
+) -> None:
+    from bot.storage.models import Member
+
+    async with running_fake_slack() as fake:
+        fake.add_user(ADA, "Ada", tz="Asia/Kolkata")
+        fake.add_user("U0BOB0001", "Bob", tz="Mars/Olympus_Mons")  # not a zone anyone knows
+        adapter = _adapter(fake, _dispatcher(database, shipped_curriculum))
+        for user in (ADA, "U0BOB0001"):
+            body = slash_command_body(fake, "join", user_id=user)
+            headers = signed_headers(body) | {"content-type": "application/x-www-form-urlencoded"}
+            await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        ada_reply, _ = await fake.wait_for("response_url", count=2)
+    async with database.sessions() as db:
+        zones = dict((await db.execute(select(Member.user_id, Member.timezone))).all())
+    assert zones == {ADA: "Asia/Kolkata", "U0BOB0001": "UTC"}  # Bob: the workspace's
+    assert "Asia/Kolkata (from your profile" in json.dumps(ada_reply.args)

@@ -238,6 +238,7 @@ class SlackAdapter:
             display_name=person.display_name,
             is_platform_admin=person.is_admin,
             channel_id=channel_id,
+            timezone=person.timezone,
         )
 
     async def _handle(self, caller: Caller, line: str) -> Reply:

@@ -28,6 +28,8 @@ _PRUNE_AT = 2048
 class Person:
     display_name: str
     is_admin: bool
+    #: The IANA zone of the user's Slack profile ("Asia/Kolkata"), when Slack says.
+    timezone: str | None = None
 
 
 class PeopleCache:
@@ -73,4 +75,5 @@ class PeopleCache:
         is_admin = bool(
             user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
         )
-        return Person(str(name), is_admin)
+        zone = user.get("tz")
+        return Person(str(name), is_admin, str(zone) if zone else None)
