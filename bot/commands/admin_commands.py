@@ -128,5 +128,6 @@ ADMIN_COMMANDS = (
         _report,
         permission=Permission.ADMIN,
         writes=False,
+        slow=True,
     ),
 )

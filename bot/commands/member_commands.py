@@ -249,6 +249,7 @@ MEMBER_COMMANDS = (
         examples=("/leaderboard", "/leaderboard --week last", "/leaderboard all"),
         aliases=("lb",),
         writes=False,
+        public=True,
     ),
     CommandSpec(
         "ask",
@@ -258,9 +259,14 @@ MEMBER_COMMANDS = (
         permission=Permission.EVERYONE,
         examples=("/ask what should I read for HNSW?",),
         writes=False,
+        slow=True,
     ),
     CommandSpec(
-        "export", "Download everything pathbot stores about you (JSON).", _export, writes=False
+        "export",
+        "Download everything pathbot stores about you (JSON).",
+        _export,
+        writes=False,
+        slow=True,
     ),
     CommandSpec(
         "forgetme",

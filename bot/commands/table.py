@@ -75,6 +75,11 @@ class CommandSpec:
     #: False for commands that only read: on SQLite they run without taking the write
     #: lock, so a slow one (/ask waiting on an LLM) never holds up check-ins.
     writes: bool = True
+    #: Answers the whole channel (the leaderboard), not just the caller: a platform that
+    #: must acknowledge before the answer is ready says so in the same visibility.
+    public: bool = False
+    #: Usually takes seconds (search, an LLM, a file): acknowledged at once, answered after.
+    slow: bool = False
 
     def usage(self) -> str:
         return " ".join([f"/{self.name}", *(param.usage() for param in self.params)])

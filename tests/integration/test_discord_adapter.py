@@ -395,3 +395,42 @@ async def test_time_zone_option_autocompletes_from_the_zone_list(
     choices = request.body["data"]["choices"]
     assert choices[0] == {"name": "Asia/Kolkata", "value": "Asia/Kolkata"}
     assert len(choices) <= 25
+
+
+async def test_the_acknowledgement_has_the_answers_visibility(
+    fake: FakeDiscordAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real table: a slow /leaderboard (public) is deferred publicly; /ask (known to
+    be slow) is deferred at once, before its answer could come, and privately."""
+    import asyncio
+    import time
+
+    from bot.commands.catalog import build_table
+
+    release = asyncio.Event()
+
+    class Waits:
+        async def handle(self, caller: Caller, line: str) -> Reply:
+            await release.wait()
+            return Reply(title="Leaderboard", lines=["1. Ada"], ephemeral=False)
+
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.base_url)
+    table = list(build_table())
+    bot = PathbotDiscordClient(Waits(), table, defer_after_s=1.5)
+    await bot.login("fake-token")
+    try:
+        bot._connection.parse_interaction_create(interaction("leaderboard"))
+        (board,) = await fake.wait_for("POST", "/callback")
+        began = time.perf_counter()
+        bot._connection.parse_interaction_create(interaction("ask", option("question", "hnsw")))
+        _, ask = await fake.wait_for("POST", "/callback", count=2)
+        ask_acknowledged_after = time.perf_counter() - began
+        release.set()
+        await fake.wait_for("POST", f"/webhooks/{APPLICATION_ID}/", count=2)
+    finally:
+        await bot.close()
+    assert board.body is not None
+    assert board.body["type"] == 5
+    assert not int(board.body.get("data", {}).get("flags", 0)) & 64  # not ephemeral
+    assert ask.body == {"type": 5, "data": {"flags": 64}}
+    assert ask_acknowledged_after < 1.0  # at once, not after the 1.5 s fallback

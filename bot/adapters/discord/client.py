@@ -131,6 +131,7 @@ class PathbotDiscordClient(discord.Client):
         self._sync_commands = sync_commands
         self._dev_guild_id = dev_guild_id
         self._defer_after_s = defer_after_s
+        self._specs = {spec.name: spec for spec in commands}
         self._dm_channels: dict[str, int] = {}
         self._dm_scopes = dm_scopes
         self.tree = PathbotCommandTree(self)
@@ -190,11 +191,15 @@ class PathbotDiscordClient(discord.Client):
     ) -> None:
         caller = caller_from_interaction(interaction)
         in_dm = interaction.guild_id is None
+        spec = self._specs.get(line.split(" ", 1)[0].removeprefix("/"))
         task = asyncio.ensure_future(self._handle(caller, line, in_dm=in_dm, prefer=prefer))
-        done, _ = await asyncio.wait({task}, timeout=self._defer_after_s)
+        # A known-slow command is acknowledged at once; any other one if it runs long.
+        wait = 0.0 if spec is not None and spec.slow else self._defer_after_s
+        done, _ = await asyncio.wait({task}, timeout=wait) if wait else (set(), set())
         if not done:
-            # Slow command (an LLM answer): defer privately, then follow up.
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            # The acknowledgement shows as the answer will: a public board stays public.
+            public = spec is not None and spec.public and not private
+            await interaction.response.defer(ephemeral=not public, thinking=True)
         reply = await task
         if private:
             # A button may sit under a message others see; its answer is the clicker's.
