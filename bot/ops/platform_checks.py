@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.errors import reason
 from bot.ops.doctor import Check, Status
+from bot.scheduling.http_sender import USER_AGENT
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models import Workspace
 
@@ -60,7 +61,7 @@ async def discord_checks(settings: Settings, channels: list[ChannelSetting]) -> 
     base = settings.discord_api_url.rstrip("/")
     headers = {
         "Authorization": f"Bot {token}",
-        "User-Agent": "DiscordBot (https://github.com/pathbot/pathbot, 0.1)",
+        "User-Agent": USER_AGENT,
     }
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
     try:

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 
+from bot import __version__
 from bot.replies import Reply
 from bot.scheduling.ratelimit import TokenBucket
 from bot.scheduling.senders import (
@@ -26,6 +27,9 @@ from bot.scheduling.senders import (
 MAX_CONTENT = 2000
 
 
+USER_AGENT = f"DiscordBot (https://github.com/pathbot/pathbot, {__version__})"
+
+
 class DiscordHttpSender:
     def __init__(
         self,
@@ -38,7 +42,8 @@ class DiscordHttpSender:
     ) -> None:
         self._session = session
         self._api_base = api_base.rstrip("/")
-        self._headers = {"Authorization": f"Bot {token}"}
+        # Discord requires this shape of User-Agent from bots ("DiscordBot (url, version)").
+        self._headers = {"Authorization": f"Bot {token}", "User-Agent": USER_AGENT}
         # Opening a DM is a request too: it spends a token from the same bucket.
         self._limiter = limiter
         self._platform = platform

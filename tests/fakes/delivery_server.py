@@ -146,6 +146,8 @@ class FakeDeliveryServer:
         return None
 
     async def _open_dm(self, request: web.Request) -> web.Response:
+        if (refused := _without_user_agent(request)) is not None:
+            return refused
         if (limited := self._rate_limit()) is not None:
             return limited
         body = await request.json()
@@ -153,6 +155,8 @@ class FakeDeliveryServer:
         return web.json_response({"id": f"dm-{recipient}", "type": 1})
 
     async def _create_message(self, request: web.Request) -> web.Response:
+        if (refused := _without_user_agent(request)) is not None:
+            return refused
         if (limited := self._rate_limit()) is not None:
             return limited
         if self.fail_next > 0 or (
@@ -185,6 +189,13 @@ class FakeDeliveryServer:
 # Driving a delivery process against the fake (used by the crash tests and the benchmark).
 
 PATHBOT = str(Path(sys.executable).with_name("pathbot"))
+
+
+def _without_user_agent(request: web.Request) -> web.Response | None:
+    """Discord's docs: every HTTP client must send `User-Agent: DiscordBot ($url, $version)`."""
+    if request.headers.get("User-Agent", "").startswith("DiscordBot ("):
+        return None
+    return web.json_response({"message": "400: Bad Request (User-Agent)", "code": 0}, status=400)
 
 
 async def seed_reminders(

@@ -50,6 +50,7 @@ class Recorded:
     query: dict[str, str]
     body: dict[str, Any] | None
     files: dict[str, bytes] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class FakeDiscordAPI:
@@ -110,7 +111,9 @@ class FakeDiscordAPI:
         elif request.can_read_body:
             body = await request.json()
         path = "/" + request.match_info["tail"]
-        recorded = Recorded(request.method, path, dict(request.query), body, files)
+        recorded = Recorded(
+            request.method, path, dict(request.query), body, files, dict(request.headers)
+        )
         async with self._changed:
             self.requests.append(recorded)
             self._changed.notify_all()
