@@ -181,12 +181,20 @@ async def test_a_second_process_on_the_same_sqlite_is_one_clear_line(
 
 
 async def test_admin_commands_are_hidden_from_members_and_installs_are_guild_only(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     settings = _settings(tmp_path)
     async with fake_discord(monkeypatch) as (api, gateway), in_background(runner.run(settings)):
         await gateway.wait_identified()
         (sync,) = await api.wait_for("PUT", "/commands")
+        for _ in range(100):  # READY is handled just after identifying
+            if any("invite it with" in r.getMessage() for r in caplog.records):
+                break
+            await asyncio.sleep(0.05)
+    (ready,) = [r.getMessage() for r in caplog.records if "invite it with" in r.getMessage()]
+    assert "permissions=117760" in ready
+    assert "scope=bot%20applications.commands" in ready
     assert isinstance(sync.body, list)
     by_name = {command["name"]: command for command in sync.body}
     manage_guild = discord.Permissions(manage_guild=True).value

@@ -20,6 +20,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.adapters.discord.invite import invite_url
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.render import RenderedReply, command_of, render
 from bot.adapters.discord.slash import build_slash_command
@@ -160,10 +161,12 @@ class PathbotDiscordClient(discord.Client):
     async def on_ready(self) -> None:
         # Once per (re)connection: the organiser's sign that the bot is on Discord.
         user = self.user
+        invite = invite_url(str(self.application_id)) if self.application_id else "unknown"
         log.info(
-            "pathbot is on Discord as %s in %d servers",
+            "pathbot is on Discord as %s in %d servers; invite it with %s",
             user.name if user is not None else "?",
             len(self.guilds),
+            invite,
             extra={"fields": {"platform": "discord", "guilds": len(self.guilds)}},
         )
 
