@@ -14,6 +14,7 @@ from bot.config import load_settings
 from bot.rag.embeddings import MiniLMEmbedder
 from bot.rag.index import BuildReport
 from bot.rag.service import AskService, RagError
+from tests.fakes.discord_api import APPLICATION_ID
 from tests.fakes.discord_interactions import interaction, option
 from tests.fakes.discord_runner import fake_discord, in_background
 from tests.integration.test_rag_index import write_slice
@@ -133,12 +134,15 @@ async def test_run_warms_the_index_while_it_serves(
                 "INTERACTION_CREATE",
                 interaction("ask", option("question", "what should I read about pandas?")),
             )
-            (answer,) = await api.wait_for("POST", "/callback")
+            # /ask is acknowledged at once (it is known to be slow); the answer follows.
+            (acknowledged,) = await api.wait_for("POST", "/callback")
+            (answer,) = await api.wait_for("POST", f"/webhooks/{APPLICATION_ID}/")
     finally:
         logging.getLogger("bot.rag.service").removeHandler(ready)
 
+    assert acknowledged.body == {"type": 5, "data": {"flags": 64}}
     assert answer.body is not None
-    text = str(answer.body["data"])
+    text = str(answer.body)
     assert "Month 1 · Week 1" in text
     # The question was answered by the warmed index: it was loaded once, at start.
     assert loads == [False]
