@@ -179,6 +179,16 @@ async def slack_checks(settings: Settings, channels: list[ChannelSetting]) -> li
             info = await client.conversations_info(channel=setting.channel)
         except SlackApiError as error:
             code = error.response.get("error")
+            if code == "missing_scope":  # an app made from an older manifest
+                checks.append(
+                    Check(
+                        name,
+                        Status.WARN,
+                        "can't check: add the channels:read and groups:read scopes "
+                        "(deploy/slack/manifest-*.yaml) and reinstall the app",
+                    )
+                )
+                continue
             checks.append(
                 Check(name, Status.FAIL, f"{setting.channel}: {code} (run /set-channel again)")
             )
