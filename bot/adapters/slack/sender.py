@@ -65,7 +65,9 @@ class SlackSender:
 def _classify(error: SlackApiError, target: Target) -> Exception:
     response = error.response
     code = str(response.get("error") or "unknown_error")
-    if response.status_code == 429:
+    if response.status_code == 429 or code == "rate_limited":
+        # chat.postMessage also answers HTTP 200 with "rate_limited" (too many messages
+        # from the app): the same pause, never a dead message.
         retry_after = float(
             response.headers.get("Retry-After", response.headers.get("retry-after", 1))
         )
