@@ -37,3 +37,25 @@ def test_dotenv_file_is_read_when_settings_are_loaded(
     monkeypatch.delenv("PATHBOT_TIMEZONE", raising=False)
     (tmp_path / ".env").write_text("PATHBOT_TIMEZONE=Europe/Berlin\n")
     assert load_settings().timezone == "Europe/Berlin"
+
+
+def test_env_example_lists_every_setting() -> None:
+    """A setting an organiser cannot find in .env.example does not exist for them."""
+    from pathlib import Path
+
+    from pydantic import AliasChoices
+
+    from bot.config import Settings
+
+    example = (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+    missing = []
+    for name, field in Settings.model_fields.items():
+        choices = field.validation_alias
+        env = (
+            str(choices.choices[0])
+            if isinstance(choices, AliasChoices)
+            else field.alias or name.upper()
+        )
+        if env not in example:
+            missing.append(env)
+    assert missing == []
