@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import discord
 
 from tests.fakes.discord_api import APPLICATION_ID, BOT_USER_ID, TIMESTAMP, user_payload
 
@@ -22,10 +25,14 @@ def interaction(
     permissions: int = 0,
     in_guild: bool = True,
     resolved: dict[str, Any] | None = None,
+    age_s: float = 0.0,
 ) -> dict[str, Any]:
+    """A slash command's INTERACTION_CREATE; its id, as Discord's do, encodes when it
+    was created (`age_s` seconds ago), which the 3 s answer deadline counts from."""
     user = user_payload(MEMBER_ID, "ada")
+    created = datetime.now(UTC) - timedelta(seconds=age_s)
     payload: dict[str, Any] = {
-        "id": "810000000000000001",
+        "id": str(discord.utils.time_snowflake(created)),
         "application_id": APPLICATION_ID,
         "type": 2,
         "token": "interaction-token",
@@ -84,7 +91,7 @@ def component_interaction(
         payload["member"]["user"] = user
     else:
         payload["user"] = user
-    payload["id"] = "810000000000000002"
+    payload["id"] = str(int(payload["id"]) + 1)  # its own id, made just now
     payload["type"] = 3  # MESSAGE_COMPONENT
     payload["data"] = {"custom_id": custom_id, "component_type": 2}
     button = {"type": 2, "style": 3, "label": "Done", "custom_id": custom_id}

@@ -434,3 +434,35 @@ async def test_the_acknowledgement_has_the_answers_visibility(
     assert not int(board.body.get("data", {}).get("flags", 0)) & 64  # not ephemeral
     assert ask.body == {"type": 5, "data": {"flags": 64}}
     assert ask_acknowledged_after < 1.0  # at once, not after the 1.5 s fallback
+
+
+async def test_the_deadline_counts_from_the_interactions_creation(
+    fake: FakeDiscordAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An interaction that reached the bot 1.8 s after Discord created it has 1.2 s left:
+    the fallback acknowledgement comes at 2 s after creation, not 2 s after arrival."""
+    import asyncio
+    import time
+
+    release = asyncio.Event()
+
+    class Waits:
+        async def handle(self, caller: Caller, line: str) -> Reply:
+            await release.wait()
+            return Reply(title="Logged")
+
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.base_url)
+    bot = PathbotDiscordClient(Waits(), COMMANDS, defer_after_s=2.0)
+    await bot.login("fake-token")
+    try:
+        began = time.perf_counter()
+        bot._connection.parse_interaction_create(
+            interaction("log", option("duration", "1h"), age_s=1.8)
+        )
+        await fake.wait_for("POST", "/callback")
+        acknowledged_after = time.perf_counter() - began
+        release.set()
+        await fake.wait_for("POST", f"/webhooks/{APPLICATION_ID}/")
+    finally:
+        await bot.close()
+    assert acknowledged_after < 1.0  # ~0.2 s left of the 2 s, not a fresh 2 s

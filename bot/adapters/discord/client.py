@@ -25,6 +25,7 @@ from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.render import RenderedReply, command_of, render
 from bot.adapters.discord.slash import build_slash_command
 from bot.caller import Caller, Platform
+from bot.clock import Clock, SystemClock
 from bot.commands.table import CommandSpec, Permission
 from bot.replies import Reply
 
@@ -114,6 +115,7 @@ class PathbotDiscordClient(discord.Client):
         max_ratelimit_wait_s: float = 30.0,
         dm_scopes: DmScopes | None = None,
         dm_commands: Collection[str] = DEFAULT_DM_COMMANDS,
+        clock: Clock | None = None,
     ) -> None:
         """With `dm_scopes`, every command but the admins' is offered in DMs too.
 
@@ -132,6 +134,7 @@ class PathbotDiscordClient(discord.Client):
         self._sync_commands = sync_commands
         self._dev_guild_id = dev_guild_id
         self._defer_after_s = defer_after_s
+        self._clock = clock or SystemClock()
         self._specs = {spec.name: spec for spec in commands}
         self._dm_channels: dict[str, int] = {}
         self._dm_scopes = dm_scopes
@@ -196,8 +199,12 @@ class PathbotDiscordClient(discord.Client):
         in_dm = interaction.guild_id is None
         spec = self._specs.get(line.split(" ", 1)[0].removeprefix("/"))
         task = asyncio.ensure_future(self._handle(caller, line, in_dm=in_dm, prefer=prefer))
-        # A known-slow command is acknowledged at once; any other one if it runs long.
-        wait = 0.0 if spec is not None and spec.slow else self._defer_after_s
+        # A known-slow command is acknowledged at once; any other one if it runs long,
+        # counted from when Discord created the interaction (it allows 3 s from then),
+        # not from when the gateway delivered it.
+        age = (self._clock.now() - interaction.created_at).total_seconds()
+        wait = 0.0 if spec is not None and spec.slow else self._defer_after_s - max(age, 0.0)
+        wait = max(wait, 0.0)
         done, _ = await asyncio.wait({task}, timeout=wait) if wait else (set(), set())
         if not done:
             # The acknowledgement shows as the answer will: a public board stays public.
