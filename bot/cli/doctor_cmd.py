@@ -49,6 +49,7 @@ def register(app: typer.Typer) -> None:
 
 
 async def _all_checks(settings: Settings) -> list[Check]:
+    from bot.adapters.serving import configured_platforms
     from bot.ops.doctor import Check, Status, database_checks
     from bot.ops.platform_checks import (
         channel_settings,
@@ -60,14 +61,13 @@ async def _all_checks(settings: Settings) -> list[Check]:
 
     url = settings.resolved_database_url
     checks = await database_checks(url)
-    configured = False
-    if settings.discord_token and settings.discord_token.get_secret_value().strip():
-        configured = True
-        checks.extend(await discord_checks(settings, await channel_settings(url, "discord")))
-    if settings.slack_bot_token and settings.slack_bot_token.get_secret_value().strip():
-        configured = True
-        checks.extend(await slack_checks(settings, await channel_settings(url, "slack")))
-    if not configured:
+    channels = await channel_settings(url)
+    platforms = configured_platforms(settings)
+    if "discord" in platforms:
+        checks.extend(await discord_checks(settings, channels.get("discord", [])))
+    if "slack" in platforms:
+        checks.extend(await slack_checks(settings, channels.get("slack", [])))
+    if not platforms:
         checks.append(
             Check("platforms", Status.WARN, "no DISCORD_TOKEN or SLACK_BOT_TOKEN: console only")
         )

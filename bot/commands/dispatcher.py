@@ -73,8 +73,7 @@ class Dispatcher:
     async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None:
         """The platform says the bot was removed there: queue nothing more for it."""
         async with self.core.sessions() as db, db.begin():
-            stamp = f"{self.core.clock.now():%Y-%m-%d %H:%M} UTC: {reason}"
-            await workspace_gone(db, platform, external_id, stamp)
+            await workspace_gone(db, platform, external_id, reason, self.core.clock.now())
 
     async def first_time(self, key: str) -> bool:
         """False when a platform delivers a request it already delivered (a retry)."""

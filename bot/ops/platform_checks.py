@@ -31,26 +31,30 @@ class ChannelSetting:
     channel: str
 
 
-async def channel_settings(url: str, platform: str) -> list[ChannelSetting]:
-    """Every daily and leaderboard channel set in an active workspace of `platform`."""
+async def channel_settings(url: str) -> dict[str, list[ChannelSetting]]:
+    """Every daily and leaderboard channel set in an active workspace, by platform."""
+    found: dict[str, list[ChannelSetting]] = {}
     engine = make_engine(url)
     try:
         async with make_sessions(engine)() as db:
             rows = await db.execute(
                 select(
-                    Workspace.external_id, Workspace.daily_channel, Workspace.leaderboard_channel
-                ).where(Workspace.platform == platform, Workspace.active.is_(True))
+                    Workspace.platform,
+                    Workspace.external_id,
+                    Workspace.daily_channel,
+                    Workspace.leaderboard_channel,
+                ).where(Workspace.active.is_(True))
             )
-            found = []
-            for external_id, daily, board in rows.all():
+            for platform, external_id, daily, board in rows.all():
                 for which, channel in (("daily", daily), ("leaderboard", board)):
                     if channel:
-                        found.append(ChannelSetting(external_id, which, channel))
-            return found
+                        setting = ChannelSetting(external_id, which, channel)
+                        found.setdefault(platform, []).append(setting)
     except Exception:  # the database check reports why; here there is just nothing to list
-        return []
+        return {}
     finally:
         await engine.dispose()
+    return found
 
 
 async def discord_checks(settings: Settings, channels: list[ChannelSetting]) -> list[Check]:

@@ -237,11 +237,12 @@ class DeliveryWorker:
                             return
             except Exception as error:
                 # A database hiccup must not end delivery; the row stays pending.
-                if not is_unreachable(error):
+                down = is_unreachable(error)
+                if not down:
                     log.exception("delivery failed; trying again shortly")
                 elif not self._database_down:
                     log.warning("the database cannot be reached: deliveries wait for it")
-                self._database_down = is_unreachable(error)
+                self._database_down = down
                 outcome = None
             else:
                 if self._database_down:

@@ -25,7 +25,7 @@ from bot.scheduling.senders import Failure, PermanentError, Target, TargetKind
 from bot.services import member_messages
 from bot.services.workspaces import mark_inactive
 from bot.storage.models import Member, Workspace
-from bot.storage.outbox import OutboxMessage
+from bot.storage.outbox import OutboxMessage, delivery_note
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +47,7 @@ async def act_on(
     elif failure is Failure.REMOVED:
         await _removed(session, workspace, str(error), now)
     else:
-        workspace.last_delivery_error = _stamp(now, f"a {row.kind} to {row.target}: {error}")
-
-
-def _stamp(now: datetime, text: str) -> str:
-    return f"{now:%Y-%m-%d %H:%M} UTC: {text}"
+        workspace.last_delivery_error = delivery_note(now, f"a {row.kind} to {row.target}: {error}")
 
 
 async def _dms_closed(
@@ -91,7 +87,7 @@ async def _channel_gone(
         f"The {settings} channel ({channel_id}) refused the {row.kind.replace('_', ' ')} "
         f"({reason}), so I stopped posting there. Pick a channel I can post in with {fix}."
     )
-    workspace.last_delivery_error = _stamp(now, notice)
+    workspace.last_delivery_error = delivery_note(now, notice)
     workspace.admin_notice = notice
     log.warning(
         "%s:%s: %s channel cleared after a permanent failure",
@@ -124,5 +120,4 @@ async def _channel_gone(
 
 
 async def _removed(session: AsyncSession, workspace: Workspace, reason: str, now: datetime) -> None:
-    why = _stamp(now, f"the bot was removed or uninstalled ({reason})")
-    await mark_inactive(session, workspace, why)
+    await mark_inactive(session, workspace, f"the bot was removed or uninstalled ({reason})", now)

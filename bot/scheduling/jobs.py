@@ -29,12 +29,13 @@ from bot.services.plan import render_day
 from bot.services.reminders import (
     DueMember,
     day_plan_for,
+    dm_recipients,
     last_week_leaderboard,
     members_due_reminder,
     weekly_summary,
 )
 from bot.services.timeline import calendar_for
-from bot.storage.models import Member, MemberStatus, Workspace
+from bot.storage.models import Member, Workspace
 from bot.storage.outbox import OutboxMessage
 
 CHECKIN_HINT = "Done for today? Reply /checkin done"
@@ -176,10 +177,9 @@ class _Planner:
     async def _anything_new_for_members(self) -> bool:
         """A cheap pre-check, so the full due-member scan runs only when it can find something."""
         rows = await self.db.execute(
-            select(Member.user_id, Member.timezone, Member.reminder_time)
-            .where(Member.workspace_id == self.workspace.id)
-            .where(Member.status == MemberStatus.ACTIVE.value)
-            .where(Member.dm_off_reason.is_(None))
+            select(Member.user_id, Member.timezone, Member.reminder_time).where(
+                *dm_recipients(self.workspace.id)
+            )
         )
         for user_id, timezone, reminder in rows.all():
             zone = ZoneInfo(timezone)
@@ -242,9 +242,7 @@ class _Planner:
             return []
         members = await self.db.scalars(
             select(Member)
-            .where(Member.workspace_id == self.workspace.id)
-            .where(Member.status == MemberStatus.ACTIVE.value)
-            .where(Member.dm_off_reason.is_(None))
+            .where(*dm_recipients(self.workspace.id))
             .options(selectinload(Member.pauses))
         )
         messages = []

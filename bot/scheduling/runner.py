@@ -113,15 +113,14 @@ async def scheduling(
     try:
         await job()
         scheduler.start()
-        role = (
-            "leader: this process queues the scheduled messages"
-            if leader.held
-            else ("follower: another process queues; this one delivers and takes over if it goes")
-        )
+        role = "leader" if leader.held else "follower"
         log.info(
-            "scheduler %s",
+            "scheduler %s: %s",
             role,
-            extra={"fields": {"scheduler": "leader" if leader.held else "follower"}},
+            "this process queues the scheduled messages"
+            if leader.held
+            else "another process queues; this one delivers and takes over if it goes",
+            extra={"fields": {"scheduler": role}},
         )
         yield state
     finally:

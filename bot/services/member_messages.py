@@ -11,7 +11,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FakeClock
@@ -20,6 +20,7 @@ from bot.services.context import Core
 from bot.services.reminders import last_week_leaderboard
 from bot.storage.models import Member, Workspace
 from bot.storage.outbox import MessageKind, OutboxMessage, OutboxStatus, user_target
+from bot.storage.outbox import cancel_pending as cancel
 from bot.text import neutralize_mentions
 
 #: What a forgotten member's name becomes in a leaderboard that already went out.
@@ -34,14 +35,7 @@ def _to_member(workspace_id: int, member: Member) -> Any:
 
 async def cancel_pending(db: AsyncSession, member: Member) -> int:
     """Pending messages to the member will not go out (they paused or left)."""
-    result = await db.execute(
-        update(OutboxMessage)
-        .where(_to_member(member.workspace_id, member))
-        .where(OutboxMessage.status == OutboxStatus.PENDING.value)
-        .values(status=OutboxStatus.CANCELLED.value)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await cancel(db, _to_member(member.workspace_id, member))
 
 
 async def pending_for(db: AsyncSession, member: Member) -> list[dict[str, Any]]:

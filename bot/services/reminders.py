@@ -12,6 +12,7 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import ColumnElement
 
 from bot.curriculum.planner_models import DayPlan, DayStatus
 from bot.replies import Reply, ReplyField
@@ -36,6 +37,15 @@ class DueMember:
     local_date: date
 
 
+def dm_recipients(workspace_id: int) -> tuple[ColumnElement[bool], ...]:
+    """Members who get scheduled DMs: active, and their DMs not known to fail (or off)."""
+    return (
+        Member.workspace_id == workspace_id,
+        Member.status == MemberStatus.ACTIVE.value,
+        Member.dm_off_reason.is_(None),
+    )
+
+
 async def members_due_reminder(db: AsyncSession, core: Core, workspace_id: int) -> list[DueMember]:
     """Active members on an active path day who have not checked in or logged today.
 
@@ -44,12 +54,7 @@ async def members_due_reminder(db: AsyncSession, core: Core, workspace_id: int) 
     """
     members = list(
         await db.scalars(
-            select(Member)
-            .where(Member.workspace_id == workspace_id)
-            .where(Member.status == MemberStatus.ACTIVE.value)
-            # DMs known to fail (or reminders turned off): never queue a doomed DM.
-            .where(Member.dm_off_reason.is_(None))
-            .options(selectinload(Member.pauses))
+            select(Member).where(*dm_recipients(workspace_id)).options(selectinload(Member.pauses))
         )
     )
     todays = {member.id: core.local_today(member.timezone) for member in members}

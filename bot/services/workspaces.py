@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, time
+from datetime import date, datetime, time
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -15,7 +15,7 @@ from bot.services.context import Core, UserError
 from bot.services.progress import days_text
 from bot.storage.atomic import upsert
 from bot.storage.models import Workspace, WorkspaceAdmin
-from bot.storage.outbox import OutboxMessage, OutboxStatus
+from bot.storage.outbox import OutboxMessage, cancel_pending, delivery_note
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ async def remove_admin(db: AsyncSession, workspace: Workspace, user_id: str) -> 
     return Reply(title="Admin removed", lines=[f"{user_id} is no longer an admin here."])
 
 
-async def mark_inactive(db: AsyncSession, workspace: Workspace, reason: str) -> None:
+async def mark_inactive(db: AsyncSession, workspace: Workspace, reason: str, now: datetime) -> None:
     """The bot is gone from this workspace: cancel its queue, queue nothing more.
 
     It comes back on its own: the next command from there makes it active again.
@@ -175,19 +175,13 @@ async def mark_inactive(db: AsyncSession, workspace: Workspace, reason: str) -> 
     if not workspace.active:
         return
     workspace.active = False
-    workspace.last_delivery_error = reason
-    await db.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.workspace_id == workspace.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING.value)
-        .values(status=OutboxStatus.CANCELLED.value)
-        .execution_options(synchronize_session=False)
-    )
+    workspace.last_delivery_error = delivery_note(now, reason)
+    await cancel_pending(db, OutboxMessage.workspace_id == workspace.id)
     log.warning("%s:%s is inactive: %s", workspace.platform, workspace.external_id, reason)
 
 
 async def workspace_gone(
-    db: AsyncSession, platform: Platform, external_id: str, reason: str
+    db: AsyncSession, platform: Platform, external_id: str, reason: str, now: datetime
 ) -> bool:
     """The platform says the bot left (guild removed, app uninstalled); True if known."""
     workspace = await db.scalar(
@@ -197,5 +191,5 @@ async def workspace_gone(
     )
     if workspace is None:
         return False
-    await mark_inactive(db, workspace, reason)
+    await mark_inactive(db, workspace, reason, now)
     return True

@@ -23,8 +23,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    update,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import ColumnElement
 
 # The foreign key names `workspaces`: its table must be on the metadata wherever this is used.
 import bot.storage.models  # noqa: F401
@@ -116,3 +119,19 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+async def cancel_pending(db: AsyncSession, *where: ColumnElement[bool]) -> int:
+    """Mark the pending rows matching `where` cancelled: they will not go out."""
+    result = await db.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING.value, *where)
+        .values(status=OutboxStatus.CANCELLED.value)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def delivery_note(now: datetime, text: str) -> str:
+    """A delivery problem as /workspace shows it: when (UTC), then what."""
+    return f"{now:%Y-%m-%d %H:%M} UTC: {text}"

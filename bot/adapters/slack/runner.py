@@ -99,14 +99,20 @@ def build_adapter(
     )
 
 
-@asynccontextmanager
-async def listening(adapter: SlackAdapter, settings: Settings) -> AsyncIterator[str]:
-    """Receiving Slack's requests in the configured mode; yields where (for the log)."""
+def _app_token_or_http(settings: Settings) -> str:
+    """The app-level token for Socket Mode, or "" for HTTP events (which need the secret)."""
     app_token = _secret(settings.slack_app_token)
     if not app_token and not _secret(settings.slack_signing_secret):
         raise Fatal(
             "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) for Slack"
         )
+    return app_token
+
+
+@asynccontextmanager
+async def listening(adapter: SlackAdapter, settings: Settings) -> AsyncIterator[str]:
+    """Receiving Slack's requests in the configured mode; yields where (for the log)."""
+    app_token = _app_token_or_http(settings)
     await check_token(adapter)
     if app_token:
         async with socket_mode(adapter, app_token):
@@ -138,11 +144,7 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
     dispatcher = Dispatcher(core)
     names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
     adapter = build_adapter(settings, dispatcher, core.clock, command_names=names)
-    app_token = _secret(settings.slack_app_token)
-    if not app_token and not _secret(settings.slack_signing_secret):
-        raise Fatal(
-            "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) for Slack"
-        )
+    app_token = _app_token_or_http(settings)
     await check_token(adapter)
     sender = SlackSender(adapter)
     if not app_token:
