@@ -18,7 +18,6 @@ from pathlib import Path
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError, load_curriculum
-from bot.curriculum.models import ResourceKind
 from bot.rag.answer import AskAnswer, extractive_answer, pick_sources
 from bot.rag.build_elsewhere import build_in_subprocess
 from bot.rag.documents import block_entries, build_documents, fingerprint
@@ -26,7 +25,6 @@ from bot.rag.embeddings import (
     Embedder,
     EmbeddingUnavailable,
     MiniLMEmbedder,
-    vocabulary_words,
 )
 from bot.rag.errors import RagError
 from bot.rag.index import (
@@ -40,13 +38,7 @@ from bot.rag.index import (
 )
 from bot.rag.lexical import KeywordIndex
 from bot.rag.llm import LlmAnswerer, LlmConfig, LlmFailure
-from bot.rag.query import (
-    HAND_EXPANSIONS,
-    JARGON,
-    QueryParser,
-    derive_acronyms,
-    title_acronyms,
-)
+from bot.rag.parser_setup import build_parser
 from bot.rag.retrieval import HybridRetriever
 from bot.rag.scope import off_path_vectors
 from bot.text import clip
@@ -57,8 +49,6 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
 MAX_K = 10
-#: Resources learners name by their initials (DDIA); docs and blogs have none anyone types.
-TITLED_KINDS = frozenset({ResourceKind.BOOK, ResourceKind.COURSE, ResourceKind.PAPER})
 
 
 @dataclass(frozen=True)
@@ -247,29 +237,12 @@ class AskService:
             index = self._open_index()
             report = index.ensure(documents, self._embedder, stamp)
         keyword = KeywordIndex(documents)
-        texts = [e.title for e in entries] + [e.week_title for e in entries]
-        texts += [line for e in entries for line in (e.block.concept, *e.topic_lines)]
-        dictionary = vocabulary_words()
-        if not dictionary:  # then any initials could pass for a book's (bot/rag/query.py)
-            log.warning(
-                "the English word list is missing: typo correction and book initials"
-                " are less careful"
-            )
-        # Books, courses and papers only: "Scikit-learn metrics documentation" has no
-        # initials anyone types. The curriculum's own acronyms win any collision.
-        titles = [r.title for e in entries for r in e.block.resources if r.kind in TITLED_KINDS]
-        parser = QueryParser(
-            expansions={**JARGON, **HAND_EXPANSIONS, **derive_acronyms(texts)},
-            vocabulary=keyword.surface_words,
-            dictionary=dictionary,
-            titles=title_acronyms(titles, dictionary),
-        )
         self._retriever = HybridRetriever(
             entries=entries,
             documents=documents,
             keyword=keyword,
             embedder=self._embedder,
-            parser=parser,
+            parser=build_parser(entries, keyword),
             stored_vectors=index.vectors(),
             # Cached under the data directory even with a Chroma server: embedding the
             # ~600 anchors costs seconds; an unwritable directory only costs them again.

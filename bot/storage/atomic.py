@@ -1,6 +1,6 @@
 """What makes a change atomic on both databases: upserts, a member's row lock, retries.
 
-SQLite serialises writers itself (every writing transaction begins IMMEDIATE, see
+SQLite serialises writers itself (every command that writes begins IMMEDIATE, see
 `bot.storage.engine`); PostgreSQL runs them side by side under READ COMMITTED, so a
 find-then-insert or a read-then-write needs one of these to stay correct there.
 """

@@ -17,7 +17,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackAdapter
-from bot.adapters.slack.app import plain_text
+from bot.adapters.slack.requests import plain_text
 from bot.caller import Caller, Platform
 from bot.clock import FakeClock
 from bot.replies import Attachment, Reply, ReplyField

@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
 from bot.adapters.slack.render import ACTION_ID_PREFIX, CommandSpelling, render
+from bot.adapters.slack.requests import plain_text, request_key, without_leading_mention
 from bot.caller import Caller, Platform
 from bot.clock import Clock
 from bot.replies import Attachment, Reply
@@ -33,32 +34,9 @@ from bot.replies import Attachment, Reply
 log = logging.getLogger(__name__)
 
 DEFAULT_COMMAND = "/pathbot"
-_LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>\s*")
-# Slack-formatted input: <#C123|general> channel refs, <https://…|label> and
-# <mailto:…|label> links. Mentions (<@U123|ada>) stay: the core reads them as users.
-_CHANNEL_REF = re.compile(r"<#([A-Z0-9]+)(?:\|[^>]*)?>")
-_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _INTERNAL_ERROR = Reply.error(
     "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
 )
-
-
-def _request_key(body: Mapping[str, Any]) -> str | None:
-    """What Slack repeats on a retry: the event's id, or the interaction's trigger id."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
-    ident = body.get("event_id") or body.get("trigger_id")
-    return f"slack:{team}:{ident}" if ident else None
-
-
-def plain_text(text: str) -> str:
-    """What the member typed, from Slack's formatted message or command text."""
-    text = _CHANNEL_REF.sub(r"\1", text)
-    text = _LINK.sub(
-        lambda m: m.group(2) if m.group(1).startswith("mailto:") and m.group(2) else m.group(1),
-        text,
-    )
-    # Slack escapes exactly these three; "&amp;" last so "&amp;lt;" stays "&lt;".
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 class _DropTokenNotice(logging.Filter):
@@ -154,7 +132,7 @@ class SlackAdapter:
     async def _drop_repeats(
         self, body: Mapping[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
-        key = _request_key(body)
+        key = request_key(body)
         if key is not None and not await self._handler.first_time(key):
             log.info("slack: a repeated request (%s) was acked and dropped", key.split(":")[-1])
             return BoltResponse(status=200, body="")
@@ -175,7 +153,7 @@ class SlackAdapter:
         # Only plain messages people send to the bot in a DM; not edits, joins or bots.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
-        text = plain_text(_LEADING_MENTION.sub("", str(event.get("text") or ""))).strip()
+        text = plain_text(without_leading_mention(str(event.get("text") or ""))).strip()
         if not text:
             return
         caller = await self._caller(
