@@ -39,7 +39,12 @@ from bot.storage.outbox import OutboxMessage
 from tests.conftest import Database
 from tests.fakes.discord_interactions import CHANNEL_ID, GUILD_ID, MEMBER_ID, interaction, option
 from tests.fakes.discord_runner import fake_discord, in_background
-from tests.fakes.slack_api import SIGNING_SECRET, running_fake_slack, signed_headers
+from tests.fakes.slack_api import (
+    SIGNING_SECRET,
+    FakeSlackAPI,
+    running_fake_slack,
+    signed_headers,
+)
 
 ADMIN_ID = "800000000000000077"
 
@@ -231,6 +236,18 @@ async def test_discord_guild_remove_makes_the_workspace_inactive(
         await engine.dispose()
 
 
+def _slack_delivery(
+    fake: FakeSlackAPI, dispatcher: Dispatcher, database: Database, clock: FakeClock
+) -> tuple[SlackAdapter, DeliveryWorker]:
+    """The real Slack adapter on the fake, and a worker that acts on permanent failures."""
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    adapter = SlackAdapter(dispatcher, client=client, signing_secret=SIGNING_SECRET, clock=clock)
+    worker = DeliveryWorker(
+        database.sessions, {"slack": SlackSender(adapter)}, clock, on_failure=act_on
+    )
+    return adapter, worker
+
+
 async def test_slack_channel_gone_and_uninstall(
     database: Database, shipped_curriculum: Any
 ) -> None:
@@ -241,14 +258,8 @@ async def test_slack_channel_gone_and_uninstall(
     for line in ("/cohort-start 2027-01-04", "/set-channel daily C0GONE001", "/post-time 08:00"):
         assert (await dispatcher.handle(admin, line)).ok
     async with running_fake_slack() as fake:
-        client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
-        adapter = SlackAdapter(
-            dispatcher, client=client, signing_secret=SIGNING_SECRET, clock=clock
-        )
+        adapter, worker = _slack_delivery(fake, dispatcher, database, clock)
         fake.fail_next["chat.postMessage"] = (200, {"ok": False, "error": "channel_not_found"}, {})
-        worker = DeliveryWorker(
-            database.sessions, {"slack": SlackSender(adapter)}, clock, on_failure=act_on
-        )
         async with database.sessions() as db, db.begin():
             assert await enqueue_due(db, core, clock.now()) == 1
         await worker.drain()
@@ -294,15 +305,9 @@ async def test_slack_dms_closed_turn_reminders_off(
     dispatcher = Dispatcher(core)
     assert (await dispatcher.handle(ada, "/join 2027-01-04 UTC 09:00")).ok
     async with running_fake_slack() as fake:
-        client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
-        adapter = SlackAdapter(
-            dispatcher, client=client, signing_secret=SIGNING_SECRET, clock=clock
-        )
+        _, worker = _slack_delivery(fake, dispatcher, database, clock)
         # Slack's answer when the app may not open a DM with the user.
         fake.fail_next["conversations.open"] = (200, {"ok": False, "error": "cannot_dm_bot"}, {})
-        worker = DeliveryWorker(
-            database.sessions, {"slack": SlackSender(adapter)}, clock, on_failure=act_on
-        )
         async with database.sessions() as db, db.begin():
             assert await enqueue_due(db, core, clock.now()) == 1  # her 09:00 reminder
         await worker.drain()
