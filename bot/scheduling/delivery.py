@@ -96,6 +96,12 @@ class DeliveryWorker:
         #: Said once per outage, not once per poll of every loop.
         self._database_down = False
 
+    def add_sender(self, platform: str, sender: Sender, limiter: TokenBucket) -> None:
+        """Deliver `platform`'s rows from now on (a platform that connected late);
+        until then they wait, pending, and none is lost."""
+        self._limiters[platform] = limiter
+        self._senders[platform] = sender
+
     async def deliver_one(self) -> Outcome | None:
         """Send the next due message, if any; None when nothing is due."""
         now = self._clock.now()

@@ -46,6 +46,11 @@ class Scheduling:
     worker: DeliveryWorker
     leader: LeaderLock | AlwaysLeader
     config: ScheduleConfig
+    rates: Mapping[str, float] | None = None
+
+    def connect(self, platform: str, sender: Sender) -> None:
+        """Start delivering a platform that connected after scheduling began."""
+        self.worker.add_sender(platform, sender, make_limiters([platform], self.rates)[platform])
 
     async def tick(self) -> int:
         if not await self.leader.try_acquire():
@@ -91,7 +96,7 @@ async def scheduling(
         metrics=core.metrics,
         on_failure=act_on,
     )
-    state = Scheduling(core, worker, leader, config or ScheduleConfig())
+    state = Scheduling(core, worker, leader, config or ScheduleConfig(), rates)
     stop = asyncio.Event()
     scheduler = AsyncIOScheduler(timezone=UTC)
 

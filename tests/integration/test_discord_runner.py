@@ -97,9 +97,13 @@ async def test_unreachable_discord_is_retried_while_health_answers(
         url = await _http_url(caplog)
         async with http.get(f"{url}/healthz") as response:
             assert response.status == 200
-        async with http.get(f"{url}/readyz") as response:
-            assert response.status == 503
-            waiting = await response.json()
+        for _ in range(200):  # "connecting", then why it failed and when it tries again
+            async with http.get(f"{url}/readyz") as response:
+                assert response.status == 503
+                waiting = await response.json()
+            if "trying again" in waiting["parts"]["discord"]["detail"]:
+                break
+            await asyncio.sleep(0.02)
         # Discord comes back: the next try (after the 1 s backoff) logs in and serves.
         async with fake_discord(monkeypatch) as (_api, gateway):
             await gateway.wait_identified()

@@ -13,12 +13,20 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.adapters.discord import runner
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.metrics import Metrics
 from bot.ops.http import Readiness, add_routes, serving_http
 from bot.ops.readiness import database_ready
 from tests.fakes.discord_interactions import interaction, option
 from tests.fakes.discord_runner import fake_discord, in_background
+from tests.fakes.slack_api import (
+    SIGNING_SECRET,
+    Call,
+    FakeSlackAPI,
+    running_fake_slack,
+    signed_headers,
+    slash_command_body,
+)
 
 
 async def _http_url(caplog: pytest.LogCaptureFixture) -> str:
@@ -161,31 +169,61 @@ async def test_slack_events_and_operations_share_one_server(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from bot.adapters.slack import runner as slack_runner
-    from tests.fakes.slack_api import (
-        SIGNING_SECRET,
-        running_fake_slack,
-        signed_headers,
-        slash_command_body,
-    )
 
     caplog.set_level(logging.INFO)
     async with running_fake_slack() as slack:
-        settings = load_settings(
-            slack_bot_token="xoxb-fake",
-            slack_signing_secret=SIGNING_SECRET,
-            slack_api_url=slack.base_url,
-            database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
-            data_dir=tmp_path,
-        )
+        settings = _slack_settings(slack, tmp_path)
         async with in_background(slack_runner.run(settings)), aiohttp.ClientSession() as http:
             url = await _http_url(caplog)
             await _ready(http, url)
-            body = slash_command_body(slack, "join", user_id="U0ADA0001")
-            headers = {**signed_headers(body), "Content-Type": "application/x-www-form-urlencoded"}
-            async with http.post(f"{url}/slack/events", data=body, headers=headers) as response:
-                assert response.status == 200
-            (answer,) = await slack.wait_for("response_url")
+            answer = await _slack_join(http, url, slack)
             async with http.get(f"{url}/metrics") as response:
                 metrics = await response.text()
     assert "Welcome" in json.dumps(answer.args)
     assert 'pathbot_commands_total{command="join",outcome="ok"} 1.0' in metrics
+
+
+async def test_an_unreachable_platform_does_not_hold_up_the_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import discord
+
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(discord.http.Route, "BASE", "http://127.0.0.1:9/api/v10")  # refused
+    async with running_fake_slack() as slack:
+        settings = _slack_settings(slack, tmp_path, discord_token="fake-token")
+        async with in_background(runner.run(settings)), aiohttp.ClientSession() as http:
+            url = await _http_url(caplog)
+            for _ in range(200):  # until Slack is served; Discord keeps failing
+                async with http.get(f"{url}/readyz") as response:
+                    waiting = await response.json()
+                if waiting["parts"]["slack"]["ok"]:
+                    break
+                await asyncio.sleep(0.05)
+            answer = await _slack_join(http, url, slack)
+
+    assert waiting["failing"] == ["discord"]
+    assert "trying again" in waiting["parts"]["discord"]["detail"]
+    assert "Welcome" in json.dumps(answer.args)
+
+
+def _slack_settings(slack: FakeSlackAPI, tmp_path: Path, **extra: str) -> Settings:
+    """Slack over HTTP against the fake Slack API, on this test's own SQLite file."""
+    return load_settings(
+        slack_bot_token="xoxb-fake",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.base_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}",
+        data_dir=tmp_path,
+        **extra,
+    )
+
+
+async def _slack_join(http: aiohttp.ClientSession, url: str, slack: FakeSlackAPI) -> Call:
+    """A signed `/pathbot join` to pathbot's own HTTP server, and Slack's answer."""
+    body = slash_command_body(slack, "join", user_id="U0ADA0001")
+    headers = {**signed_headers(body), "Content-Type": "application/x-www-form-urlencoded"}
+    async with http.post(f"{url}/slack/events", data=body, headers=headers) as response:
+        assert response.status == 200
+    (answer,) = await slack.wait_for("response_url")
+    return answer
