@@ -69,7 +69,7 @@ ADMIN_COMMANDS = (
         _set_channel,
         params=(
             Param("which", Kind.CHOICE, "Which channel.", choices=("daily", "leaderboard")),
-            Param("channel", Kind.TEXT, "Channel id or name.", required=False),
+            Param("channel", Kind.CHANNEL, "The channel (default: this one).", required=False),
         ),
         permission=Permission.ADMIN,
         examples=("/set-channel daily", "/set-channel leaderboard C0123456"),

@@ -26,6 +26,11 @@ from bot.commands.parsing import (
 from bot.commands.table import CommandSpec, Kind, Param
 from bot.commands.timezones import parse_timezone
 
+# Discord <#123>, Slack <#C123> or <#C123|name>: what picking a channel sends.
+_CHANNEL_MENTION = re.compile(r"<#([A-Za-z0-9]+)(?:\|[^>]*)?>")
+# A platform's channel id (Discord digits, Slack C0123456): never a channel's name,
+# which both platforms keep lower case.
+_CHANNEL_ID = re.compile(r"(?=[A-Z]*\d)[A-Z0-9]{2,32}")
 # Discord <@123>/<@!123>, Slack <@U123> or <@U123|name>.
 _USER_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
 _LOGGABLE_UNITS = frozenset(
@@ -55,6 +60,7 @@ def convert(param: Param, word: str, today: date) -> object:
         Kind.DATE: lambda text: parse_date(text, today),
         Kind.INTEGER: _integer,
         Kind.USER: _user,
+        Kind.CHANNEL: _channel,
         Kind.CHOICE: lambda text: _choice(param, text),
     }
     return readers[param.kind](word)
@@ -216,6 +222,21 @@ def _user(text: str) -> str:
     if not _USER_ID.fullmatch(cleaned):
         raise ParseError(f"{text!r} isn't a user: mention them or give their user id")
     return cleaned
+
+
+def _channel(text: str) -> str:
+    """A channel's id: picked (`<#123>`) or given as an id, never a name that may not
+    exist (the daily post would fail at delivery, long after this command said yes)."""
+    cleaned = text.strip()
+    match = _CHANNEL_MENTION.fullmatch(cleaned)
+    if match:
+        return match.group(1)
+    if _CHANNEL_ID.fullmatch(cleaned):
+        return cleaned
+    raise ParseError(
+        f"I can't tell which channel {text!r} is: type # and pick it from the list "
+        "(or run the command in that channel and leave the channel out)"
+    )
 
 
 def _choice(param: Param, text: str) -> str:

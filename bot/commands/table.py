@@ -34,6 +34,7 @@ class Kind(StrEnum):
     DATE = "date"
     INTEGER = "integer"
     USER = "user"
+    CHANNEL = "channel"
     CHOICE = "choice"
 
 

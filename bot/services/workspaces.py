@@ -100,7 +100,7 @@ def set_channel(workspace: Workspace, which: str, channel: str | None) -> Reply:
     if not channel:
         raise UserError(
             "Tell me which channel (or run this in the channel itself)",
-            "e.g. /set-channel daily #study-plan",
+            "e.g. /set-channel daily #study-plan (type # and pick the channel)",
         )
     if which == "daily":
         workspace.daily_channel = channel
@@ -108,7 +108,8 @@ def set_channel(workspace: Workspace, which: str, channel: str | None) -> Reply:
         workspace.leaderboard_channel = channel
     else:
         raise UserError(f"There is no {which!r} channel: use daily or leaderboard")
-    return Reply(title="Channel set", lines=[f"The {which} channel is now {channel}."])
+    # <#id> shows as the channel's name on both platforms, and never pings.
+    return Reply(title="Channel set", lines=[f"The {which} channel is now <#{channel}>."])
 
 
 def set_post_time(workspace: Workspace, when: time) -> Reply:

@@ -71,6 +71,8 @@ class FakeDiscordAPI:
         #: @everyone role (the guild's own id) with a new server's default permissions.
         self.guild_id = "800000000000000001"
         self.everyone_permissions = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16)
+        #: Channel types other than text (0): 5 announcement, 2 voice.
+        self.channel_types: dict[str, int] = {}
         #: Each channel's permission_overwrites ({"id", "type", "allow", "deny"}).
         self.overwrites: dict[str, list[dict[str, Any]]] = {}
 
@@ -130,25 +132,9 @@ class FakeDiscordAPI:
             name = self.channels.get(parts[1])
             if name is None:
                 return _json({"message": "Unknown Channel", "code": 10003}, status=404)
-            return _json(
-                {
-                    "id": parts[1],
-                    "type": 0,
-                    "name": name,
-                    "guild_id": self.guild_id,
-                    "permission_overwrites": self.overwrites.get(parts[1], []),
-                }
-            )
+            return _json(self.channel(parts[1]))
         if method == "GET" and parts == ["guilds", self.guild_id]:
-            everyone = {"id": self.guild_id, "name": "@everyone"}
-            return _json(
-                {
-                    "id": self.guild_id,
-                    "name": "Study group",
-                    "owner_id": OWNER_ID,
-                    "roles": [{**everyone, "permissions": str(self.everyone_permissions)}],
-                }
-            )
+            return _json(self.guild())
         if method == "GET" and parts[:3] == ["guilds", self.guild_id, "members"]:
             return _json({"user": user_payload(parts[3], "member"), "roles": []})
         if method == "GET" and parts == ["oauth2", "applications", "@me"]:
@@ -167,6 +153,49 @@ class FakeDiscordAPI:
         if method in {"POST", "PATCH"} and parts[0] == "webhooks":
             return _json(self._message("0", recorded.body or {}))
         return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def guild(self) -> dict[str, Any]:
+        """The server as GET /guilds/{id} describes it."""
+        everyone = {"id": self.guild_id, "name": "@everyone", "position": 0}
+        return {
+            "id": self.guild_id,
+            "name": "Study group",
+            "owner_id": OWNER_ID,
+            "roles": [{**everyone, "permissions": str(self.everyone_permissions)}],
+        }
+
+    def channel(self, channel_id: str) -> dict[str, Any]:
+        return {
+            "id": channel_id,
+            "type": self.channel_types.get(channel_id, 0),
+            "name": self.channels[channel_id],
+            "position": list(self.channels).index(channel_id),
+            "guild_id": self.guild_id,
+            "permission_overwrites": self.overwrites.get(channel_id, []),
+        }
+
+    def guild_create(self) -> dict[str, Any]:
+        """The server as the gateway's GUILD_CREATE gives it to a bot with the guilds
+        intent: every channel with its overwrites, the roles, and the bot's own member."""
+        return {
+            **self.guild(),
+            "unavailable": False,
+            "large": False,
+            "member_count": 2,
+            "joined_at": "2027-01-01T00:00:00+00:00",
+            "channels": [self.channel(c) for c in self.channels],
+            "threads": [],
+            "members": [
+                {
+                    "user": user_payload(BOT_USER_ID, "pathbot", bot=True),
+                    "roles": [],
+                    "joined_at": "2027-01-01T00:00:00+00:00",
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                }
+            ],
+        }
 
     def _application(self) -> dict[str, Any]:
         return {

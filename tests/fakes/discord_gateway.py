@@ -18,7 +18,7 @@ from typing import Any
 import yarl
 from aiohttp import WSMsgType, web
 
-from tests.fakes.discord_api import APPLICATION_ID, BOT_USER_ID, user_payload
+from tests.fakes.discord_api import APPLICATION_ID, BOT_USER_ID, FakeDiscordAPI, user_payload
 
 HELLO, IDENTIFY, HEARTBEAT, HEARTBEAT_ACK, DISPATCH = 10, 2, 1, 11, 0
 
@@ -49,6 +49,8 @@ class FakeDiscordGateway:
         self.identified: list[dict[str, Any]] = []
         #: Close the socket with this code right after IDENTIFY (4004 = bad token).
         self.close_after_identify: int | None = None
+        #: The REST fake whose server the bot is in: READY lists it, GUILD_CREATE follows.
+        self.api: FakeDiscordAPI | None = None
         self._connections: list[_Connection] = []
         self._changed = asyncio.Condition()
 
@@ -82,6 +84,10 @@ class FakeDiscordGateway:
                 await ws.close(code=self.close_after_identify, message=b"Authentication failed.")
             elif payload["op"] == IDENTIFY:
                 await connection.send(DISPATCH, self._ready(), "READY")
+                if self.api is not None:
+                    # As Discord does: READY lists the servers unavailable, then each one
+                    # arrives whole (lazy loading); discord.py waits for them before on_ready.
+                    await connection.send(DISPATCH, self.api.guild_create(), "GUILD_CREATE")
                 async with self._changed:
                     self._connections.append(connection)
                     self.identified.append(payload["d"])
@@ -94,7 +100,9 @@ class FakeDiscordGateway:
         return {
             "v": 10,
             "user": user_payload(BOT_USER_ID, "pathbot", bot=True),
-            "guilds": [],
+            "guilds": (
+                [{"id": self.api.guild_id, "unavailable": True}] if self.api is not None else []
+            ),
             "session_id": "fake-session",
             "resume_gateway_url": str(self.url),
             "application": {"id": APPLICATION_ID, "flags": 0},

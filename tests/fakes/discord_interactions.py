@@ -19,6 +19,20 @@ def option(name: str, value: object) -> dict[str, Any]:
     return {"name": name, "type": kind, "value": value}
 
 
+def channel_option(
+    name: str, channel_id: str, channel_name: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A picked channel: the option (its id) and the `resolved` entry Discord sends with it."""
+    picked = {
+        "id": channel_id,
+        "name": channel_name,
+        "type": 0,
+        "permissions": "0",  # the *invoking member's* permissions there, not the bot's
+        "parent_id": None,
+    }
+    return {"name": name, "type": 7, "value": channel_id}, {"channels": {channel_id: picked}}
+
+
 def interaction(
     name: str,
     *options: dict[str, Any],

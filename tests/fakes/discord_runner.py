@@ -23,6 +23,7 @@ async def fake_discord(
     async with running_fake_discord() as api, running_fake_gateway() as gateway:
         monkeypatch.setattr(discord.http.Route, "BASE", api.base_url)
         monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway.url)
+        gateway.api = api
         yield api, gateway
 
 

@@ -24,7 +24,7 @@ NOTE = "ultraviolet kumquat chapter"
 
 async def _a_full_member(pathbot: Bot) -> None:
     """Zelda has a row in every table that can name a member, and so does Bob."""
-    for line in ("/cohort-start 2027-01-04", "/set-channel leaderboard C-LB"):
+    for line in ("/cohort-start 2027-01-04", "/set-channel leaderboard C0LB00001"):
         assert (await pathbot.say(ADMIN, line)).ok
     bob = caller_for("bob")
     for caller, line in [

@@ -21,6 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.invite import invite_url
+from bot.adapters.discord.permissions import cannot_post
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.render import RenderedReply, command_of, render
 from bot.adapters.discord.slash import build_slash_command
@@ -194,7 +195,13 @@ class PathbotDiscordClient(discord.Client):
         *,
         private: bool = False,
         prefer: str | None = None,
+        posts_to: int | None = None,
     ) -> None:
+        if posts_to is not None and (refusal := cannot_post(interaction.guild, posts_to)):
+            # Said now, not found out at the first daily post; nothing is stored.
+            hint = "Give pathbot that in the channel's settings (Permissions), or pick another."
+            await respond(interaction, Reply.error(refusal, hint))
+            return
         caller = caller_from_interaction(interaction)
         in_dm = interaction.guild_id is None
         spec = self._specs.get(line.split(" ", 1)[0].removeprefix("/"))

@@ -6,12 +6,16 @@ owning the server) grants everything; then apply the channel's overwrites in ord
 the @everyone overwrite, all role overwrites together (deny, then allow), then the
 member's own overwrite. Pure data in, an integer out: `pathbot doctor` feeds it the
 REST answers (`GET /guilds/{id}`, `/guilds/{id}/members/{bot}`, `/channels/{id}`).
+A running bot asks discord.py instead (`cannot_post`), which keeps the same from the
+gateway.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+import discord
 
 ADMINISTRATOR = 1 << 3
 ALL = (1 << 53) - 1
@@ -58,5 +62,34 @@ def channel_permissions(
     return allowed
 
 
-def missing_to_post(permissions: int) -> list[str]:
-    return [name for bit, name in NEEDED_TO_POST.items() if not permissions & bit]
+#: In a thread, Send Messages in Threads stands in for Send Messages.
+SEND_MESSAGES, SEND_IN_THREADS = 1 << 11, 1 << 38
+
+
+def missing_to_post(permissions: int, *, thread: bool = False) -> list[str]:
+    needed = dict(NEEDED_TO_POST)
+    if thread:
+        del needed[SEND_MESSAGES]
+        needed[SEND_IN_THREADS] = "Send Messages in Threads"
+    missing = [name for bit, name in needed.items() if not permissions & bit]
+    if "Embed Links" in missing and {"Send Messages", "Send Messages in Threads"} & set(missing):
+        # Without sending, Discord denies embeds implicitly (discord.py computes the
+        # same): name the permission that fixes both.
+        missing.remove("Embed Links")
+    return missing
+
+
+def cannot_post(guild: discord.Guild | None, channel_id: int) -> str | None:
+    """Why the bot cannot post in the channel, from the gateway's view of the server
+    (the guilds intent keeps every channel, role and overwrite, and the bot's member),
+    or None when it can."""
+    if guild is None:
+        return None  # not in a server: nothing to post in
+    channel = guild.get_channel_or_thread(channel_id)
+    if channel is None or not isinstance(channel, discord.TextChannel | discord.Thread):
+        return "I can't see that channel, or it is not a text channel"
+    allowed = channel.permissions_for(guild.me).value
+    missing = missing_to_post(allowed, thread=isinstance(channel, discord.Thread))
+    if not missing:
+        return None
+    return f"I'm missing {', '.join(missing)} in <#{channel_id}>"

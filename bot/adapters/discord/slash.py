@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Mapping
+from typing import Any, Protocol
 
 import discord
 from discord import app_commands
@@ -27,7 +27,36 @@ DESCRIPTION_LIMIT = 100
 OPTION_LIMIT = 25
 CHOICE_LIMIT = 25
 
-Invoke = Callable[[discord.Interaction, str], Awaitable[None]]
+
+class Invoke(Protocol):
+    """Run the line; `posts_to` is the channel the command would have the bot post in."""
+
+    def __call__(
+        self, interaction: discord.Interaction, line: str, *, posts_to: int | None = None
+    ) -> Awaitable[None]: ...
+
+
+class PostableChannel(app_commands.Transformer):
+    """A channel option offering the channels a daily post can go to: text and
+    announcement channels, and threads."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        kinds = discord.ChannelType
+        return [
+            kinds.text,
+            kinds.news,
+            kinds.public_thread,
+            kinds.private_thread,
+            kinds.news_thread,
+        ]
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> Any:
+        return value  # the partial channel Discord resolved; only its id is used
 
 
 def is_valid_name(name: str) -> bool:
@@ -40,7 +69,10 @@ def _description(text: str, fallback: str) -> str:
 
 
 def _annotation(param: Param) -> Any:
-    base: Any = {Kind.INTEGER: int, Kind.USER: discord.User}.get(param.kind, str)
+    channel = app_commands.Transform[Any, PostableChannel]
+    base: Any = {Kind.INTEGER: int, Kind.USER: discord.User, Kind.CHANNEL: channel}.get(
+        param.kind, str
+    )
     return base if param.required else base | None
 
 
@@ -55,7 +87,9 @@ _CHANNEL_MENTION = re.compile(r"<#(\d+)>")
 
 
 def _as_text(value: object) -> str:
-    if isinstance(value, discord.abc.User):
+    if isinstance(
+        value, discord.abc.User | app_commands.AppCommandChannel | app_commands.AppCommandThread
+    ):
         return str(value.id)
     text = str(value).strip()
     # A value that is just a picked channel ("#study-plan" arrives as <#123>) means its id,
@@ -93,9 +127,16 @@ def build_slash_command(
         if not is_valid_name(param.name):
             raise ValueError(f"/{spec.name}: {param.name!r} is not a valid Discord option name")
 
+    channels = [param.name for param in params if param.kind is Kind.CHANNEL]
+
     async def callback(interaction: discord.Interaction, /, **values: object) -> None:
         by_name = {internal[key].name: value for key, value in values.items()}
-        await invoke(interaction, build_line(spec, by_name))
+        posts_to = None
+        if channels:
+            # The picked channel, or (left out) the one the command runs in.
+            picked = by_name.get(channels[0])
+            posts_to = getattr(picked, "id", None) or interaction.channel_id
+        await invoke(interaction, build_line(spec, by_name), posts_to=posts_to)
 
     signature_params = [
         inspect.Parameter(
