@@ -5,12 +5,16 @@ from __future__ import annotations
 from bot.commands.invocation import Invocation
 from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.replies import Reply
-from bot.services import report, workspaces
+from bot.services import onboarding, report, workspaces
 from bot.services.context import UserError
 
 
 async def _workspace(inv: Invocation) -> Reply:
     return workspaces.describe(inv.workspace)
+
+
+async def _setup(inv: Invocation) -> Reply:
+    return await onboarding.checklist(inv.db, inv.workspace, inv.channel_access)
 
 
 async def _set_channel(inv: Invocation) -> Reply:
@@ -56,6 +60,13 @@ async def _report(inv: Invocation) -> Reply:
 
 
 ADMIN_COMMANDS = (
+    CommandSpec(
+        "setup",
+        "What is set up here and what is missing, with the command that fixes each.",
+        _setup,
+        permission=Permission.ADMIN,
+        writes=False,
+    ),
     CommandSpec(
         "workspace",
         "Show this workspace's settings.",

@@ -30,7 +30,8 @@ from bot.services import replays
 from bot.services.context import Core, UserError
 from bot.services.members import find_member
 from bot.services.notices import with_notices
-from bot.services.workspaces import ensure_workspace, is_admin, workspace_gone
+from bot.services.onboarding import ChannelAccess, welcome
+from bot.services.workspaces import ensure_workspace, is_admin, workspace_back, workspace_gone
 from bot.storage.atomic import is_transient, is_unreachable, lock_member
 from bot.storage.engine import SQLITE_IMMEDIATE
 from bot.text import control_characters, neutralize_mentions
@@ -69,11 +70,19 @@ class Dispatcher:
     def __init__(self, core: Core, table: CommandTable | None = None) -> None:
         self.core = core
         self.table = table or build_table()
+        #: Set by an adapter that can tell whether the bot may post in a channel (/setup).
+        self.channel_access: ChannelAccess | None = None
 
     async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None:
         """The platform says the bot was removed there: queue nothing more for it."""
         async with self.core.sessions() as db, db.begin():
             await workspace_gone(db, platform, external_id, reason, self.core.clock.now())
+
+    async def workspace_joined(self, platform: Platform, external_id: str) -> Reply:
+        """The bot was added to a workspace: make it active if it was known, and say hello."""
+        async with self.core.sessions() as db, db.begin():
+            await workspace_back(db, platform, external_id)
+        return welcome()
 
     async def first_time(self, key: str) -> bool:
         """False when a platform delivers a request it already delivered (a retry)."""
@@ -209,7 +218,10 @@ class Dispatcher:
             # Someone typed a command there, so the bot is back in that workspace.
             workspace.active = True
             log.info("%s:%s is active again", workspace.platform, workspace.external_id)
-        reply = await spec.handler(Invocation(db, self.core, caller, workspace, member, args))
+        invocation = Invocation(
+            db, self.core, caller, workspace, member, args, channel_access=self.channel_access
+        )
+        reply = await spec.handler(invocation)
         if not reply.ok:
             return reply
         admin_command = spec.permission is Permission.ADMIN

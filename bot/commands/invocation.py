@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.caller import Caller
 from bot.services.context import Core, UserError
+from bot.services.onboarding import ChannelAccess
 from bot.storage.models import Member, Workspace
 
 T = TypeVar("T")
@@ -56,6 +57,8 @@ class Invocation:
     workspace: Workspace
     member: Member | None
     args: Args
+    #: The platform's answer to "may the bot post in this channel?", when it can tell.
+    channel_access: ChannelAccess | None = None
 
     @property
     def joined(self) -> Member:

@@ -194,3 +194,15 @@ async def workspace_gone(
         return False
     await mark_inactive(db, workspace, reason, now)
     return True
+
+
+async def workspace_back(db: AsyncSession, platform: Platform, external_id: str) -> None:
+    """The bot was added (again) to a workspace: one that was inactive is active again."""
+    workspace = await db.scalar(
+        select(Workspace).where(
+            Workspace.platform == platform.value, Workspace.external_id == external_id
+        )
+    )
+    if workspace is not None and not workspace.active:
+        workspace.active = True
+        log.info("%s:%s is active again: the bot was added back", platform.value, external_id)

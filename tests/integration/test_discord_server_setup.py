@@ -3,6 +3,10 @@ channels picked from a list and checked, the welcome on joining, /setup, and syn
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ from bot.config import Settings, load_settings
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models.people import Workspace
 from tests.fakes.discord_api import BOT_USER_ID, FakeDiscordAPI
+from tests.fakes.discord_gateway import FakeDiscordGateway
 from tests.fakes.discord_interactions import (
     GUILD_ID,
     channel_option,
@@ -51,6 +56,29 @@ async def _daily_channel(tmp_path: Path) -> str | None:
             return None if workspace is None else workspace.daily_channel
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def _ready_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[tuple[FakeDiscordAPI, FakeDiscordGateway]]:
+    """The bot running against the fakes, past on_ready (the servers have arrived)."""
+    caplog.set_level(logging.INFO)
+    async with (
+        fake_discord(monkeypatch) as (api, gateway),
+        in_background(runner.run(_settings(tmp_path))),
+    ):
+        await gateway.wait_identified()
+        await _logged(caplog, "pathbot is on Discord")
+        yield api, gateway
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
+    for _ in range(200):
+        if any(text in record.getMessage() for record in caplog.records):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never logged: {text}")
 
 
 def _answer(call: Any) -> str:
@@ -98,7 +126,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused_and_not_stored(
         (refused,) = await api.wait_for("POST", "/callback")
 
     said = _answer(refused)
-    assert f"missing Send Messages in <#{HIDDEN}>" in said
+    assert f"<#{HIDDEN}>: I'm missing Send Messages" in said
     assert "View Channel" not in said  # it may see the channel: only what it lacks
     assert await _daily_channel(tmp_path) is None
 
@@ -148,3 +176,141 @@ async def test_a_channel_left_out_means_this_one_and_is_checked_too(
 
     assert "can't see that channel" in _answer(refused)
     assert await _daily_channel(tmp_path) is None
+
+
+NEW_GUILD = "800000000000000500"
+SYSTEM, GENERAL = "800000000000000501", "800000000000000502"
+
+
+def _new_server(api: FakeDiscordAPI, *, system_writable: bool) -> dict[str, Any]:
+    """A second server the bot is added to while running: its GUILD_CREATE."""
+    guild = api.guild_create()
+    deny = [{"id": NEW_GUILD, "type": 0, "allow": "0", "deny": str(1 << 11)}]
+    channels = [
+        {**guild["channels"][0], "id": SYSTEM, "name": "welcome", "position": 0}
+        if guild["channels"]
+        else {"id": SYSTEM, "type": 0, "name": "welcome", "position": 0},
+        {"id": GENERAL, "type": 0, "name": "general", "position": 1},
+    ]
+    for channel in channels:
+        channel["guild_id"] = NEW_GUILD
+        channel["permission_overwrites"] = (
+            [] if system_writable or channel["id"] != SYSTEM else deny
+        )
+    everyone = {**guild["roles"][0], "id": NEW_GUILD}
+    del guild["unavailable"]  # a server joined just now was never unavailable
+    return {
+        **guild,
+        "id": NEW_GUILD,
+        "name": "New cohort",
+        "system_channel_id": SYSTEM,
+        "roles": [everyone],
+        "channels": channels,
+    }
+
+
+@pytest.mark.parametrize(("system_writable", "greeted_in"), [(True, SYSTEM), (False, GENERAL)])
+async def test_joining_a_server_posts_a_welcome_where_the_bot_may(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    system_writable: bool,
+    greeted_in: str,
+) -> None:
+    # Joined once ready: a GUILD_CREATE before that is the start-up's lazy loading.
+    async with _ready_bot(tmp_path, monkeypatch, caplog) as (api, gateway):
+        await gateway.dispatch("GUILD_CREATE", _new_server(api, system_writable=system_writable))
+        (welcome,) = await api.wait_for("POST", f"/channels/{greeted_in}/messages")
+
+    assert welcome.body is not None
+    embed = welcome.body["embeds"][0]
+    assert "pathbot" in embed["title"]
+    assert "/set-channel daily" in embed["description"]
+    assert "/setup" in embed["description"]
+    assert welcome.body["allowed_mentions"]["parse"] == []
+
+
+async def test_setup_lists_what_is_missing_and_then_that_all_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = {"permissions": MANAGE_GUILD}
+    async with (
+        fake_discord(monkeypatch) as (api, gateway),
+        in_background(runner.run(_settings(tmp_path))),
+    ):
+        _server(api)
+        await gateway.wait_identified()
+        await gateway.dispatch("INTERACTION_CREATE", interaction("setup", **admin))
+        (fresh,) = await api.wait_for("POST", "/callback")
+        daily, daily_resolved = channel_option("channel", DAILY, "study-plan")
+        steps = [
+            interaction(
+                "set-channel", option("which", "daily"), daily, resolved=daily_resolved, **admin
+            ),
+            interaction("cohort-start", option("date", "2027-01-04"), **admin),
+            interaction("workspace-tz", option("timezone", "Europe/Berlin"), **admin),
+            interaction("join", option("timezone", "Europe/Berlin")),
+        ]
+        for count, step in enumerate(steps, start=2):
+            await gateway.dispatch("INTERACTION_CREATE", step)
+            await api.wait_for("POST", "/callback", count=count)
+        # The leaderboard goes where the bot may not send: set it by id, as the console could.
+        await gateway.dispatch(
+            "INTERACTION_CREATE",
+            interaction("set-channel", option("which", "leaderboard"), **admin),
+        )
+        await api.wait_for("POST", "/callback", count=len(steps) + 2)
+        await gateway.dispatch("INTERACTION_CREATE", interaction("setup", **admin))
+        calls = await api.wait_for("POST", "/callback", count=len(steps) + 3)
+
+    before, after = _answer(fresh), _answer(calls[-1])
+    assert "Setup: 5 thing(s) to do" in before
+    assert "❌ Daily post channel: not set. Run /set-channel daily" in before
+    assert "❌ Cohort start: not set" in before
+    assert "❌ Members: nobody yet" in before
+    assert "❌ Time zone: UTC" in before
+    assert f"✅ Daily post channel: <#{DAILY}> (I can post there)" in after
+    assert "✅ Cohort start: Monday 2027-01-04" in after
+    assert "✅ Time zone: Europe/Berlin" in after
+    assert "✅ Members: 1 joined" in after
+    assert "Setup: 1 thing(s) to do" in after  # the leaderboard channel, never set (refused)
+
+
+async def test_setup_is_for_admins_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with (
+        fake_discord(monkeypatch) as (api, gateway),
+        in_background(runner.run(_settings(tmp_path))),
+    ):
+        await gateway.wait_identified()
+        await gateway.dispatch("INTERACTION_CREATE", interaction("setup"))
+        (refused,) = await api.wait_for("POST", "/callback")
+    assert "for workspace admins only" in _answer(refused)
+
+
+async def test_removed_then_added_back_the_workspace_is_active_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with _ready_bot(tmp_path, monkeypatch, caplog) as (api, gateway):
+        await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
+        await api.wait_for("POST", "/callback")  # the workspace exists now
+        await gateway.dispatch("GUILD_DELETE", {"id": GUILD_ID})
+        await _logged(caplog, "is inactive")
+        removed = await _active(tmp_path)
+        rejoined = api.guild_create()
+        del rejoined["unavailable"]
+        await gateway.dispatch("GUILD_CREATE", rejoined)
+        await _logged(caplog, "is active again")
+
+    assert removed is False
+    assert await _active(tmp_path) is True
+
+
+async def _active(tmp_path: Path) -> bool | None:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}")
+    try:
+        async with make_sessions(engine)() as db:
+            return await db.scalar(
+                select(Workspace.active).where(Workspace.external_id == GUILD_ID)
+            )
+    finally:
+        await engine.dispose()

@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.invite import invite_url
-from bot.adapters.discord.permissions import cannot_post
+from bot.adapters.discord.permissions import cannot_post, welcome_channel
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.render import RenderedReply, command_of, render
 from bot.adapters.discord.slash import build_slash_command
@@ -174,6 +174,27 @@ class PathbotDiscordClient(discord.Client):
             extra={"fields": {"platform": "discord", "guilds": len(self.guilds)}},
         )
 
+    async def can_post(self, workspace_id: str, channel_id: str) -> str | None:
+        """/setup's question (`ChannelAccess`): why the bot cannot post there, if it can't."""
+        if not (workspace_id.isdigit() and channel_id.isdigit()):
+            return "that is not a Discord channel"
+        guild = self.get_guild(int(workspace_id))
+        if guild is None:
+            return "I can't see this server"
+        return cannot_post(guild, int(channel_id))
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Added to a server: say what the bot does and how to set it up, where it may."""
+        welcome = await self._handler.workspace_joined(Platform.DISCORD, str(guild.id))
+        channel = welcome_channel(guild)
+        if channel is None:
+            log.warning("joined %s but can post in none of its channels", guild.id)
+            return
+        try:
+            await self.send(str(channel), welcome)
+        except discord.HTTPException as error:
+            log.warning("joined %s; the welcome was refused (%s)", guild.id, error.code)
+
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         # Kicked, or the server deleted: nothing more is queued for it until it is back.
         await self._handler.workspace_gone(
@@ -200,7 +221,7 @@ class PathbotDiscordClient(discord.Client):
         if posts_to is not None and (refusal := cannot_post(interaction.guild, posts_to)):
             # Said now, not found out at the first daily post; nothing is stored.
             hint = "Give pathbot that in the channel's settings (Permissions), or pick another."
-            await respond(interaction, Reply.error(refusal, hint))
+            await respond(interaction, Reply.error(f"<#{posts_to}>: {refusal}", hint))
             return
         caller = caller_from_interaction(interaction)
         in_dm = interaction.guild_id is None

@@ -92,4 +92,15 @@ def cannot_post(guild: discord.Guild | None, channel_id: int) -> str | None:
     missing = missing_to_post(allowed, thread=isinstance(channel, discord.Thread))
     if not missing:
         return None
-    return f"I'm missing {', '.join(missing)} in <#{channel_id}>"
+    return f"I'm missing {', '.join(missing)} there"
+
+
+def welcome_channel(guild: discord.Guild) -> int | None:
+    """Where to greet a server: its system channel, else the first text channel (in the
+    order the server lists them) the bot may post in."""
+    candidates = [guild.system_channel] if guild.system_channel is not None else []
+    candidates += sorted(guild.text_channels, key=lambda channel: channel.position)
+    for channel in candidates:
+        if channel is not None and cannot_post(guild, channel.id) is None:
+            return channel.id
+    return None

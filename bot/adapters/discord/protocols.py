@@ -20,6 +20,8 @@ class CommandHandler(Protocol):
 
     async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None: ...
 
+    async def workspace_joined(self, platform: Platform, external_id: str) -> Reply: ...
+
 
 class DmScopes(Protocol):
     """Where a command sent in a DM runs (`bot.services.memberships.DirectMessageScopes`)."""

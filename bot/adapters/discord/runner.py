@@ -99,6 +99,7 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
     scopes = DirectMessageScopes(core.sessions, Platform.DISCORD)
     async with connected(secret, dispatcher, dispatcher.commands(), scopes) as connection:
         client = connection.client
+        dispatcher.channel_access = client.can_post
 
         async def gateway_ready() -> tuple[bool, str]:
             if client.is_closed() or not client.is_ready():
