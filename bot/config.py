@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "text", "json"] = Field(default="auto", alias="PATHBOT_LOG_FORMAT")
 
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
+    #: While developing: slash commands synced to this one server, where they change at
+    #: once (global commands can take up to an hour to show).
+    discord_dev_guild_id: int | None = Field(default=None, alias="DISCORD_DEV_GUILD_ID")
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")

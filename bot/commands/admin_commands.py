@@ -113,7 +113,11 @@ ADMIN_COMMANDS = (
         "freezes",
         "Missed days per path week that don't break a streak (default 1).",
         _freezes,
-        params=(Param("count", Kind.INTEGER, "0 to 7."),),
+        params=(
+            Param(
+                "count", Kind.INTEGER, "0 to 7.", minimum=0, maximum=workspaces.MAX_FREEZES_PER_WEEK
+            ),
+        ),
         permission=Permission.ADMIN,
         examples=("/freezes 2",),
     ),

@@ -58,7 +58,7 @@ def convert(param: Param, word: str, today: date) -> object:
         Kind.TIME: parse_time_of_day,
         Kind.TIMEZONE: lambda text: parse_timezone(text).key,
         Kind.DATE: lambda text: parse_date(text, today),
-        Kind.INTEGER: _integer,
+        Kind.INTEGER: lambda text: _integer(text, param),
         Kind.USER: _user,
         Kind.CHANNEL: _channel,
         Kind.CHOICE: lambda text: _choice(param, text),
@@ -204,11 +204,20 @@ def _best_error_is(param: Param, word: str, params: list[Param]) -> bool:
     )
 
 
-def _integer(text: str) -> int:
+def _integer(text: str, param: Param) -> int:
     try:
-        return int(ascii_digits(text).strip())
+        number = int(ascii_digits(text).strip())
     except ValueError:
         raise ParseError(f"{text!r} isn't a whole number") from None
+    low, high = param.minimum, param.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        bounds = (
+            f"{low} to {high}"
+            if low is not None and high is not None
+            else (f"at least {low}" if low is not None else f"at most {high}")
+        )
+        raise ParseError(f"{param.name} must be {bounds}, not {number}")
+    return number
 
 
 def _user(text: str) -> str:

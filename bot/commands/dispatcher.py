@@ -69,7 +69,7 @@ class _Refused(Exception):
 class Dispatcher:
     def __init__(self, core: Core, table: CommandTable | None = None) -> None:
         self.core = core
-        self.table = table or build_table()
+        self.table = table or build_table(core.curriculum)
         #: Set by an adapter that can tell whether the bot may post in a channel (/setup).
         self.channel_access: ChannelAccess | None = None
 

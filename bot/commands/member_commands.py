@@ -116,7 +116,7 @@ async def _progress(inv: Invocation) -> Reply:
 
 
 async def _leaderboard(inv: Invocation) -> Reply:
-    period = leaderboard.parse_period(inv.args.text("period") or inv.args.text("week") or "this")
+    period = leaderboard.parse_period(inv.args.text("period") or "this")
     return await leaderboard.leaderboard(inv.db, inv.core, inv.workspace, inv.member, period)
 
 
@@ -236,17 +236,9 @@ MEMBER_COMMANDS = (
         _leaderboard,
         params=(
             Param("period", Kind.CHOICE, "Which board.", False, choices=("this", "last", "all")),
-            Param(
-                "week",
-                Kind.CHOICE,
-                "Same as PERIOD.",
-                False,
-                option=True,
-                choices=("this", "last", "all"),
-            ),
         ),
         permission=Permission.EVERYONE,
-        examples=("/leaderboard", "/leaderboard --week last", "/leaderboard all"),
+        examples=("/leaderboard", "/leaderboard last", "/leaderboard all"),
         aliases=("lb",),
         writes=False,
         public=True,

@@ -8,7 +8,7 @@ them. `CommandTable` refuses duplicate names or aliases when it is built.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,9 @@ class Kind(StrEnum):
     CHOICE = "choice"
 
 
+Suggest = Callable[[str], list[tuple[str, int]]]
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -49,6 +52,12 @@ class Param:
     #: Given as `--name VALUE` rather than by position.
     option: bool = False
     choices: tuple[str, ...] = ()
+    #: Bounds of an INTEGER (week 1..path length, freezes 0..7), checked by the parser
+    #: and shown by platforms that can (Discord's min_value/max_value).
+    minimum: int | None = None
+    maximum: int | None = None
+    #: Suggestions for what is being typed: (label, value) pairs (Discord autocomplete).
+    suggest: Suggest | None = field(default=None, compare=False)
 
     def usage(self) -> str:
         shown = "|".join(self.choices) if self.choices else self.name.upper()

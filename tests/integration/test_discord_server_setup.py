@@ -59,16 +59,27 @@ async def _daily_channel(tmp_path: Path) -> str | None:
 
 
 @asynccontextmanager
+async def _bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, server: bool = False
+) -> AsyncIterator[tuple[FakeDiscordAPI, FakeDiscordGateway]]:
+    """The bot running against the fakes (on `_server`'s channels, if asked), identified."""
+    async with (
+        fake_discord(monkeypatch) as (api, gateway),
+        in_background(runner.run(_settings(tmp_path))),
+    ):
+        if server:
+            _server(api)
+        await gateway.wait_identified()
+        yield api, gateway
+
+
+@asynccontextmanager
 async def _ready_bot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> AsyncIterator[tuple[FakeDiscordAPI, FakeDiscordGateway]]:
     """The bot running against the fakes, past on_ready (the servers have arrived)."""
     caplog.set_level(logging.INFO)
-    async with (
-        fake_discord(monkeypatch) as (api, gateway),
-        in_background(runner.run(_settings(tmp_path))),
-    ):
-        await gateway.wait_identified()
+    async with _bot(tmp_path, monkeypatch) as (api, gateway):
         await _logged(caplog, "pathbot is on Discord")
         yield api, gateway
 
@@ -89,11 +100,7 @@ def _answer(call: Any) -> str:
 async def test_the_channel_option_offers_postable_channels_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with (
-        fake_discord(monkeypatch) as (api, gateway),
-        in_background(runner.run(_settings(tmp_path))),
-    ):
-        await gateway.wait_identified()
+    async with _bot(tmp_path, monkeypatch) as (api, _gateway):
         (synced,) = await api.wait_for("PUT", "/commands")
 
     by_name = {command["name"]: command for command in synced.body or []}
@@ -106,12 +113,7 @@ async def test_the_channel_option_offers_postable_channels_only(
 async def test_a_channel_the_bot_cannot_post_in_is_refused_and_not_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with (
-        fake_discord(monkeypatch) as (api, gateway),
-        in_background(runner.run(_settings(tmp_path))),
-    ):
-        _server(api)
-        await gateway.wait_identified()
+    async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
         picked, resolved = channel_option("channel", HIDDEN, "mods-only")
         await gateway.dispatch(
             "INTERACTION_CREATE",
@@ -134,12 +136,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused_and_not_stored(
 async def test_a_postable_channel_is_stored_by_id_and_echoed_as_a_mention(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with (
-        fake_discord(monkeypatch) as (api, gateway),
-        in_background(runner.run(_settings(tmp_path))),
-    ):
-        _server(api)
-        await gateway.wait_identified()
+    async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
         picked, resolved = channel_option("channel", DAILY, "study-plan")
         await gateway.dispatch(
             "INTERACTION_CREATE",
@@ -162,12 +159,7 @@ async def test_a_channel_left_out_means_this_one_and_is_checked_too(
 ) -> None:
     # The command runs in #study-hall, which the fake server does not list: the bot
     # cannot see it, so it must not promise to post there.
-    async with (
-        fake_discord(monkeypatch) as (api, gateway),
-        in_background(runner.run(_settings(tmp_path))),
-    ):
-        _server(api)
-        await gateway.wait_identified()
+    async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
         await gateway.dispatch(
             "INTERACTION_CREATE",
             interaction("set-channel", option("which", "daily"), permissions=MANAGE_GUILD),
@@ -234,12 +226,7 @@ async def test_setup_lists_what_is_missing_and_then_that_all_is_done(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     admin = {"permissions": MANAGE_GUILD}
-    async with (
-        fake_discord(monkeypatch) as (api, gateway),
-        in_background(runner.run(_settings(tmp_path))),
-    ):
-        _server(api)
-        await gateway.wait_identified()
+    async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
         await gateway.dispatch("INTERACTION_CREATE", interaction("setup", **admin))
         (fresh,) = await api.wait_for("POST", "/callback")
         daily, daily_resolved = channel_option("channel", DAILY, "study-plan")
@@ -277,11 +264,7 @@ async def test_setup_lists_what_is_missing_and_then_that_all_is_done(
 
 
 async def test_setup_is_for_admins_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    async with (
-        fake_discord(monkeypatch) as (api, gateway),
-        in_background(runner.run(_settings(tmp_path))),
-    ):
-        await gateway.wait_identified()
+    async with _bot(tmp_path, monkeypatch) as (api, gateway):
         await gateway.dispatch("INTERACTION_CREATE", interaction("setup"))
         (refused,) = await api.wait_for("POST", "/callback")
     assert "for workspace admins only" in _answer(refused)
@@ -314,3 +297,49 @@ async def _active(tmp_path: Path) -> bool | None:
             )
     finally:
         await engine.dispose()
+
+
+async def test_commands_sync_only_when_they_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with fake_discord(monkeypatch) as (api, gateway):
+        for _ in range(3):  # three restarts, nothing changed
+            async with in_background(runner.run(_settings(tmp_path))):
+                await gateway.wait_identified()
+                await api.wait_for("GET", "/oauth2/applications/@me")
+            gateway.identified.clear()
+        unchanged = len(api.matching("PUT", "/commands"))
+        # A developer's server: synced there (at once), a different target, so synced.
+        dev = _settings(tmp_path, discord_dev_guild_id=int(GUILD_ID))
+        async with in_background(runner.run(dev)):
+            await gateway.wait_identified()
+            (to_guild,) = await api.wait_for("PUT", f"/guilds/{GUILD_ID}/commands")
+
+    assert unchanged == 1
+    assert to_guild.body is not None
+    assert any(c["name"] == "setup" for c in to_guild.body)
+
+
+async def test_options_carry_their_limits_and_week_numbers_are_suggested(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with _bot(tmp_path, monkeypatch) as (api, gateway):
+        (synced,) = await api.wait_for("PUT", "/commands")
+        focused = {"name": "week", "type": 4, "value": "vector", "focused": True}
+        typing = interaction("week", focused)
+        typing["type"] = 4  # APPLICATION_COMMAND_AUTOCOMPLETE
+        await gateway.dispatch("INTERACTION_CREATE", typing)
+        (suggested,) = await api.wait_for("POST", "/callback")
+
+    by_name = {command["name"]: command for command in synced.body or []}
+    (week,) = by_name["week"]["options"]
+    assert (week["min_value"], week["max_value"], week["autocomplete"]) == (1, 16, True)
+    (count,) = by_name["freezes"]["options"]
+    assert (count["min_value"], count["max_value"]) == (0, 7)
+    assert [o["name"] for o in by_name["leaderboard"]["options"]] == ["period"]
+    assert suggested.body is not None
+    assert suggested.body["type"] == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+    choices = suggested.body["data"]["choices"]
+    assert choices
+    assert all("vector" in c["name"].lower() for c in choices)
+    assert all(isinstance(c["value"], int) for c in choices)

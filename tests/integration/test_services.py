@@ -142,7 +142,7 @@ async def test_leaderboard_periods_and_opt_out(pathbot: Bot) -> None:
     this_week = await pathbot.say(ALICE, "/leaderboard")
     assert len(this_week.lines) == 1
     assert "Alice: 1h" in this_week.lines[0]
-    last = await pathbot.say(ALICE, "/leaderboard --week last")
+    last = await pathbot.say(ALICE, "/leaderboard last")
     assert "Bob: 3h" in last.lines[0]
     every = await pathbot.say(ALICE, "/leaderboard all")
     assert "Alice: 3h" in every.text()

@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import json
 import logging
 from collections.abc import Collection, Sequence
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -112,6 +114,7 @@ class PathbotDiscordClient(discord.Client):
         *,
         sync_commands: bool = True,
         dev_guild_id: int | None = None,
+        sync_state: Path | None = None,
         defer_after_s: float = DEFAULT_DEFER_AFTER_S,
         max_ratelimit_wait_s: float = 30.0,
         dm_scopes: DmScopes | None = None,
@@ -134,6 +137,8 @@ class PathbotDiscordClient(discord.Client):
         self._handler = handler
         self._sync_commands = sync_commands
         self._dev_guild_id = dev_guild_id
+        #: The digest of the last synced command tree ("a hash beside the data").
+        self._sync_state = sync_state
         self._defer_after_s = defer_after_s
         self._clock = clock or SystemClock()
         self._specs = {spec.name: spec for spec in commands}
@@ -154,13 +159,33 @@ class PathbotDiscordClient(discord.Client):
     async def setup_hook(self) -> None:
         if not self._sync_commands:
             return
+        guild = None
         if self._dev_guild_id is not None:
             # Guild commands update at once; handy while developing.
             guild = discord.Object(id=self._dev_guild_id)
             self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+        # Discord limits command creation per day; sync only what changed since last time.
+        digest = self._commands_digest(guild)
+        state = self._sync_state
+        if state is not None and state.is_file() and state.read_text().strip() == digest:
+            log.info("slash commands unchanged since the last sync; not syncing")
+            return
+        await self.tree.sync(guild=guild)
+        where = f"server {self._dev_guild_id}" if guild is not None else "every server"
+        log.info("slash commands synced to %s", where)
+        if state is not None:
+            state.parent.mkdir(parents=True, exist_ok=True)
+            state.write_text(digest + "\n")
+
+    def _commands_digest(self, guild: discord.abc.Snowflake | None) -> str:
+        """What a sync would send, and where: the same digest means nothing to sync."""
+        commands = [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+        sent = {
+            "application": self.application_id,
+            "guild": self._dev_guild_id,
+            "commands": commands,
+        }
+        return hashlib.sha256(json.dumps(sent, sort_keys=True).encode()).hexdigest()
 
     async def on_ready(self) -> None:
         # Once per (re)connection: the organiser's sign that the bot is on Discord.

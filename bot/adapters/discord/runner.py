@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import discord
@@ -31,6 +32,9 @@ from bot.services.memberships import DirectMessageScopes
 
 log = logging.getLogger(__name__)
 
+#: Beside the data: the digest of the slash commands last synced to Discord.
+SYNC_STATE = "discord-commands.sha256"
+
 
 @dataclass(frozen=True)
 class DiscordConnection:
@@ -45,9 +49,15 @@ async def connected(
     handler: CommandHandler,
     commands: list[CommandSpec],
     dm_scopes: DmScopes | None = None,
+    *,
+    sync_state: Path | None = None,
+    dev_guild_id: int | None = None,
 ) -> AsyncIterator[DiscordConnection]:
-    """Log in (which syncs the slash commands) and connect to the gateway in the background."""
-    client = PathbotDiscordClient(handler, commands, dm_scopes=dm_scopes)
+    """Log in (which syncs the slash commands when they changed) and connect to the
+    gateway in the background."""
+    client = PathbotDiscordClient(
+        handler, commands, dm_scopes=dm_scopes, sync_state=sync_state, dev_guild_id=dev_guild_id
+    )
     async with client:
         try:
             await client.login(token)
@@ -97,7 +107,14 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
         raise Fatal("DISCORD_TOKEN is not set")
     dispatcher = Dispatcher(core)
     scopes = DirectMessageScopes(core.sessions, Platform.DISCORD)
-    async with connected(secret, dispatcher, dispatcher.commands(), scopes) as connection:
+    async with connected(
+        secret,
+        dispatcher,
+        dispatcher.commands(),
+        scopes,
+        sync_state=settings.data_dir / SYNC_STATE,
+        dev_guild_id=settings.discord_dev_guild_id,
+    ) as connection:
         client = connection.client
         dispatcher.channel_access = client.can_post
 

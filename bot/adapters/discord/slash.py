@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any, Protocol
 
 import discord
@@ -73,6 +73,9 @@ def _annotation(param: Param) -> Any:
     base: Any = {Kind.INTEGER: int, Kind.USER: discord.User, Kind.CHANNEL: channel}.get(
         param.kind, str
     )
+    if param.kind is Kind.INTEGER and (param.minimum is not None or param.maximum is not None):
+        # Discord's client refuses a number out of range before it is sent.
+        base = app_commands.Range[int, param.minimum, param.maximum]
     return base if param.required else base | None
 
 
@@ -182,7 +185,26 @@ def build_slash_command(
     for key, param in internal.items():
         if param.kind is Kind.TIMEZONE:
             command.autocomplete(key)(_complete_timezone)
+        elif param.suggest is not None:
+            command.autocomplete(key)(_completer(param))
     return command
+
+
+def _completer(
+    param: Param,
+) -> Callable[[discord.Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[Any]]]]:
+    suggest = param.suggest
+    assert suggest is not None
+
+    async def complete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[Any]]:
+        return [
+            app_commands.Choice(name=clip(label, DESCRIPTION_LIMIT), value=value)
+            for label, value in suggest(str(current or ""))[:CHOICE_LIMIT]
+        ]
+
+    return complete
 
 
 async def _complete_timezone(
