@@ -15,8 +15,10 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+import discord
 from aiohttp import web
 
 BOT_USER_ID = "900000000000000001"
@@ -34,6 +36,13 @@ def user_payload(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any
         "avatar": None,
         "bot": bot,
     }
+
+
+def _age_s(snowflake: str) -> float:
+    """Seconds since Discord made this id (interaction ids, and so their tokens here)."""
+    if not snowflake.isdigit():
+        return 0.0
+    return (datetime.now(UTC) - discord.utils.snowflake_time(int(snowflake))).total_seconds()
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -71,6 +80,11 @@ class FakeDiscordAPI:
         #: @everyone role (the guild's own id) with a new server's default permissions.
         self.guild_id = "800000000000000001"
         self.everyone_permissions = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16)
+        #: Discord's deadlines, from an interaction's creation (its id is a snowflake):
+        #: 3 s for the first answer, 15 min for follow-ups with its token.
+        self.answer_window_s = 3.0
+        self.followup_window_s = 15 * 60.0
+        self._answered: set[str] = set()
         #: Channel types other than text (0): 5 announcement, 2 voice.
         self.channel_types: dict[str, int] = {}
         #: Each channel's permission_overwrites ({"id", "type", "allow", "deny"}).
@@ -145,12 +159,15 @@ class FakeDiscordAPI:
                 [{**c, "id": self.new_id(), "application_id": APPLICATION_ID} for c in commands]
             )
         if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
-            return _json(self._callback(parts[1], recorded.body or {}))
+            return self._callback(parts[1], recorded.body or {})
         if method == "POST" and parts == ["users", "@me", "channels"]:
             return _json(self._dm_channel((recorded.body or {})["recipient_id"]))
         if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
             return self._create_message(parts[1], recorded.body or {})
         if method in {"POST", "PATCH"} and parts[0] == "webhooks":
+            if _age_s(parts[2].rsplit("-", 1)[-1]) > self.followup_window_s:
+                # Discord: "Interaction tokens are valid for 15 minutes".
+                return _json({"message": "Invalid Webhook Token", "code": 50027}, status=401)
             return _json(self._message("0", recorded.body or {}))
         return _json({"message": "404: Not Found", "code": 0}, status=404)
 
@@ -210,18 +227,28 @@ class FakeDiscordAPI:
             "flags": 0,
         }
 
-    def _callback(self, interaction_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
+        # Discord: an interaction must be answered within 3 seconds of its creation, and
+        # once; later the callback is 10062 Unknown interaction, twice 40060.
+        if _age_s(interaction_id) > self.answer_window_s:
+            return _json({"message": "Unknown interaction", "code": 10062}, status=404)
+        if interaction_id in self._answered:
+            gone = {"message": "Interaction has already been acknowledged.", "code": 40060}
+            return _json(gone, status=400)
+        self._answered.add(interaction_id)
         data = body.get("data") or {}
         ephemeral = bool(int(data.get("flags", 0)) & 64)
-        return {
-            "interaction": {
-                "id": interaction_id,
-                "type": 2,
-                "response_message_id": self.new_id(),
-                "response_message_loading": body.get("type") == 5,
-                "response_message_ephemeral": ephemeral,
+        return _json(
+            {
+                "interaction": {
+                    "id": interaction_id,
+                    "type": 2,
+                    "response_message_id": self.new_id(),
+                    "response_message_loading": body.get("type") == 5,
+                    "response_message_ephemeral": ephemeral,
+                }
             }
-        }
+        )
 
     def _dm_channel(self, user_id: str) -> dict[str, Any]:
         return {

@@ -1,8 +1,11 @@
 """A fake Discord gateway (websocket) on 127.0.0.1, speaking zlib-stream like Discord.
 
 Enough of the protocol for discord.py's real `Client.connect()`: HELLO, IDENTIFY,
-READY, heartbeats and ACKs, then whatever dispatch events a test pushes
-(INTERACTION_CREATE). Point `discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY`
+READY and GUILD_CREATE, heartbeats and ACKs, whatever dispatch events a test pushes
+(INTERACTION_CREATE), and the faults Discord's gateway docs describe: a dropped
+connection (the client RESUMEs and gets what it missed, then RESUMED), op 7 RECONNECT,
+and op 9 INVALID_SESSION (resumable or not: then the client must IDENTIFY again).
+Point `discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY`
 at `url`.
 """
 
@@ -13,6 +16,7 @@ import json
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import yarl
@@ -21,20 +25,18 @@ from aiohttp import WSMsgType, web
 from tests.fakes.discord_api import APPLICATION_ID, BOT_USER_ID, FakeDiscordAPI, user_payload
 
 HELLO, IDENTIFY, HEARTBEAT, HEARTBEAT_ACK, DISPATCH = 10, 2, 1, 11, 0
+RESUME, RECONNECT, INVALID_SESSION = 6, 7, 9
 
 
 class _Connection:
     def __init__(self, ws: web.WebSocketResponse, compress: str | None) -> None:
         self.ws = ws
         self._deflate = zlib.compressobj() if compress == "zlib-stream" else None
-        self.sequence = 0
 
-    async def send(self, op: int, data: Any, event: str | None = None) -> None:
-        sequence = None
-        if op == DISPATCH:
-            self.sequence += 1
-            sequence = self.sequence
-        text = json.dumps({"op": op, "d": data, "s": sequence, "t": event})
+    async def send(
+        self, op: int, data: Any, event: str | None = None, seq: int | None = None
+    ) -> None:
+        text = json.dumps({"op": op, "d": data, "s": seq, "t": event})
         if self._deflate is None:
             await self.ws.send_str(text)
             return
@@ -43,15 +45,35 @@ class _Connection:
         await self.ws.send_bytes(chunk)
 
 
+@dataclass
+class _Session:
+    """A gateway session: its dispatches are numbered and kept, so that a client that
+    lost its connection can RESUME and get what it missed, as Discord does."""
+
+    id: str
+    seq: int = 0
+    events: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
+    connection: _Connection | None = None
+    valid: bool = True
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        self.seq += 1
+        self.events.append((self.seq, event, data))
+        if self.connection is not None:
+            await self.connection.send(DISPATCH, data, event, self.seq)
+
+
 class FakeDiscordGateway:
     def __init__(self) -> None:
         self.url = yarl.URL("ws://127.0.0.1/")
         self.identified: list[dict[str, Any]] = []
+        #: Each RESUME a client sent, and whether it was accepted.
+        self.resumes: list[tuple[dict[str, Any], bool]] = []
         #: Close the socket with this code right after IDENTIFY (4004 = bad token).
         self.close_after_identify: int | None = None
         #: The REST fake whose server the bot is in: READY lists it, GUILD_CREATE follows.
         self.api: FakeDiscordAPI | None = None
-        self._connections: list[_Connection] = []
+        self._sessions: dict[str, _Session] = {}
         self._changed = asyncio.Condition()
 
     def app(self) -> web.Application:
@@ -59,21 +81,51 @@ class FakeDiscordGateway:
         app.router.add_get("/", self._gateway)
         return app
 
-    async def wait_identified(self) -> dict[str, Any]:
-        async with asyncio.timeout(5.0), self._changed:
-            await self._changed.wait_for(lambda: bool(self.identified))
+    async def wait_identified(self, count: int = 1, within_s: float = 5.0) -> dict[str, Any]:
+        async with asyncio.timeout(within_s), self._changed:
+            await self._changed.wait_for(lambda: len(self.identified) >= count)
         return self.identified[-1]
 
+    async def wait_resumed(self, count: int = 1) -> list[tuple[dict[str, Any], bool]]:
+        """Wait up to 10 s: discord.py backs off (up to 2 s at first) before it retries."""
+        async with asyncio.timeout(10.0), self._changed:
+            await self._changed.wait_for(lambda: len(self.resumes) >= count)
+        return self.resumes
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a dispatch event (e.g. INTERACTION_CREATE) to every identified client."""
-        for connection in list(self._connections):
-            await connection.send(DISPATCH, data, event)
+        """Send a dispatch event (e.g. INTERACTION_CREATE) to every session; a session
+        whose connection is down keeps it for its RESUME."""
+        for session in list(self._sessions.values()):
+            if session.valid:
+                await session.dispatch(event, data)
+
+    async def drop(self, code: int = 4000) -> None:
+        """Close every connection (4000: "unknown error, reconnect"); the sessions stay
+        resumable, as after a network blip or a gateway restart."""
+        for session in self._sessions.values():
+            if session.connection is not None:
+                connection, session.connection = session.connection, None
+                await connection.ws.close(code=code, message=b"Unknown error")
+
+    async def reconnect(self) -> None:
+        """Op 7 RECONNECT: Discord asks the client to reconnect and resume."""
+        for session in self._sessions.values():
+            if session.connection is not None:
+                await session.connection.send(RECONNECT, None)
+
+    async def invalidate(self, *, resumable: bool = False) -> None:
+        """Op 9 INVALID_SESSION; not resumable: the client must IDENTIFY anew."""
+        for session in self._sessions.values():
+            if session.connection is not None:
+                session.valid = resumable
+                await session.connection.send(INVALID_SESSION, resumable)
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         connection = _Connection(ws, request.query.get("compress"))
         await connection.send(HELLO, {"heartbeat_interval": 45_000})
+        session: _Session | None = None
         async for message in ws:
             if message.type is not WSMsgType.TEXT:
                 continue
@@ -83,27 +135,51 @@ class FakeDiscordGateway:
             elif payload["op"] == IDENTIFY and self.close_after_identify is not None:
                 await ws.close(code=self.close_after_identify, message=b"Authentication failed.")
             elif payload["op"] == IDENTIFY:
-                await connection.send(DISPATCH, self._ready(), "READY")
-                if self.api is not None:
-                    # As Discord does: READY lists the servers unavailable, then each one
-                    # arrives whole (lazy loading); discord.py waits for them before on_ready.
-                    await connection.send(DISPATCH, self.api.guild_create(), "GUILD_CREATE")
-                async with self._changed:
-                    self._connections.append(connection)
-                    self.identified.append(payload["d"])
-                    self._changed.notify_all()
-        if connection in self._connections:
-            self._connections.remove(connection)
+                session = await self._identify(connection, payload["d"])
+            elif payload["op"] == RESUME:
+                session = await self._resume(connection, payload["d"])
+        if session is not None and session.connection is connection:
+            session.connection = None
         return ws
 
-    def _ready(self) -> dict[str, Any]:
+    async def _identify(self, connection: _Connection, data: dict[str, Any]) -> _Session:
+        session = _Session(f"fake-session-{len(self._sessions) + 1}", connection=connection)
+        self._sessions[session.id] = session
+        await session.dispatch("READY", self._ready(session.id))
+        if self.api is not None:
+            # As Discord does: READY lists the servers unavailable, then each one
+            # arrives whole (lazy loading); discord.py waits for them before on_ready.
+            await session.dispatch("GUILD_CREATE", self.api.guild_create())
+        async with self._changed:
+            self.identified.append(data)
+            self._changed.notify_all()
+        return session
+
+    async def _resume(self, connection: _Connection, data: dict[str, Any]) -> _Session | None:
+        session = self._sessions.get(str(data.get("session_id")))
+        accepted = session is not None and session.valid
+        async with self._changed:
+            self.resumes.append((data, accepted))
+            self._changed.notify_all()
+        if session is None or not accepted:
+            await connection.send(INVALID_SESSION, False)
+            return None
+        session.connection = connection
+        # What was missed, in order, then RESUMED (the sequence Discord documents).
+        for seq, event, payload in session.events:
+            if seq > int(data.get("seq") or 0):
+                await connection.send(DISPATCH, payload, event, seq)
+        await session.dispatch("RESUMED", {})
+        return session
+
+    def _ready(self, session_id: str) -> dict[str, Any]:
         return {
             "v": 10,
             "user": user_payload(BOT_USER_ID, "pathbot", bot=True),
             "guilds": (
                 [{"id": self.api.guild_id, "unavailable": True}] if self.api is not None else []
             ),
-            "session_id": "fake-session",
+            "session_id": session_id,
             "resume_gateway_url": str(self.url),
             "application": {"id": APPLICATION_ID, "flags": 0},
             "shard": [0, 1],

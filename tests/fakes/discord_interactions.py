@@ -45,11 +45,13 @@ def interaction(
     was created (`age_s` seconds ago), which the 3 s answer deadline counts from."""
     user = user_payload(MEMBER_ID, "ada")
     created = datetime.now(UTC) - timedelta(seconds=age_s)
+    snowflake = str(discord.utils.time_snowflake(created))
     payload: dict[str, Any] = {
-        "id": str(discord.utils.time_snowflake(created)),
+        "id": snowflake,
         "application_id": APPLICATION_ID,
         "type": 2,
-        "token": "interaction-token",
+        # Its own token, ending in its id so the fake can tell how old a follow-up is.
+        "token": f"interaction-token-{snowflake}",
         "version": 1,
         "locale": "en-US",
         "app_permissions": "0",

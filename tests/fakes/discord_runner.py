@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
 import pytest
 
+from bot.config import Settings
 from tests.fakes.discord_api import FakeDiscordAPI, running_fake_discord
 from tests.fakes.discord_gateway import FakeDiscordGateway, running_fake_gateway
 
@@ -37,3 +38,20 @@ async def in_background(serving: Coroutine[Any, Any, None]) -> AsyncIterator[asy
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+@asynccontextmanager
+async def bot_on_fakes(
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+    server: Callable[[FakeDiscordAPI], None] | None = None,
+) -> AsyncIterator[tuple[FakeDiscordAPI, FakeDiscordGateway]]:
+    """`pathbot run` on Discord against the fakes (whose server `server` may set up
+    first), once it has identified."""
+    from bot.adapters.discord import runner
+
+    async with fake_discord(monkeypatch) as (api, gateway), in_background(runner.run(settings)):
+        if server is not None:
+            server(api)
+        await gateway.wait_identified()
+        yield api, gateway

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from tests.fakes.discord_interactions import (
     interaction,
     option,
 )
-from tests.fakes.discord_runner import fake_discord, in_background
+from tests.fakes.discord_runner import bot_on_fakes, fake_discord, in_background
 
 MANAGE_GUILD = 1 << 5
 DAILY, HIDDEN = "800000000000000020", "800000000000000021"
@@ -58,19 +58,11 @@ async def _daily_channel(tmp_path: Path) -> str | None:
         await engine.dispose()
 
 
-@asynccontextmanager
-async def _bot(
+def _bot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, server: bool = False
-) -> AsyncIterator[tuple[FakeDiscordAPI, FakeDiscordGateway]]:
+) -> AbstractAsyncContextManager[tuple[FakeDiscordAPI, FakeDiscordGateway]]:
     """The bot running against the fakes (on `_server`'s channels, if asked), identified."""
-    async with (
-        fake_discord(monkeypatch) as (api, gateway),
-        in_background(runner.run(_settings(tmp_path))),
-    ):
-        if server:
-            _server(api)
-        await gateway.wait_identified()
-        yield api, gateway
+    return bot_on_fakes(monkeypatch, _settings(tmp_path), _server if server else None)
 
 
 @asynccontextmanager

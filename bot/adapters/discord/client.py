@@ -17,15 +17,15 @@ import json
 import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.adapters.discord.answers import defer, message_kwargs, respond
 from bot.adapters.discord.invite import invite_url
 from bot.adapters.discord.permissions import cannot_post, welcome_channel
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
-from bot.adapters.discord.render import RenderedReply, command_of, render
+from bot.adapters.discord.render import command_of, render
 from bot.adapters.discord.slash import build_slash_command
 from bot.caller import Caller, Platform
 from bot.clock import Clock, SystemClock
@@ -78,30 +78,6 @@ class PathbotCommandTree(app_commands.CommandTree[discord.Client]):
             log.error("slash command failed", exc_info=error)
             reply = _INTERNAL_ERROR
         await respond(interaction, reply)
-
-
-def message_kwargs(rendered: RenderedReply) -> dict[str, Any]:
-    """What every message pathbot sends carries: the embed, never a ping, file and buttons."""
-    kwargs: dict[str, Any] = {
-        "embed": rendered.embed,
-        "allowed_mentions": discord.AllowedMentions.none(),
-    }
-    if rendered.file is not None:
-        kwargs["file"] = rendered.file
-    if rendered.view is not None:
-        kwargs["view"] = rendered.view
-    return kwargs
-
-
-async def respond(interaction: discord.Interaction, reply: Reply) -> None:
-    """Answer an interaction, or follow up if it was already deferred."""
-    rendered = render(reply)
-    kwargs = message_kwargs(rendered)
-    kwargs["ephemeral"] = rendered.ephemeral
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs)
-    else:
-        await interaction.response.send_message(**kwargs)
 
 
 class PathbotDiscordClient(discord.Client):
@@ -251,19 +227,24 @@ class PathbotDiscordClient(discord.Client):
         caller = caller_from_interaction(interaction)
         in_dm = interaction.guild_id is None
         spec = self._specs.get(line.split(" ", 1)[0].removeprefix("/"))
-        task = asyncio.ensure_future(self._handle(caller, line, in_dm=in_dm, prefer=prefer))
-        # A known-slow command is acknowledged at once; any other one if it runs long,
-        # counted from when Discord created the interaction (it allows 3 s from then),
-        # not from when the gateway delivered it.
-        age = (self._clock.now() - interaction.created_at).total_seconds()
-        wait = 0.0 if spec is not None and spec.slow else self._defer_after_s - max(age, 0.0)
-        wait = max(wait, 0.0)
-        done, _ = await asyncio.wait({task}, timeout=wait) if wait else (set(), set())
-        if not done:
-            # The acknowledgement shows as the answer will: a public board stays public.
-            public = spec is not None and spec.public and not private
-            await interaction.response.defer(ephemeral=not public, thinking=True)
-        reply = await task
+        # The acknowledgement shows as the answer will: a public board stays public.
+        public = spec is not None and spec.public and not private
+        # Discord allows 3 s from when it created the interaction, not from when the
+        # gateway delivered it (a RESUME replays old ones).
+        age = max((self._clock.now() - interaction.created_at).total_seconds(), 0.0)
+        if (spec is not None and spec.slow) or age >= self._defer_after_s:
+            # Acknowledged before it runs: a known-slow command, or one that is late
+            # already. If Discord no longer knows it (10062), it never runs, so a member
+            # who sees "did not respond" and tries again is not counted twice.
+            if not await defer(interaction, public):
+                return
+            reply = await self._handle(caller, line, in_dm=in_dm, prefer=prefer)
+        else:
+            task = asyncio.ensure_future(self._handle(caller, line, in_dm=in_dm, prefer=prefer))
+            done, _ = await asyncio.wait({task}, timeout=self._defer_after_s - age)
+            if not done:
+                await defer(interaction, public)
+            reply = await task
         if private:
             # A button may sit under a message others see; its answer is the clicker's.
             reply = reply.model_copy(update={"ephemeral": True})
