@@ -35,6 +35,7 @@ from bot.ops.readiness import (
     IndexState,
     LlmGauges,
     database_ready,
+    deliveries_flowing,
     outbox_depth,
     scheduler_role,
 )
@@ -216,6 +217,7 @@ async def serve_core(
         except AlreadyRunning as error:
             raise Fatal(str(error)) from None
         readiness.add("scheduler", lambda: scheduler_role(state))
+        readiness.add("deliveries", lambda: deliveries_flowing(state))
         if warm_up is not None:
             index = IndexState()
             readiness.add("ask index", index.probe)

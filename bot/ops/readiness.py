@@ -31,6 +31,14 @@ async def scheduler_role(state: Scheduling) -> tuple[bool, str]:
     return True, "leader" if state.leader.held else "follower"
 
 
+async def deliveries_flowing(state: Scheduling) -> tuple[bool, str]:
+    """Failing while a platform refuses the bot's token: its messages wait, pending."""
+    paused = state.worker.paused
+    if paused:
+        return False, "; ".join(f"{name} paused: {why}" for name, why in sorted(paused.items()))
+    return True, "flowing"
+
+
 async def outbox_depth(core: Core, metrics: Metrics) -> None:
     async with core.sessions() as db:
         counts = await status_counts(db)

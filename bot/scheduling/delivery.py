@@ -26,7 +26,14 @@ from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.scheduling.outbox import pending_count, reply_of
 from bot.scheduling.ratelimit import TokenBucket
-from bot.scheduling.senders import PermanentError, RateLimited, Sender, Target, TransientError
+from bot.scheduling.senders import (
+    CredentialsRefused,
+    PermanentError,
+    RateLimited,
+    Sender,
+    Target,
+    TransientError,
+)
 from bot.storage.atomic import is_unreachable
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 
@@ -95,6 +102,8 @@ class DeliveryWorker:
         self._claiming = asyncio.Lock()
         #: Said once per outage, not once per poll of every loop.
         self._database_down = False
+        #: Platforms whose token was refused, with why (shown by /readyz).
+        self.paused: dict[str, str] = {}
 
     def add_sender(self, platform: str, sender: Sender, limiter: TokenBucket) -> None:
         """Deliver `platform`'s rows from now on (a platform that connected late);
@@ -156,6 +165,19 @@ class DeliveryWorker:
                 await sender.send(
                     Target.parse(row.target), reply_of(row), idempotency_key=row.idempotency_key
                 )
+        except CredentialsRefused as error:
+            # Not the message's fault either: it stays pending, and the platform waits.
+            if row.platform not in self.paused:
+                log.error(
+                    "%s refused the bot's token (%s): deliveries paused, nothing is lost; "
+                    "set a valid token and restart, or they resume when it is accepted",
+                    row.platform,
+                    error.reason,
+                )
+            self.paused[row.platform] = error.reason
+            if limiter is not None:
+                limiter.block_for(error.retry_after)
+            return Outcome.RATE_LIMITED
         except RateLimited as error:
             # Not the message's fault: no attempt counted, the whole platform waits.
             if limiter is not None:
@@ -184,6 +206,8 @@ class DeliveryWorker:
                 delay,
             )
             return Outcome.RETRY_LATER
+        if self.paused.pop(row.platform, None) is not None:
+            log.info("%s accepts the bot's token again: deliveries resume", row.platform)
         row.status = OutboxStatus.SENT.value
         row.sent_at = self._clock.now()
         row.attempts += 1

@@ -56,6 +56,18 @@ class RateLimited(SendError):
         self.retry_after = retry_after
 
 
+class CredentialsRefused(RateLimited):
+    """The platform refused the bot's token (Discord 401, Slack invalid_auth): no row is
+    at fault, so none is dead-lettered; the platform's deliveries pause and try again."""
+
+    #: How long deliveries wait before trying the token again.
+    PAUSE_S = 300.0
+
+    def __init__(self, message: str) -> None:
+        super().__init__(self.PAUSE_S, message)
+        self.reason = message
+
+
 class TransientError(SendError):
     """Worth retrying later: a 5xx, a timeout, a dropped connection."""
 

@@ -15,6 +15,7 @@ from bot.services.member_messages import forget_messages, pending_for
 from bot.services.progress import counted
 from bot.storage.models import (
     CheckIn,
+    DmChannel,
     FinishedExercise,
     HourLog,
     Member,
@@ -36,6 +37,7 @@ MEMBER_DATA = {
     "finished_exercises": "finished_exercises",
     "workspace_admins": "admin",
     "outbox": "pending_messages",
+    "dm_channels": "dm_channel",
 }
 #: Tables that never name a member.
 NOT_ABOUT_MEMBERS = frozenset({"workspaces", "seen_requests"})
@@ -107,6 +109,11 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             {"week_start": w.week_start.isoformat(), "minutes": w.minutes} for w in weeks
         ],
         "pending_messages": await pending_for(db, member),
+        "dm_channel": await db.scalar(
+            select(DmChannel.channel_id).where(
+                DmChannel.platform == workspace.platform, DmChannel.user_id == member.user_id
+            )
+        ),
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)
     return Reply(
@@ -152,4 +159,9 @@ async def forget(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
         .where(WorkspaceAdmin.user_id == member.user_id)
     )
     await forget_messages(db, core, workspace, member)
+    await db.execute(
+        delete(DmChannel).where(
+            DmChannel.platform == workspace.platform, DmChannel.user_id == member.user_id
+        )
+    )
     return Reply(title="Forgotten", lines=["Everything about you here is deleted. Take care!"])

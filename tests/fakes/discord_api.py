@@ -85,6 +85,10 @@ class FakeDiscordAPI:
         self.answer_window_s = 3.0
         self.followup_window_s = 15 * 60.0
         self._answered: set[str] = set()
+        #: At most this many DMs opened per window (count, seconds), else 40003. Discord
+        #: does not publish the figure, so it is off unless a test sets one.
+        self.dm_open_limit: tuple[int, float] | None = None
+        self._dm_opens: list[float] = []
         #: Channel types other than text (0): 5 announcement, 2 voice.
         self.channel_types: dict[str, int] = {}
         #: Each channel's permission_overwrites ({"id", "type", "allow", "deny"}).
@@ -161,6 +165,9 @@ class FakeDiscordAPI:
         if method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
             return self._callback(parts[1], recorded.body or {})
         if method == "POST" and parts == ["users", "@me", "channels"]:
+            if self._opening_too_fast():
+                too_fast = {"message": "You are opening direct messages too fast.", "code": 40003}
+                return _json(too_fast, status=403)
             return _json(self._dm_channel((recorded.body or {})["recipient_id"]))
         if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
             return self._create_message(parts[1], recorded.body or {})
@@ -249,6 +256,17 @@ class FakeDiscordAPI:
                 }
             }
         )
+
+    def _opening_too_fast(self) -> bool:
+        now = asyncio.get_running_loop().time()
+        if self.dm_open_limit is None:
+            return False
+        count, window = self.dm_open_limit
+        self._dm_opens = [t for t in self._dm_opens if now - t < window]
+        if len(self._dm_opens) >= count:
+            return True
+        self._dm_opens.append(now)
+        return False
 
     def _dm_channel(self, user_id: str) -> dict[str, Any]:
         return {

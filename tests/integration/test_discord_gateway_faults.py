@@ -4,6 +4,7 @@ interactions answered too late."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 from bot.config import Settings, load_settings
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models import HourLog
+from bot.storage.outbox import OutboxMessage
 from tests.fakes.discord_api import FakeDiscordAPI
 from tests.fakes.discord_interactions import MEMBER_ID, interaction, option
 from tests.fakes.discord_runner import bot_on_fakes
@@ -132,3 +134,72 @@ async def test_a_follow_up_past_the_token_window_is_logged_not_raised(
     assert not any(r.levelno >= logging.ERROR for r in caplog.records)
     assert calls[-1].body is not None
     assert calls[-1].body["type"] == 4
+
+
+async def test_dm_channels_are_opened_once_across_restarts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}"
+    for sends in (1, 2):  # two runs of the bot, each sending the member a reminder
+        async with bot_on_fakes(monkeypatch, _settings(tmp_path)) as (api, gateway):
+            await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
+            await api.wait_for("POST", "/callback")  # the workspace exists
+            await _enqueue_reminder(url, f"user:{MEMBER_ID}", day=sends)
+            await api.wait_for("POST", "/messages")
+            opened = len(api.matching("POST", "/users/@me/channels"))
+            assert opened == (1 if sends == 1 else 0), sends  # the second run remembers
+
+
+async def test_opening_dms_too_fast_waits_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}"
+    monkeypatch.setattr("bot.adapters.discord.sender.DM_OPEN_PAUSE_S", 0.5)
+    async with bot_on_fakes(monkeypatch, _settings(tmp_path)) as (api, gateway):
+        await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
+        await api.wait_for("POST", "/callback")
+        api.dm_open_limit = (0, 60.0)  # Discord says 40003 to the next DM opened
+        await _enqueue_reminder(url, f"user:{MEMBER_ID}")
+        await api.wait_for("POST", "/users/@me/channels")
+        api.dm_open_limit = None  # later, it is allowed again
+        (sent,) = await api.wait_for("POST", "/messages")
+
+    assert len(api.matching("POST", "/users/@me/channels")) == 2  # refused once, then opened
+    assert sent.body is not None
+    assert await _outbox_statuses(url) == ["sent"]  # never dead, DMs never turned off
+
+
+async def test_a_refused_token_mid_run_pauses_deliveries_and_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}"
+    async with bot_on_fakes(monkeypatch, _settings(tmp_path)) as (api, gateway):
+        await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
+        await api.wait_for("POST", "/callback")
+        api.refuse_token = True  # the owner reset the token in the Developer Portal
+        for day in range(3):
+            await _enqueue_reminder(url, f"user:{MEMBER_ID}", day=day)
+        await _logged(caplog, "refused the bot's token")
+        statuses = await _outbox_statuses(url)
+
+    assert statuses == ["pending", "pending", "pending"]  # none dead-lettered
+    refusals = [r for r in caplog.records if "refused the bot's token" in r.getMessage()]
+    assert len(refusals) == 1  # said once, not once per row
+
+
+async def _outbox_statuses(url: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        async with make_sessions(engine)() as db:
+            return list(await db.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
+    finally:
+        await engine.dispose()
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
+    for _ in range(200):
+        if any(text in record.getMessage() for record in caplog.records):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never logged: {text}")

@@ -137,7 +137,8 @@ async def test_run_delivers_the_outbox_through_discord_with_the_nonce(
     assert sent.body["embeds"][0]["title"] == "Time to study"
 
 
-async def _enqueue_reminder(url: str, target: str) -> str:
+async def _enqueue_reminder(url: str, target: str, day: int = 0) -> str:
+    """A reminder due now; `day` shifts its local date, so several can be queued."""
     engine = make_engine(url)
     try:
         async with make_sessions(engine)() as db, db.begin():
@@ -146,19 +147,20 @@ async def _enqueue_reminder(url: str, target: str) -> str:
             )
             assert workspace_id is not None
             now = SystemClock().now()
+            local_date = now.date() + timedelta(days=day)
             message = NewMessage(
                 kind=MessageKind.REMINDER,
                 workspace_id=workspace_id,
                 platform="discord",
                 target=Target.parse(target),
-                local_date=now.date(),
+                local_date=local_date,
                 local_time="now",
                 reply=Reply(title="Time to study", lines=["Day 3: attention"]),
                 due_at=now,
                 expires_at=now + timedelta(hours=1),
             )
             assert await enqueue(db, [message], now) == 1
-            return idempotency_key("reminder", workspace_id, target, now.date())
+            return idempotency_key("reminder", workspace_id, target, local_date)
     finally:
         await engine.dispose()
 

@@ -13,6 +13,7 @@ from bot.scheduling.jobs import enqueue_due
 from bot.scheduling.simulate import recording_senders, tick
 from bot.services.privacy import MEMBER_DATA, NOT_ABOUT_MEMBERS
 from bot.storage.base import Base
+from bot.storage.dm_channels import DmChannels
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 from tests.conftest import Bot, caller_for
 
@@ -39,6 +40,8 @@ async def _a_full_member(pathbot: Bot) -> None:
     ]:
         reply = await pathbot.say(caller, line)
         assert reply.ok, (line, reply)
+    # A platform opened a DM with her (remembered so restarts do not open it again).
+    await DmChannels(pathbot.core.sessions, "console", pathbot.clock).put("zelda-7319", "D0ZELDA")
     # Monday 11th: last week's leaderboard (naming her) goes out, and her reminder.
     monday = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
     pathbot.clock.set(monday)

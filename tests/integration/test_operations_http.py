@@ -71,8 +71,9 @@ async def test_health_readiness_and_metrics_while_serving_discord(
         ready = await _ready(http, url)
         parts = ready["parts"]
         assert isinstance(parts, dict)
-        assert set(parts) == {"database", "discord", "scheduler"}
+        assert set(parts) == {"database", "discord", "scheduler", "deliveries"}
         assert parts["scheduler"]["detail"] == "leader"
+        assert parts["deliveries"] == {"ok": True, "detail": "flowing"}
         assert "gateway connected" in parts["discord"]["detail"]
 
         await gateway.dispatch("INTERACTION_CREATE", interaction("join", option("reminder", "7pm")))

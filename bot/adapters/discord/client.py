@@ -24,7 +24,7 @@ from discord import app_commands
 from bot.adapters.discord.answers import defer, message_kwargs, respond
 from bot.adapters.discord.invite import invite_url
 from bot.adapters.discord.permissions import cannot_post, welcome_channel
-from bot.adapters.discord.protocols import CommandHandler, DmScopes
+from bot.adapters.discord.protocols import CommandHandler, DmChannelStore, DmScopes
 from bot.adapters.discord.render import command_of, render
 from bot.adapters.discord.slash import build_slash_command
 from bot.caller import Caller, Platform
@@ -91,6 +91,7 @@ class PathbotDiscordClient(discord.Client):
         sync_commands: bool = True,
         dev_guild_id: int | None = None,
         sync_state: Path | None = None,
+        dm_store: DmChannelStore | None = None,
         defer_after_s: float = DEFAULT_DEFER_AFTER_S,
         max_ratelimit_wait_s: float = 30.0,
         dm_scopes: DmScopes | None = None,
@@ -119,6 +120,8 @@ class PathbotDiscordClient(discord.Client):
         self._clock = clock or SystemClock()
         self._specs = {spec.name: spec for spec in commands}
         self._dm_channels: dict[str, int] = {}
+        #: DM channels remembered across restarts (the database), if given.
+        self._dm_store = dm_store
         self._dm_scopes = dm_scopes
         self.tree = PathbotCommandTree(self)
         for spec in commands:
@@ -278,9 +281,16 @@ class PathbotDiscordClient(discord.Client):
         if kind == "channel":
             return int(ident)
         cached = self._dm_channels.get(ident)
+        if cached is None and self._dm_store is not None:
+            remembered = await self._dm_store.get(ident)
+            cached = int(remembered) if remembered else None
         if cached is None:
+            # Opening DMs is rate limited (40003): once per member, remembered for good.
             data = await self.http.start_private_message(int(ident))
-            cached = self._dm_channels[ident] = int(data["id"])
+            cached = int(data["id"])
+            if self._dm_store is not None:
+                await self._dm_store.put(ident, str(cached))
+        self._dm_channels[ident] = cached
         return cached
 
     async def send(self, target: str, reply: Reply, *, nonce: str | None = None) -> int:

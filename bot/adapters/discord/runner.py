@@ -19,7 +19,7 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.client import PathbotDiscordClient
-from bot.adapters.discord.protocols import CommandHandler, DmScopes
+from bot.adapters.discord.protocols import CommandHandler, DmChannelStore, DmScopes
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.serving import PlatformSession, run_platform
 from bot.caller import Platform
@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.errors import Fatal, Unreachable, reason
 from bot.services.context import Core
 from bot.services.memberships import DirectMessageScopes
+from bot.storage.dm_channels import DmChannels
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,17 @@ async def connected(
     *,
     sync_state: Path | None = None,
     dev_guild_id: int | None = None,
+    dm_store: DmChannelStore | None = None,
 ) -> AsyncIterator[DiscordConnection]:
     """Log in (which syncs the slash commands when they changed) and connect to the
     gateway in the background."""
     client = PathbotDiscordClient(
-        handler, commands, dm_scopes=dm_scopes, sync_state=sync_state, dev_guild_id=dev_guild_id
+        handler,
+        commands,
+        dm_scopes=dm_scopes,
+        sync_state=sync_state,
+        dev_guild_id=dev_guild_id,
+        dm_store=dm_store,
     )
     async with client:
         try:
@@ -114,6 +121,7 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
         scopes,
         sync_state=settings.data_dir / SYNC_STATE,
         dev_guild_id=settings.discord_dev_guild_id,
+        dm_store=DmChannels(core.sessions, Platform.DISCORD.value, core.clock),
     ) as connection:
         client = connection.client
         dispatcher.channel_access = client.can_post

@@ -8,6 +8,7 @@ import discord
 from bot.adapters.discord.client import PathbotDiscordClient
 from bot.replies import Reply
 from bot.scheduling.senders import (
+    CredentialsRefused,
     Failure,
     PermanentError,
     RateLimited,
@@ -25,6 +26,11 @@ _FAILURES = {
     50013: Failure.CHANNEL_GONE,  # Missing permissions
     10004: Failure.REMOVED,  # Unknown guild
 }
+
+
+#: 40003 "You are opening direct messages too fast" (a 403 that passes).
+OPENING_DMS_TOO_FAST = 40003
+DM_OPEN_PAUSE_S = 10.0
 
 
 class DiscordSender:
@@ -50,6 +56,11 @@ class DiscordSender:
             if error.status == 429:
                 retry_after = float(error.response.headers.get("Retry-After", "1"))
                 raise RateLimited(retry_after) from error
+            if error.status == 401:
+                raise CredentialsRefused(f"Discord 401: {error.text or 'Unauthorized'}") from error
+            if error.code == OPENING_DMS_TOO_FAST:
+                # A 403 that is a rate limit: the member's DMs are fine, try again later.
+                raise RateLimited(DM_OPEN_PAUSE_S, "opening DMs too fast") from error
             # 403 (DMs closed), 404 (channel gone), 400 (bad payload): retrying won't help.
             failure = _FAILURES.get(error.code, Failure.OTHER)
             raise PermanentError(

@@ -1,11 +1,13 @@
 """Every ORM model, importable from one place (Alembic's env.py imports this)."""
 
 from bot.storage.models.activity import CheckIn, FinishedExercise, HourLog, WeeklyTotal
+from bot.storage.models.dm_channels import DmChannel
 from bot.storage.models.people import Member, MemberStatus, Pause, Workspace, WorkspaceAdmin
 from bot.storage.models.seen import SeenRequest
 
 __all__ = [
     "CheckIn",
+    "DmChannel",
     "FinishedExercise",
     "HourLog",
     "Member",
