@@ -55,3 +55,12 @@ async def bot_on_fakes(
             server(api)
         await gateway.wait_identified()
         yield api, gateway
+
+
+async def logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
+    """Wait (at most 10 s) until a log record says `text`."""
+    for _ in range(200):
+        if any(text in record.getMessage() for record in caplog.records):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never logged: {text}")

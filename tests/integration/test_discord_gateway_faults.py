@@ -4,7 +4,6 @@ interactions answered too late."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from bot.storage.models import HourLog
 from bot.storage.outbox import OutboxMessage
 from tests.fakes.discord_api import FakeDiscordAPI
 from tests.fakes.discord_interactions import MEMBER_ID, interaction, option
-from tests.fakes.discord_runner import bot_on_fakes
+from tests.fakes.discord_runner import bot_on_fakes, logged
 from tests.integration.test_discord_runner import _enqueue_reminder
 
 
@@ -180,7 +179,7 @@ async def test_a_refused_token_mid_run_pauses_deliveries_and_loses_nothing(
         api.refuse_token = True  # the owner reset the token in the Developer Portal
         for day in range(3):
             await _enqueue_reminder(url, f"user:{MEMBER_ID}", day=day)
-        await _logged(caplog, "refused the bot's token")
+        await logged(caplog, "refused the bot's token")
         statuses = await _outbox_statuses(url)
 
     assert statuses == ["pending", "pending", "pending"]  # none dead-lettered
@@ -195,11 +194,3 @@ async def _outbox_statuses(url: str) -> list[str]:
             return list(await db.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
     finally:
         await engine.dispose()
-
-
-async def _logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
-    for _ in range(200):
-        if any(text in record.getMessage() for record in caplog.records):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never logged: {text}")

@@ -3,7 +3,6 @@ channels picked from a list and checked, the welcome on joining, /setup, and syn
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -26,7 +25,7 @@ from tests.fakes.discord_interactions import (
     interaction,
     option,
 )
-from tests.fakes.discord_runner import bot_on_fakes, fake_discord, in_background
+from tests.fakes.discord_runner import bot_on_fakes, fake_discord, in_background, logged
 
 MANAGE_GUILD = 1 << 5
 DAILY, HIDDEN = "800000000000000020", "800000000000000021"
@@ -72,16 +71,8 @@ async def _ready_bot(
     """The bot running against the fakes, past on_ready (the servers have arrived)."""
     caplog.set_level(logging.INFO)
     async with _bot(tmp_path, monkeypatch) as (api, gateway):
-        await _logged(caplog, "pathbot is on Discord")
+        await logged(caplog, "pathbot is on Discord")
         yield api, gateway
-
-
-async def _logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
-    for _ in range(200):
-        if any(text in record.getMessage() for record in caplog.records):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never logged: {text}")
 
 
 def _answer(call: Any) -> str:
@@ -269,12 +260,12 @@ async def test_removed_then_added_back_the_workspace_is_active_again(
         await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
         await api.wait_for("POST", "/callback")  # the workspace exists now
         await gateway.dispatch("GUILD_DELETE", {"id": GUILD_ID})
-        await _logged(caplog, "is inactive")
+        await logged(caplog, "is inactive")
         removed = await _active(tmp_path)
         rejoined = api.guild_create()
         del rejoined["unavailable"]
         await gateway.dispatch("GUILD_CREATE", rejoined)
-        await _logged(caplog, "is active again")
+        await logged(caplog, "is active again")
 
     assert removed is False
     assert await _active(tmp_path) is True
