@@ -27,6 +27,7 @@ from bot.metrics import Metrics
 from bot.scheduling.outbox import pending_count, reply_of
 from bot.scheduling.ratelimit import TokenBucket
 from bot.scheduling.senders import (
+    ChecksResends,
     CredentialsRefused,
     PermanentError,
     RateLimited,
@@ -160,11 +161,17 @@ class DeliveryWorker:
         limiter = self._limiters.get(row.platform)
         if limiter is not None:
             await limiter.acquire()
+        started = self._clock.now()
         try:
             async with asyncio.timeout(self._send_timeout_s):
-                await sender.send(
-                    Target.parse(row.target), reply_of(row), idempotency_key=row.idempotency_key
-                )
+                if await self._went_out_already(sender, row, started):
+                    log.info("outbox %s went out on an earlier attempt: not sent again", row.id)
+                else:
+                    await sender.send(
+                        Target.parse(row.target),
+                        reply_of(row),
+                        idempotency_key=row.idempotency_key,
+                    )
         except CredentialsRefused as error:
             # Not the message's fault either: it stays pending, and the platform waits.
             if row.platform not in self.paused:
@@ -192,6 +199,8 @@ class DeliveryWorker:
             return self._dead(row, f"refused: {error}")
         except (TransientError, TimeoutError, OSError) as error:
             reason = str(error) or type(error).__name__
+            # The platform may have posted it even so (the answer lost on the way back).
+            row.first_attempt_at = row.first_attempt_at or started
             row.attempts += 1
             row.last_error = reason
             if row.attempts >= self._policy.max_attempts:
@@ -213,6 +222,16 @@ class DeliveryWorker:
         row.attempts += 1
         row.last_error = None
         return Outcome.SENT
+
+    async def _went_out_already(self, sender: Sender, row: OutboxMessage, now: datetime) -> bool:
+        """Was a failed earlier attempt posted after all? Asked only when the platform's
+        own idempotency (the nonce the sender passes) no longer covers that attempt."""
+        if row.first_attempt_at is None or not isinstance(sender, ChecksResends):
+            return False
+        if (now - row.first_attempt_at).total_seconds() <= sender.idempotent_for_s:
+            return False
+        target, reply = Target.parse(row.target), reply_of(row)
+        return await sender.already_sent(target, reply, since=row.first_attempt_at)
 
     def _observe(self, row: OutboxMessage, outcome: Outcome) -> None:
         """One log line and the metrics per attempt: never the message or its address."""

@@ -7,8 +7,9 @@ chat.postMessage) in a `Sender`; the worker only ever sees these errors.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from bot.replies import Reply
 
@@ -91,6 +92,17 @@ class PermanentError(SendError):
     def __init__(self, message: str, failure: Failure = Failure.OTHER) -> None:
         super().__init__(message)
         self.failure = failure
+
+
+@runtime_checkable
+class ChecksResends(Protocol):
+    """A sender that can tell whether a message already went out (Discord: the channel's
+    recent messages), for a resend later than its idempotency covers."""
+
+    #: How long the platform itself drops a repeat (Discord's nonce: "a few minutes").
+    idempotent_for_s: float
+
+    async def already_sent(self, target: Target, reply: Reply, *, since: datetime) -> bool: ...
 
 
 class Sender(Protocol):

@@ -10,7 +10,6 @@ a repeated nonce returns the first message instead of creating a new one.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -68,8 +67,14 @@ class FakeDiscordAPI:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.base_url = ""
-        self._ids = itertools.count(910_000_000_000_000_000)
-        self._messages_by_nonce: dict[tuple[str, str], dict[str, Any]] = {}
+        self._last_id = 0
+        self._messages_by_nonce: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+        #: How long an enforced nonce is remembered ("the past few minutes").
+        self.nonce_window_s = 300.0
+        #: Every message posted, by channel (GET /channels/{id}/messages reads it).
+        self.posted: dict[str, list[dict[str, Any]]] = {}
+        #: Post the next N messages but cut the connection instead of answering.
+        self.lose_next_answers = 0
         self._changed = asyncio.Condition()
         self.fail_next_sends: list[tuple[int, dict[str, Any]]] = []
         #: Answer 401 to every call, as Discord does for a wrong bot token.
@@ -95,7 +100,9 @@ class FakeDiscordAPI:
         self.overwrites: dict[str, list[dict[str, Any]]] = {}
 
     def new_id(self) -> str:
-        return str(next(self._ids))
+        """A snowflake of now, as Discord's ids are (so `after=` filters work), unique."""
+        self._last_id = max(discord.utils.time_snowflake(datetime.now(UTC)), self._last_id + 1)
+        return str(self._last_id)
 
     # -- waiting ---------------------------------------------------------------------------
 
@@ -169,8 +176,16 @@ class FakeDiscordAPI:
                 too_fast = {"message": "You are opening direct messages too fast.", "code": 40003}
                 return _json(too_fast, status=403)
             return _json(self._dm_channel((recorded.body or {})["recipient_id"]))
+        if method == "GET" and parts[0] == "channels" and parts[-1] == "messages":
+            return self._channel_messages(parts[1], recorded.query)
         if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
-            return self._create_message(parts[1], recorded.body or {})
+            answer = self._create_message(parts[1], recorded.body or {})
+            if self.lose_next_answers and answer.status == 200:
+                # Posted, but the answer never reaches the bot: the connection is cut.
+                self.lose_next_answers -= 1
+                assert request.transport is not None
+                request.transport.close()
+            return answer
         if method in {"POST", "PATCH"} and parts[0] == "webhooks":
             if _age_s(parts[2].rsplit("-", 1)[-1]) > self.followup_window_s:
                 # Discord: "Interaction tokens are valid for 15 minutes".
@@ -281,14 +296,25 @@ class FakeDiscordAPI:
             status, payload = self.fail_next_sends.pop(0)
             return _json(payload, status=status)
         nonce = body.get("nonce")
+        now = asyncio.get_running_loop().time()
         if nonce is not None and body.get("enforce_nonce"):
+            # Discord checks an enforced nonce "for uniqueness in the past few minutes".
             known = self._messages_by_nonce.get((channel_id, nonce))
-            if known is not None:
-                return _json(known)
+            if known is not None and now - known[0] <= self.nonce_window_s:
+                return _json(known[1])
         message = self._message(channel_id, body)
+        self.posted.setdefault(channel_id, []).append(message)
         if nonce is not None:
-            self._messages_by_nonce[(channel_id, nonce)] = message
+            self._messages_by_nonce[(channel_id, nonce)] = (now, message)
         return _json(message)
+
+    def _channel_messages(self, channel_id: str, query: dict[str, str]) -> web.Response:
+        """GET /channels/{id}/messages: newest first, `after` a snowflake, `limit` ≤ 100."""
+        after = int(query.get("after", "0"))
+        limit = min(int(query.get("limit", "50")), 100)
+        newer = [m for m in self.posted.get(channel_id, []) if int(m["id"]) > after]
+        # Message objects from this endpoint carry no nonce (only the create answer does).
+        return _json([{k: v for k, v in m.items() if k != "nonce"} for m in newer[::-1][:limit]])
 
     def _message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -4,6 +4,7 @@ interactions answered too late."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -194,3 +195,37 @@ async def _outbox_statuses(url: str) -> list[str]:
             return list(await db.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("checked", [True, False])
+async def test_a_late_resend_looks_before_it_posts_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: bool
+) -> None:
+    """The first send is posted but its answer is lost; Discord has forgotten the nonce
+    by the time the worker tries again. Looking first, one message; without, two."""
+    from bot.adapters.discord.sender import DiscordSender
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'pathbot.db'}"
+    monkeypatch.setattr(DiscordSender, "idempotent_for_s", 0.0)
+    if not checked:
+
+        async def never(*args: object, **kwargs: object) -> bool:
+            return False
+
+        monkeypatch.setattr(DiscordSender, "already_sent", never)
+    async with bot_on_fakes(monkeypatch, _settings(tmp_path)) as (api, gateway):
+        api.nonce_window_s = 0.0
+        await gateway.dispatch("INTERACTION_CREATE", interaction("help"))
+        await api.wait_for("POST", "/callback")
+        api.lose_next_answers = 1
+        await _enqueue_reminder(url, f"user:{MEMBER_ID}")
+        for _ in range(100):
+            if await _outbox_statuses(url) == ["sent"]:
+                break
+            await asyncio.sleep(0.1)
+        statuses = await _outbox_statuses(url)
+
+    ((channel, posted),) = api.posted.items()
+    assert statuses == ["sent"]
+    assert len(posted) == (1 if checked else 2), channel
+    assert bool(api.matching("GET", f"/channels/{channel}/messages")) is checked

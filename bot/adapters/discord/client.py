@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import discord
@@ -292,6 +293,24 @@ class PathbotDiscordClient(discord.Client):
                 await self._dm_store.put(ident, str(cached))
         self._dm_channels[ident] = cached
         return cached
+
+    async def posted_since(self, target: str, reply: Reply, since: datetime) -> bool:
+        """Did the bot post this reply there since `since`? (Its recent messages: Discord
+        returns no nonce there, so the embed's title and text identify it.)"""
+        channel_id = await self.resolve_target(target)
+        embed = render(reply).embed
+        after = discord.utils.time_snowflake(since - timedelta(seconds=1))
+        recent = await self.http.logs_from(channel_id, limit=50, after=after)
+        me = self.user.id if self.user is not None else None
+        for message in recent:
+            shown = (message.get("embeds") or [{}])[0]
+            if (
+                int(message["author"]["id"]) == me
+                and shown.get("title") == embed.title
+                and shown.get("description") == embed.description
+            ):
+                return True
+        return False
 
     async def send(self, target: str, reply: Reply, *, nonce: str | None = None) -> int:
         """Post `reply` to a channel or DM; returns the message id.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import aiohttp
 import discord
 
@@ -37,9 +39,19 @@ class DiscordSender:
     """Maps discord.py's errors onto the worker's retry vocabulary."""
 
     platform = "discord"
+    #: Discord checks an enforced nonce "for uniqueness in the past few minutes"; past
+    #: two, a resend first looks for the message in the channel (`already_sent`).
+    idempotent_for_s = 120.0
 
     def __init__(self, client: PathbotDiscordClient) -> None:
         self._client = client
+
+    async def already_sent(self, target: Target, reply: Reply, *, since: datetime) -> bool:
+        where = f"dm:{target.id}" if target.kind is TargetKind.USER else target.id
+        try:
+            return await self._client.posted_since(where, reply, since)
+        except (discord.HTTPException, aiohttp.ClientError, OSError, ValueError):
+            return False  # cannot tell: the send that follows is the nonce's to judge
 
     async def send(self, target: Target, reply: Reply, *, idempotency_key: str) -> None:
         where = f"dm:{target.id}" if target.kind is TargetKind.USER else target.id
