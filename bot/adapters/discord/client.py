@@ -16,17 +16,17 @@ import hashlib
 import json
 import logging
 from collections.abc import Collection, Sequence
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.answers import defer, message_kwargs, respond
+from bot.adapters.discord.answers import defer, respond
 from bot.adapters.discord.invite import invite_url
 from bot.adapters.discord.permissions import cannot_post, welcome_channel
+from bot.adapters.discord.posting import PostingClient
 from bot.adapters.discord.protocols import CommandHandler, DmChannelStore, DmScopes
-from bot.adapters.discord.render import command_of, render
+from bot.adapters.discord.render import command_of
 from bot.adapters.discord.slash import build_slash_command
 from bot.caller import Caller, Platform
 from bot.clock import Clock, SystemClock
@@ -35,8 +35,6 @@ from bot.replies import Reply
 
 log = logging.getLogger(__name__)
 
-#: Discord keeps a message nonce to 25 characters.
-NONCE_LIMIT = 25
 #: Discord drops an interaction not answered within 3 s; defer well before that.
 DEFAULT_DEFER_AFTER_S = 2.0
 #: Commands offered in a DM when no `DmScopes` can tell which server the member is in.
@@ -45,13 +43,6 @@ DEFAULT_DM_COMMANDS = frozenset({"help", "ask"})
 _INTERNAL_ERROR = Reply.error(
     "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
 )
-
-
-def discord_nonce(key: str) -> str:
-    """A stable nonce Discord accepts: the key itself, or a hash of it when too long."""
-    if len(key) <= NONCE_LIMIT:
-        return key
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:NONCE_LIMIT]
 
 
 def caller_from_interaction(interaction: discord.Interaction) -> Caller:
@@ -81,7 +72,7 @@ class PathbotCommandTree(app_commands.CommandTree[discord.Client]):
         await respond(interaction, reply)
 
 
-class PathbotDiscordClient(discord.Client):
+class PathbotDiscordClient(PostingClient):
     """A discord.py client whose only job is to translate between Discord and the core."""
 
     def __init__(
@@ -111,6 +102,7 @@ class PathbotDiscordClient(discord.Client):
             intents=discord.Intents(guilds=True),
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=max_ratelimit_wait_s,
+            dm_store=dm_store,
         )
         self._handler = handler
         self._sync_commands = sync_commands
@@ -120,9 +112,6 @@ class PathbotDiscordClient(discord.Client):
         self._defer_after_s = defer_after_s
         self._clock = clock or SystemClock()
         self._specs = {spec.name: spec for spec in commands}
-        self._dm_channels: dict[str, int] = {}
-        #: DM channels remembered across restarts (the database), if given.
-        self._dm_store = dm_store
         self._dm_scopes = dm_scopes
         self.tree = PathbotCommandTree(self)
         for spec in commands:
@@ -269,58 +258,3 @@ class PathbotDiscordClient(discord.Client):
         except Exception:
             log.exception("command failed: %s", line.split(" ", 1)[0])
             return _INTERNAL_ERROR
-
-    # -- outbound --------------------------------------------------------------------------
-
-    async def resolve_target(self, target: str) -> int:
-        """Channel id for `123`, `channel:123`, or a DM channel for `dm:456` / `user:456`."""
-        kind, sep, ident = target.partition(":")
-        if not sep:
-            kind, ident = "channel", target
-        if not (ident.isascii() and ident.isdigit()) or kind not in {"channel", "dm", "user"}:
-            raise ValueError(f"not a Discord target: {target!r} (use a channel id or dm:<user id>)")
-        if kind == "channel":
-            return int(ident)
-        cached = self._dm_channels.get(ident)
-        if cached is None and self._dm_store is not None:
-            remembered = await self._dm_store.get(ident)
-            cached = int(remembered) if remembered else None
-        if cached is None:
-            # Opening DMs is rate limited (40003): once per member, remembered for good.
-            data = await self.http.start_private_message(int(ident))
-            cached = int(data["id"])
-            if self._dm_store is not None:
-                await self._dm_store.put(ident, str(cached))
-        self._dm_channels[ident] = cached
-        return cached
-
-    async def posted_since(self, target: str, reply: Reply, since: datetime) -> bool:
-        """Did the bot post this reply there since `since`? (Its recent messages: Discord
-        returns no nonce there, so the embed's title and text identify it.)"""
-        channel_id = await self.resolve_target(target)
-        embed = render(reply).embed
-        after = discord.utils.time_snowflake(since - timedelta(seconds=1))
-        recent = await self.http.logs_from(channel_id, limit=50, after=after)
-        me = self.user.id if self.user is not None else None
-        for message in recent:
-            shown = (message.get("embeds") or [{}])[0]
-            if (
-                int(message["author"]["id"]) == me
-                and shown.get("title") == embed.title
-                and shown.get("description") == embed.description
-            ):
-                return True
-        return False
-
-    async def send(self, target: str, reply: Reply, *, nonce: str | None = None) -> int:
-        """Post `reply` to a channel or DM; returns the message id.
-
-        With a nonce, Discord is told to enforce it: a retry with the same nonce
-        returns the message already sent instead of posting a second one.
-        """
-        channel = self.get_partial_messageable(await self.resolve_target(target))
-        kwargs = message_kwargs(render(reply))
-        if nonce is not None:
-            kwargs["nonce"] = discord_nonce(nonce)
-        message = await channel.send(**kwargs)
-        return message.id
