@@ -75,6 +75,9 @@ class Reply(BaseModel):
     attachment: Attachment | None = None
     #: Buttons offered under the reply (Discord components, Slack Block Kit buttons).
     actions: list[ReplyAction] = Field(default_factory=list)
+    #: Open a discussion thread under the posted message with this name, where the
+    #: platform has threads to open (Discord; the daily post when a workspace opts in).
+    thread: str | None = None
 
     @classmethod
     def error(cls, message: str, *hints: str, title: str = "Sorry") -> Reply:

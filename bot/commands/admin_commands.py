@@ -28,6 +28,10 @@ async def _post_time(inv: Invocation) -> Reply:
     return workspaces.set_post_time(inv.workspace, when)
 
 
+async def _daily_thread(inv: Invocation) -> Reply:
+    return workspaces.set_daily_thread(inv.workspace, inv.args.require_text("state") == "on")
+
+
 async def _cohort_start(inv: Invocation) -> Reply:
     start = inv.args.day("date")
     assert start is not None  # required parameter
@@ -92,6 +96,14 @@ ADMIN_COMMANDS = (
         params=(Param("time", Kind.TIME, "e.g. 07:00."),),
         permission=Permission.ADMIN,
         examples=("/post-time 07:00",),
+    ),
+    CommandSpec(
+        "daily-thread",
+        "Open a thread under each daily post for that day's discussion (Discord).",
+        _daily_thread,
+        params=(Param("state", Kind.CHOICE, "on or off.", choices=("on", "off")),),
+        permission=Permission.ADMIN,
+        examples=("/daily-thread on",),
     ),
     CommandSpec(
         "cohort-start",

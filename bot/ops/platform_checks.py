@@ -90,8 +90,9 @@ async def discord_checks(settings: Settings, channels: list[ChannelSetting]) -> 
                 Check(
                     "discord invite",
                     Status.OK,
-                    f"{invite_url(app_id)} (permissions {bot_permissions().value}: view "
-                    "channels, send messages, embed links, attach files, read history)",
+                    f"{invite_url(app_id)} (permissions {bot_permissions().value}: "
+                    + ", ".join(name.replace("_", " ") for name, on in bot_permissions() if on)
+                    + ")",
                 )
             )
             for setting in channels:

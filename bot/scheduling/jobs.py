@@ -145,8 +145,14 @@ class _Planner:
         if plan.status is not DayStatus.ACTIVE:
             return []
         day = render_day(plan, self.core)
+        # A thread's name is at most 100 characters on Discord.
+        thread = f"{self.today:%a %d %b}: {day.title}"[:100] if ws.daily_thread else None
         reply = day.model_copy(
-            update={"title": f"Today for the cohort: {day.title}", "ephemeral": False}
+            update={
+                "title": f"Today for the cohort: {day.title}",
+                "ephemeral": False,
+                "thread": thread,
+            }
         )
         return [self._message(MessageKind.DAILY_POST, target, self.today, self.zone, due, reply)]
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.replies import Reply
+from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.hours import hours_text, week_start
 from bot.services.streaks import active_dates_by_member, compute_streaks
@@ -174,14 +174,20 @@ def render(found: Board, me: tuple[int, int] | None = None) -> Reply:
         }[found.period]
         return Reply(title=title, lines=[empty], ephemeral=False)
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
-    lines = [
-        f"{medals.get(entry.rank, f'{entry.rank}.')} {entry.name}: {hours_text(entry.minutes)}"
-        + (f" · 🔥{entry.streak}" if entry.streak else "")
+    # One field per place (rank and name; hours and streak): Discord shows an embed's
+    # fields as a table, Slack as a section's fields, the console as "name: value".
+    rows = [
+        ReplyField(
+            name=f"{medals.get(entry.rank, f'{entry.rank}.')} {entry.name}",
+            value=hours_text(entry.minutes) + (f" · 🔥{entry.streak}" if entry.streak else ""),
+            inline=False,
+        )
         for entry in found.entries
     ]
+    lines = []
     if me is not None and all(entry.rank != me[0] for entry in found.entries):
         lines.append(f"… you: #{me[0]} with {hours_text(me[1])}")
-    return Reply(title=title, lines=lines, ephemeral=False)
+    return Reply(title=title, lines=lines, fields=rows, ephemeral=False)
 
 
 async def leaderboard(

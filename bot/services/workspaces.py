@@ -74,6 +74,7 @@ def describe(workspace: Workspace) -> Reply:
             ReplyField(name="Cohort start", value=_or_unset(workspace.cohort_start)),
             ReplyField(name="Daily post channel", value=workspace.daily_channel or "(not set)"),
             ReplyField(name="Daily post time", value=_or_unset(workspace.daily_post_time)),
+            ReplyField(name="Daily thread", value="on" if workspace.daily_thread else "off"),
             ReplyField(
                 name="Leaderboard channel", value=workspace.leaderboard_channel or "(not set)"
             ),
@@ -110,6 +111,15 @@ def set_channel(workspace: Workspace, which: str, channel: str | None) -> Reply:
         raise UserError(f"There is no {which!r} channel: use daily or leaderboard")
     # <#id> shows as the channel's name on both platforms, and never pings.
     return Reply(title="Channel set", lines=[f"The {which} channel is now <#{channel}>."])
+
+
+def set_daily_thread(workspace: Workspace, on: bool) -> Reply:
+    workspace.daily_thread = on
+    if on:
+        said = "Each daily post gets a thread for that day's discussion (on Discord)."
+    else:
+        said = "Daily posts no longer get a thread."
+    return Reply(title="Daily thread " + ("on" if on else "off"), lines=[said])
 
 
 def set_post_time(workspace: Workspace, when: time) -> Reply:

@@ -73,6 +73,8 @@ class FakeDiscordAPI:
         self.nonce_window_s = 300.0
         #: Every message posted, by channel (GET /channels/{id}/messages reads it).
         self.posted: dict[str, list[dict[str, Any]]] = {}
+        #: Answer 50013 to thread creation (the bot lacks Create Public Threads).
+        self.refuse_threads = False
         #: Post the next N messages but cut the connection instead of answering.
         self.lose_next_answers = 0
         self._changed = asyncio.Condition()
@@ -178,6 +180,18 @@ class FakeDiscordAPI:
             return _json(self._dm_channel((recorded.body or {})["recipient_id"]))
         if method == "GET" and parts[0] == "channels" and parts[-1] == "messages":
             return self._channel_messages(parts[1], recorded.query)
+        if method == "POST" and parts[0] == "channels" and parts[-1] == "threads":
+            if self.refuse_threads:
+                missing = {"message": "Missing Permissions", "code": 50013}
+                return _json(missing, status=403)
+            body = recorded.body or {}
+            thread = {
+                "id": self.new_id(),
+                "type": 11,
+                "name": body.get("name"),
+                "parent_id": parts[1],
+            }
+            return _json({**thread, "guild_id": self.guild_id, "owner_id": BOT_USER_ID})
         if method == "POST" and parts[0] == "channels" and parts[-1] == "messages":
             answer = self._create_message(parts[1], recorded.body or {})
             if self.lose_next_answers and answer.status == 200:

@@ -6,14 +6,23 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import discord
 import pytest
+from sqlalchemy import select
 
+from bot.clock import SystemClock
 from bot.config import Settings
+from bot.replies import Reply
+from bot.scheduling.outbox import MessageKind, NewMessage, enqueue, idempotency_key
+from bot.scheduling.senders import Target
+from bot.storage.engine import make_engine, make_sessions
+from bot.storage.models.people import Workspace
 from tests.fakes.discord_api import FakeDiscordAPI, running_fake_discord
 from tests.fakes.discord_gateway import FakeDiscordGateway, running_fake_gateway
+from tests.fakes.discord_interactions import GUILD_ID
 
 
 @asynccontextmanager
@@ -64,3 +73,34 @@ async def logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"never logged: {text}")
+
+
+async def enqueue_now(
+    url: str, kind: MessageKind, target: Target, reply: Reply, day: int = 0
+) -> str:
+    """Queue a message for the fake server's workspace, due now, as the scheduler would;
+    `day` shifts its local date, so several of a kind can be queued. Returns its key."""
+    engine = make_engine(url)
+    try:
+        async with make_sessions(engine)() as db, db.begin():
+            workspace_id = await db.scalar(
+                select(Workspace.id).where(Workspace.external_id == GUILD_ID)
+            )
+            assert workspace_id is not None
+            now = SystemClock().now()
+            local_date = now.date() + timedelta(days=day)
+            message = NewMessage(
+                kind=kind,
+                workspace_id=workspace_id,
+                platform="discord",
+                target=target,
+                local_date=local_date,
+                local_time="now",
+                reply=reply,
+                due_at=now,
+                expires_at=now + timedelta(hours=1),
+            )
+            assert await enqueue(db, [message], now) == 1
+            return idempotency_key(kind.value, workspace_id, str(target), local_date)
+    finally:
+        await engine.dispose()

@@ -9,27 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
 import discord
 import pytest
-from sqlalchemy import select
 
 from bot.adapters.discord import runner
-from bot.clock import SystemClock
 from bot.config import Settings, load_settings
 from bot.errors import Fatal
 from bot.replies import Reply
 from bot.scheduling.locks import ProcessLock, sqlite_lock_path
-from bot.scheduling.outbox import MessageKind, NewMessage, enqueue, idempotency_key
+from bot.scheduling.outbox import MessageKind
 from bot.scheduling.senders import Target
-from bot.storage.engine import make_engine, make_sessions
-from bot.storage.models.people import Workspace
 from tests.fakes.discord_api import running_fake_discord
-from tests.fakes.discord_interactions import GUILD_ID, MEMBER_ID, interaction, option
-from tests.fakes.discord_runner import fake_discord, in_background
+from tests.fakes.discord_interactions import MEMBER_ID, interaction, option
+from tests.fakes.discord_runner import enqueue_now, fake_discord, in_background
 from tests.integration.test_operations_http import _http_url, _ready
 
 
@@ -139,30 +134,8 @@ async def test_run_delivers_the_outbox_through_discord_with_the_nonce(
 
 async def _enqueue_reminder(url: str, target: str, day: int = 0) -> str:
     """A reminder due now; `day` shifts its local date, so several can be queued."""
-    engine = make_engine(url)
-    try:
-        async with make_sessions(engine)() as db, db.begin():
-            workspace_id = await db.scalar(
-                select(Workspace.id).where(Workspace.external_id == GUILD_ID)
-            )
-            assert workspace_id is not None
-            now = SystemClock().now()
-            local_date = now.date() + timedelta(days=day)
-            message = NewMessage(
-                kind=MessageKind.REMINDER,
-                workspace_id=workspace_id,
-                platform="discord",
-                target=Target.parse(target),
-                local_date=local_date,
-                local_time="now",
-                reply=Reply(title="Time to study", lines=["Day 3: attention"]),
-                due_at=now,
-                expires_at=now + timedelta(hours=1),
-            )
-            assert await enqueue(db, [message], now) == 1
-            return idempotency_key("reminder", workspace_id, target, local_date)
-    finally:
-        await engine.dispose()
+    reply = Reply(title="Time to study", lines=["Day 3: attention"])
+    return await enqueue_now(url, MessageKind.REMINDER, Target.parse(target), reply, day=day)
 
 
 async def test_a_second_process_on_the_same_sqlite_is_one_clear_line(
@@ -199,7 +172,7 @@ async def test_admin_commands_are_hidden_from_members_and_installs_are_guild_onl
                 break
             await asyncio.sleep(0.05)
     (ready,) = [r.getMessage() for r in caplog.records if "invite it with" in r.getMessage()]
-    assert "permissions=117760" in ready
+    assert "permissions=34359856128" in ready
     assert "scope=bot%20applications.commands" in ready
     assert isinstance(sync.body, list)
     by_name = {command["name"]: command for command in sync.body}

@@ -93,7 +93,7 @@ async def test_doctor_on_a_good_and_a_broken_deployment(
         await llm.close()
 
     assert good["discord token"]["status"] == "ok"
-    assert "permissions=117760" in good["discord invite"]["detail"]
+    assert "permissions=34359856128" in good["discord invite"]["detail"]
     assert good["discord daily channel (g1)"]["status"] == "ok"
     assert "can view, send and embed" in good["discord daily channel (g1)"]["detail"]
     assert good["discord leaderboard channel (g1)"] == {

@@ -17,6 +17,7 @@ from bot.services import reminders
 from bot.services.context import Core
 from bot.storage.models import CheckIn, HourLog, Member, WeeklyTotal, Workspace
 from tests.conftest import Bot, caller_for
+from tests.fixtures.boards import shown as board_rows
 
 ALICE = caller_for("alice")
 BOB = caller_for("bob")
@@ -135,15 +136,15 @@ async def test_leaderboard_periods_and_opt_out(pathbot: Bot) -> None:
     assert (await pathbot.say(ALICE, "/log 2h")).ok
     assert (await pathbot.say(BOB, "/log 3h")).ok
     board = await pathbot.say(ALICE, "/leaderboard")
-    assert board.lines[0].endswith("Bob: 3h · 🔥1")
-    assert "Alice" in board.lines[1]
+    assert board_rows(board)[0].endswith("Bob: 3h · 🔥1")
+    assert "Alice" in board_rows(board)[1]
     pathbot.clock.advance(timedelta(days=7))
     assert (await pathbot.say(ALICE, "/log 1h")).ok
     this_week = await pathbot.say(ALICE, "/leaderboard")
-    assert len(this_week.lines) == 1
-    assert "Alice: 1h" in this_week.lines[0]
+    assert len(board_rows(this_week)) == 1
+    assert "Alice: 1h" in board_rows(this_week)[0]
     last = await pathbot.say(ALICE, "/leaderboard last")
-    assert "Bob: 3h" in last.lines[0]
+    assert "Bob: 3h" in board_rows(last)[0]
     every = await pathbot.say(ALICE, "/leaderboard all")
     assert "Alice: 3h" in every.text()
     assert "Bob: 3h" in every.text()
@@ -321,15 +322,15 @@ async def test_leaderboard_shows_your_rank_and_breaks_ties_by_streak(pathbot: Bo
     assert (await pathbot.say(tie_b, "/log 7h --date 2027-01-05")).ok
     assert (await pathbot.say(tie_b, "/checkin done")).ok
     board = await pathbot.say(caller_for("m11"), "/leaderboard")
-    assert "Tieb: 14h · 🔥3" in board.lines[0]
-    assert "Tiea: 14h · 🔥1" in board.lines[1]
-    assert len(board.lines) == 11
-    assert board.lines[-1] == "… you: #14 with 1h"
+    assert "Tieb: 14h · 🔥3" in board_rows(board)[0]
+    assert "Tiea: 14h · 🔥1" in board_rows(board)[1]
+    assert len(board_rows(board)) == 11
+    assert board_rows(board)[-1] == "… you: #14 with 1h"
     # Hiding and showing again keeps the weekly numbers.
     assert (await pathbot.say(tie_b, "/settings leaderboard off")).ok
     assert "Tieb" not in (await pathbot.say(tie_a, "/leaderboard")).text()
     assert (await pathbot.say(tie_b, "/settings leaderboard on")).ok
-    assert "Tieb: 14h" in (await pathbot.say(tie_a, "/leaderboard")).lines[0]
+    assert "Tieb: 14h" in board_rows(await pathbot.say(tie_a, "/leaderboard"))[0]
     # Leaving takes a member off every board.
     assert (await pathbot.say(tie_b, "/leave")).ok
     assert "Tieb" not in (await pathbot.say(tie_a, "/leaderboard all")).text()
@@ -388,7 +389,7 @@ async def test_many_ties_are_all_compared_by_streak(pathbot: Bot) -> None:
         if order == "last":
             await _streaky(pathbot, streaky)
         board = await pathbot.say(streaky, "/leaderboard")
-        assert f"Zz{order}: 1h · 🔥3" in board.lines[0], (order, board.lines[:3])
+        assert f"Zz{order}: 1h · 🔥3" in board_rows(board)[0], (order, board_rows(board)[:3])
 
 
 async def _streaky(pathbot: Bot, who: Caller) -> None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.caller import Caller
 from tests.conftest import Bot, caller_for
+from tests.fixtures.boards import shown as board_rows
 
 START = date(2027, 1, 4)  # a Monday
 PATH_DAYS = 112
@@ -87,7 +88,7 @@ async def test_sixteen_weeks_in_three_time_zones(pathbot: Bot) -> None:
     # Two workspaces-worth of numbers add up at the end.
     board = await pathbot.say(walkers["la"].caller, "/leaderboard all")
     totals = {name: sum(w.logged.values()) for name, w in walkers.items()}
-    assert [line.split(" ", 1)[1].split(":")[0] for line in board.lines] == [
+    assert [line.split(" ", 1)[1].split(":")[0] for line in board_rows(board)] == [
         name.title() for name in sorted(totals, key=lambda n: -totals[n])
     ]
 
@@ -151,12 +152,12 @@ async def _check_last_week(pathbot: Bot, walkers: dict[str, Walker], wednesday: 
             if monday <= day < monday + timedelta(days=7):
                 expected[name] += minutes
     board = await pathbot.say(walkers["la"].caller, "/leaderboard last")
-    shown = {line.split(" ", 1)[1].split(":")[0]: line for line in board.lines}
+    shown = {line.split(" ", 1)[1].split(":")[0]: line for line in board_rows(board)}
     on_board = {name: m for name, m in expected.items() if m}
-    assert set(shown) == {name.title() for name in on_board}, (wednesday, board.lines)
+    assert set(shown) == {name.title() for name in on_board}, (wednesday, board_rows(board))
     for name, minutes in on_board.items():
         assert f": {_hours(minutes)}" in shown[name.title()], (wednesday, name)
-    ranked = [line.split(" ", 1)[1].split(":")[0] for line in board.lines]
+    ranked = [line.split(" ", 1)[1].split(":")[0] for line in board_rows(board)]
     minutes_in_order = [on_board[name.lower()] for name in ranked]
     assert minutes_in_order == sorted(minutes_in_order, reverse=True)
 
@@ -169,10 +170,13 @@ async def _check_this_week(pathbot: Bot, walkers: dict[str, Walker], on: date) -
     }
     board = await pathbot.say(walkers["la"].caller, "/leaderboard")
     if not any(expected.values()):
-        assert board.lines == ["No hours on the board this week yet. Be the first: /log 1h"]
+        assert board_rows(board) == ["No hours on the board this week yet. Be the first: /log 1h"]
         return
-    shown = {line.split(" ", 1)[1].split(":")[0]: line for line in board.lines}
-    assert set(shown) == {name for name, minutes in expected.items() if minutes}, (on, board.lines)
+    shown = {line.split(" ", 1)[1].split(":")[0]: line for line in board_rows(board)}
+    assert set(shown) == {name for name, minutes in expected.items() if minutes}, (
+        on,
+        board_rows(board),
+    )
     for name, line in shown.items():
         assert f": {_hours(expected[name])}" in line, (on, line)
 

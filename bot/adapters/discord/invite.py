@@ -3,7 +3,9 @@
 Each permission, and why: View Channels (see the channel it posts in; without it
 every post is 50001), Send Messages (the daily post, the leaderboard), Embed Links
 (replies are embeds), Attach Files (/export and /report files), Read Message History
-(discord.py reads a reply it edits). Nothing else: no admin, no mentions of roles.
+(discord.py reads a reply it edits, and a late resend looks for its message), Create
+Public Threads (a thread under each daily post, with /daily-thread on). Nothing else:
+no admin, no mentions of roles.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ def bot_permissions() -> discord.Permissions:
         embed_links=True,
         attach_files=True,
         read_message_history=True,
+        create_public_threads=True,
     )
 
 

@@ -4,6 +4,7 @@ remembered), posting with an enforced nonce, and the look a late resend takes fi
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,8 @@ from bot.adapters.discord.answers import message_kwargs
 from bot.adapters.discord.protocols import DmChannelStore
 from bot.adapters.discord.render import render
 from bot.replies import Reply
+
+log = logging.getLogger(__name__)
 
 #: Discord keeps a message nonce to 25 characters.
 NONCE_LIMIT = 25
@@ -85,4 +88,16 @@ class PostingClient(discord.Client):
         if nonce is not None:
             kwargs["nonce"] = discord_nonce(nonce)
         message = await channel.send(**kwargs)
+        if reply.thread:
+            await self._open_thread(channel.id, message.id, reply.thread)
         return message.id
+
+    async def _open_thread(self, channel_id: int, message_id: int, name: str) -> None:
+        """A thread under the message. Its failure (no Create Public Threads, or one
+        opened already by an earlier attempt) leaves the message sent: it is logged."""
+        try:
+            await self.http.start_thread_with_message(
+                channel_id, message_id, name=name, auto_archive_duration=1440
+            )
+        except discord.HTTPException as error:
+            log.warning("posted, but no thread under it (Discord %s: %s)", error.code, error.text)

@@ -41,6 +41,8 @@ class Workspace(Base):
     cohort_start: Mapped[date | None] = mapped_column(Date)
     daily_channel: Mapped[str | None] = mapped_column(String(64))
     daily_post_time: Mapped[time | None] = mapped_column(Time)
+    #: Open a thread under each daily post for that day's discussion (`/daily-thread on`).
+    daily_thread: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     leaderboard_channel: Mapped[str | None] = mapped_column(String(64))
     streak_freezes_per_week: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
