@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     #: While developing: slash commands synced to this one server, where they change at
     #: once (global commands can take up to an hour to show).
     discord_dev_guild_id: int | None = Field(default=None, alias="DISCORD_DEV_GUILD_ID")
+    #: Sharding, for a bot in many servers: how many shards in all, and which of them
+    #: this process runs ("0,1"; default: all). Several processes on one PostgreSQL
+    #: split the gateway; each sends at its share of Discord's rate.
+    discord_shard_count: int | None = Field(default=None, ge=1, alias="DISCORD_SHARD_COUNT")
+    discord_shard_ids: str | None = Field(default=None, alias="DISCORD_SHARD_IDS")
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
@@ -77,6 +82,32 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("discord_shard_ids", mode="after")
+    @classmethod
+    def _shard_ids(cls, value: str | None) -> str | None:
+        if value is not None and not all(part.strip().isdigit() for part in value.split(",")):
+            raise ValueError("DISCORD_SHARD_IDS is a comma-separated list of shard numbers: 0,1")
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.discord_shard_ids is not None and self.discord_shard_count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT")
+        shards = self.discord_shards
+        if shards is not None and shards[1][-1] >= shards[0]:
+            raise ValueError(f"DISCORD_SHARD_IDS must be below DISCORD_SHARD_COUNT ({shards[0]})")
+        return self
+
+    @property
+    def discord_shards(self) -> tuple[int, tuple[int, ...]] | None:
+        """(shard count, this process's shards), or None when not sharding."""
+        if self.discord_shard_count is None:
+            return None
+        count = self.discord_shard_count
+        if self.discord_shard_ids is None:
+            return count, tuple(range(count))
+        return count, tuple(sorted({int(part) for part in self.discord_shard_ids.split(",")}))
 
     def secrets(self) -> list[str]:
         """Every secret value set, to keep out of logs and replies."""

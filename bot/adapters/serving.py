@@ -73,6 +73,9 @@ class PlatformSession:
     ready: Probe = _always_ready
     #: Handlers for the paths the platform's module lists in `http_paths(settings)`.
     http_routes: Mapping[str, Handler] = field(default_factory=dict)
+    #: This process's share of the platform's send budget (messages a second), when it
+    #: is not the whole default (one of several Discord shard processes).
+    rate_per_s: float | None = None
 
 
 class PlatformOpener(Protocol):
@@ -260,7 +263,7 @@ async def _serve_platform(
     core: Core,
     connecting: _Connecting,
     late: Mapping[str, LateRoute],
-    connect: Callable[[str, Sender], None],
+    connect: Callable[[str, Sender, float | None], None],
 ) -> None:
     """Open the platform, retrying with backoff (1 s doubling to 60 s) while it is
     unreachable, then hand its sender and HTTP routes over and serve it."""
@@ -278,7 +281,7 @@ async def _serve_platform(
         connecting.session = session
         for path, handler in session.http_routes.items():
             late[path].handler = handler
-        connect(name, session.sender)
+        connect(name, session.sender, session.rate_per_s)
         log.info("serving %s", name, extra={"fields": {"platform": name}})
         await session.serve()
 

@@ -48,9 +48,18 @@ class Scheduling:
     config: ScheduleConfig
     rates: Mapping[str, float] | None = None
 
-    def connect(self, platform: str, sender: Sender) -> None:
-        """Start delivering a platform that connected after scheduling began."""
-        self.worker.add_sender(platform, sender, make_limiters([platform], self.rates)[platform])
+    def connect(self, platform: str, sender: Sender, rate_per_s: float | None = None) -> None:
+        """Start delivering a platform that connected after scheduling began, at its
+        default rate or at `rate_per_s` (this process's share of the platform's budget)."""
+        rates = {**(self.rates or {}), **({platform: rate_per_s} if rate_per_s else {})}
+        limiter = make_limiters([platform], rates)[platform]
+        self.worker.add_sender(platform, sender, limiter)
+        log.info(
+            "delivering %s at up to %g messages a second",
+            platform,
+            limiter.rate,
+            extra={"fields": {"platform": platform, "rate_per_s": limiter.rate}},
+        )
 
     async def tick(self) -> int:
         if not await self.leader.try_acquire():

@@ -96,6 +96,8 @@ class FakeDiscordAPI:
         #: does not publish the figure, so it is off unless a test sets one.
         self.dm_open_limit: tuple[int, float] | None = None
         self._dm_opens: list[float] = []
+        #: More servers the bot is in (whole GUILD_CREATE payloads), beside `guild_id`'s.
+        self.other_guilds: list[dict[str, Any]] = []
         #: Channel types other than text (0): 5 announcement, 2 voice.
         self.channel_types: dict[str, int] = {}
         #: Each channel's permission_overwrites ({"id", "type", "allow", "deny"}).
@@ -226,6 +228,10 @@ class FakeDiscordAPI:
             "guild_id": self.guild_id,
             "permission_overwrites": self.overwrites.get(channel_id, []),
         }
+
+    def guild_creates(self) -> list[dict[str, Any]]:
+        """Every server the bot is in, as GUILD_CREATE gives each."""
+        return [self.guild_create(), *self.other_guilds]
 
     def guild_create(self) -> dict[str, Any]:
         """The server as the gateway's GUILD_CREATE gives it to a bot with the guilds

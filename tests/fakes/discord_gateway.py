@@ -55,6 +55,15 @@ class _Session:
     events: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     connection: _Connection | None = None
     valid: bool = True
+    #: (shard id, shard count) from IDENTIFY; a plain client sends none: (0, 1).
+    shard: tuple[int, int] = (0, 1)
+
+    def owns(self, guild_id: str | int | None) -> bool:
+        """Discord's rule: a server's events go to shard (server id >> 22) % count."""
+        if guild_id is None:
+            return True  # DMs go to shard 0 only, in real life; here every session sees them
+        shard_id, count = self.shard
+        return (int(guild_id) >> 22) % count == shard_id
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         self.seq += 1
@@ -95,8 +104,9 @@ class FakeDiscordGateway:
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch event (e.g. INTERACTION_CREATE) to every session; a session
         whose connection is down keeps it for its RESUME."""
+        guild_id = data.get("guild_id") or (data.get("id") if event.startswith("GUILD_") else None)
         for session in list(self._sessions.values()):
-            if session.valid:
+            if session.valid and session.owns(guild_id):
                 await session.dispatch(event, data)
 
     async def drop(self, code: int = 4000) -> None:
@@ -144,12 +154,15 @@ class FakeDiscordGateway:
 
     async def _identify(self, connection: _Connection, data: dict[str, Any]) -> _Session:
         session = _Session(f"fake-session-{len(self._sessions) + 1}", connection=connection)
+        shard_id, count = data.get("shard") or (0, 1)
+        session.shard = (int(shard_id), int(count))
         self._sessions[session.id] = session
-        await session.dispatch("READY", self._ready(session.id))
-        if self.api is not None:
-            # As Discord does: READY lists the servers unavailable, then each one
-            # arrives whole (lazy loading); discord.py waits for them before on_ready.
-            await session.dispatch("GUILD_CREATE", self.api.guild_create())
+        guilds = [g for g in self.api.guild_creates() if session.owns(g["id"])] if self.api else []
+        await session.dispatch("READY", self._ready(session, guilds))
+        # As Discord does: READY lists the servers unavailable, then each one arrives
+        # whole (lazy loading); discord.py waits for them before on_ready.
+        for guild in guilds:
+            await session.dispatch("GUILD_CREATE", guild)
         async with self._changed:
             self.identified.append(data)
             self._changed.notify_all()
@@ -172,17 +185,15 @@ class FakeDiscordGateway:
         await session.dispatch("RESUMED", {})
         return session
 
-    def _ready(self, session_id: str) -> dict[str, Any]:
+    def _ready(self, session: _Session, guilds: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "v": 10,
             "user": user_payload(BOT_USER_ID, "pathbot", bot=True),
-            "guilds": (
-                [{"id": self.api.guild_id, "unavailable": True}] if self.api is not None else []
-            ),
-            "session_id": session_id,
+            "guilds": [{"id": guild["id"], "unavailable": True} for guild in guilds],
+            "session_id": session.id,
             "resume_gateway_url": str(self.url),
             "application": {"id": APPLICATION_ID, "flags": 0},
-            "shard": [0, 1],
+            "shard": list(session.shard),
         }
 
 

@@ -76,7 +76,12 @@ async def logged(caplog: pytest.LogCaptureFixture, text: str) -> None:
 
 
 async def enqueue_now(
-    url: str, kind: MessageKind, target: Target, reply: Reply, day: int = 0
+    url: str,
+    kind: MessageKind,
+    target: Target,
+    reply: Reply,
+    day: int = 0,
+    guild_id: str = GUILD_ID,
 ) -> str:
     """Queue a message for the fake server's workspace, due now, as the scheduler would;
     `day` shifts its local date, so several of a kind can be queued. Returns its key."""
@@ -84,7 +89,7 @@ async def enqueue_now(
     try:
         async with make_sessions(engine)() as db, db.begin():
             workspace_id = await db.scalar(
-                select(Workspace.id).where(Workspace.external_id == GUILD_ID)
+                select(Workspace.id).where(Workspace.external_id == guild_id)
             )
             assert workspace_id is not None
             now = SystemClock().now()

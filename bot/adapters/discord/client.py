@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -89,6 +90,7 @@ class PathbotDiscordClient(PostingClient):
         dm_scopes: DmScopes | None = None,
         dm_commands: Collection[str] = DEFAULT_DM_COMMANDS,
         clock: Clock | None = None,
+        **gateway_options: Any,
     ) -> None:
         """With `dm_scopes`, every command but the admins' is offered in DMs too.
 
@@ -103,6 +105,7 @@ class PathbotDiscordClient(PostingClient):
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=max_ratelimit_wait_s,
             dm_store=dm_store,
+            **gateway_options,
         )
         self._handler = handler
         self._sync_commands = sync_commands
@@ -258,3 +261,8 @@ class PathbotDiscordClient(PostingClient):
         except Exception:
             log.exception("command failed: %s", line.split(" ", 1)[0])
             return _INTERNAL_ERROR
+
+
+class ShardedPathbotClient(PathbotDiscordClient, discord.AutoShardedClient):
+    """The same bot over several gateway shards (`shard_count`, `shard_ids`): a server's
+    events reach only the shard that owns it, (server id >> 22) % shard_count."""

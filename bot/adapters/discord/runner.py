@@ -14,11 +14,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import discord
 
-from bot.adapters.discord.client import PathbotDiscordClient
+from bot.adapters.discord.client import PathbotDiscordClient, ShardedPathbotClient
 from bot.adapters.discord.protocols import CommandHandler, DmChannelStore, DmScopes
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.serving import PlatformSession, run_platform
@@ -27,6 +28,7 @@ from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec
 from bot.config import Settings
 from bot.errors import Fatal, Unreachable, reason
+from bot.scheduling.runner import DEFAULT_RATES
 from bot.services.context import Core
 from bot.services.memberships import DirectMessageScopes
 from bot.storage.dm_channels import DmChannels
@@ -54,16 +56,22 @@ async def connected(
     sync_state: Path | None = None,
     dev_guild_id: int | None = None,
     dm_store: DmChannelStore | None = None,
+    shards: tuple[int, tuple[int, ...]] | None = None,
 ) -> AsyncIterator[DiscordConnection]:
     """Log in (which syncs the slash commands when they changed) and connect to the
-    gateway in the background."""
-    client = PathbotDiscordClient(
+    gateway in the background; with `shards` (count, ids), on those shards only."""
+    sharding: dict[str, Any] = {}
+    if shards is not None:
+        sharding = {"shard_count": shards[0], "shard_ids": list(shards[1])}
+    client_type = ShardedPathbotClient if shards is not None else PathbotDiscordClient
+    client = client_type(
         handler,
         commands,
         dm_scopes=dm_scopes,
         sync_state=sync_state,
         dev_guild_id=dev_guild_id,
         dm_store=dm_store,
+        **sharding,
     )
     async with client:
         try:
@@ -122,6 +130,7 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
         sync_state=settings.data_dir / SYNC_STATE,
         dev_guild_id=settings.discord_dev_guild_id,
         dm_store=DmChannels(core.sessions, Platform.DISCORD.value, core.clock),
+        shards=settings.discord_shards,
     ) as connection:
         client = connection.client
         dispatcher.channel_access = client.can_post
@@ -136,7 +145,17 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
             DiscordSender(client),
             lambda: _until_closed(connection),
             ready=gateway_ready,
+            rate_per_s=rate_share(settings.discord_shards),
         )
+
+
+def rate_share(shards: tuple[int, tuple[int, ...]] | None) -> float | None:
+    """This process's share of Discord's send budget: processes that split the shards
+    split the budget the same way, so together they stay under it (no coordination)."""
+    if shards is None:
+        return None
+    count, ids = shards
+    return DEFAULT_RATES["discord"] * len(ids) / count
 
 
 async def run(settings: Settings) -> None:
