@@ -15,7 +15,6 @@ import logging
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -26,6 +25,7 @@ from bot.clock import Clock
 from bot.metrics import Metrics
 from bot.scheduling.outbox import pending_count, reply_of
 from bot.scheduling.ratelimit import TokenBucket
+from bot.scheduling.retry import RetryPolicy
 from bot.scheduling.senders import (
     ChecksResends,
     CredentialsRefused,
@@ -52,18 +52,8 @@ class Outcome(StrEnum):
     EXPIRED = "expired"
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Exponential backoff with jitter; after `max_attempts` failures a row is dead."""
-
-    max_attempts: int = 8
-    base_delay_s: float = 2.0
-    max_delay_s: float = 900.0
-
-    def delay(self, attempt: int, rng: random.Random) -> float:
-        ceiling = min(self.max_delay_s, self.base_delay_s * 2.0 ** max(attempt - 1, 0))
-        # Half fixed, half random: spread retries of a burst without ever retrying at once.
-        return ceiling / 2 + rng.random() * ceiling / 2
+#: A platform paused for longer than this is not claimed from until the pause is over.
+LONG_PAUSE_S = 30.0
 
 
 class DeliveryWorker:
@@ -106,6 +96,17 @@ class DeliveryWorker:
         #: Platforms whose token was refused, with why (shown by /readyz).
         self.paused: dict[str, str] = {}
 
+    def _open_platforms(self) -> list[str]:
+        """Platforms to claim rows for: not one paused for long (a refused token), whose
+        rows would otherwise sit claimed while it waits, and hold up a SIGTERM's stop.
+        A short 429 is waited out with the row in hand, as before."""
+        return [
+            platform
+            for platform in self._senders
+            if (limiter := self._limiters.get(platform)) is None
+            or limiter.blocked_s() <= LONG_PAUSE_S
+        ]
+
     def add_sender(self, platform: str, sender: Sender, limiter: TokenBucket) -> None:
         """Deliver `platform`'s rows from now on (a platform that connected late);
         until then they wait, pending, and none is lost."""
@@ -128,7 +129,7 @@ class DeliveryWorker:
                     .where(
                         OutboxMessage.status == OutboxStatus.PENDING.value,
                         OutboxMessage.next_attempt_at <= now,
-                        OutboxMessage.platform.in_(list(self._senders)),
+                        OutboxMessage.platform.in_(self._open_platforms()),
                     )
                     .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                     .limit(1)

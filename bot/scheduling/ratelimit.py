@@ -61,6 +61,10 @@ class TokenBucket:
                     return
                 await self._sleep((1 - self._tokens) / self.rate)
 
+    def blocked_s(self) -> float:
+        """Seconds until `block_for`'s wait has passed (0 when not blocked)."""
+        return max(self._blocked_until - self._monotonic(), 0.0)
+
     def block_for(self, seconds: float) -> None:
         """Honour a 429's Retry-After: no token for anyone until it has passed."""
         now = self._monotonic()

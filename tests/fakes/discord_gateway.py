@@ -211,4 +211,7 @@ async def running_fake_gateway() -> AsyncIterator[FakeDiscordGateway]:
     try:
         yield gateway
     finally:
+        # A server going down closes its sockets (1001 "going away") rather than
+        # waiting for the clients to (aiohttp would wait for them up to a minute).
+        await gateway.drop(code=1001)
         await runner.cleanup()

@@ -8,9 +8,10 @@ import pytest
 from bot.clock import FakeClock
 from bot.replies import Reply
 from bot.scheduling import outbox
-from bot.scheduling.delivery import DeliveryWorker, Outcome, RetryPolicy
+from bot.scheduling.delivery import DeliveryWorker, Outcome
 from bot.scheduling.outbox import MessageKind, NewMessage
 from bot.scheduling.ratelimit import TokenBucket
+from bot.scheduling.retry import RetryPolicy
 from bot.scheduling.senders import (
     PermanentError,
     RateLimited,
