@@ -3,12 +3,22 @@ so each is opened once and kept in the database rather than in a process's memor
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.storage.atomic import upsert
 from bot.storage.models.dm_channels import DmChannel
+
+
+class DmChannelStore(Protocol):
+    """What an adapter needs: a member's remembered DM channel, and remembering one."""
+
+    async def get(self, user_id: str) -> str | None: ...
+
+    async def put(self, user_id: str, channel_id: str) -> None: ...
 
 
 class DmChannels:

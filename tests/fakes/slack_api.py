@@ -36,6 +36,10 @@ class Call:
     raw: bytes = b""
 
 
+#: How many messages one response_url takes (Slack: "up to 5 times within 30 minutes").
+RESPONSE_URL_USES = 5
+
+
 @dataclass
 class FakeSlackAPI:
     """Users are `{user_id: users.info "user" object}`; `base_url` ends with "/api/"."""
@@ -49,6 +53,9 @@ class FakeSlackAPI:
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    #: Every response_url past its 30 minutes (a slow answer): 404 "expired_url".
+    response_urls_expired: bool = False
+    _response_uses: dict[str, int] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -198,6 +205,13 @@ class FakeSlackAPI:
         return web.Response(text=f"OK - {len(data)}")
 
     async def _response_url(self, request: web.Request) -> web.Response:
+        # Slack: a response_url takes up to five messages within 30 minutes of the request.
+        name = request.match_info["name"]
+        self._response_uses[name] = self._response_uses.get(name, 0) + 1
+        if self.response_urls_expired:
+            return web.Response(status=404, text="expired_url")
+        if self._response_uses[name] > RESPONSE_URL_USES:
+            return web.Response(status=404, text="used_url")
         await self._remember(Call("response_url", await request.json()))
         return web.Response(text="ok")
 
@@ -239,7 +253,7 @@ def slash_command_fields(
         "text": text,
         "api_app_id": "A0PATHBOT",
         "is_enterprise_install": "false",
-        "response_url": fake.response_url(),
+        "response_url": fake.response_url(f"cmd-{next(_IDS)}"),
         # Slack gives every interaction its own trigger id (a retry repeats it).
         "trigger_id": f"{next(_IDS)}.1790000000.abc",
     }
@@ -333,7 +347,7 @@ def block_actions_payload(
         "trigger_id": f"{next(_IDS)}.1790000000.abc",
         "team": {"id": TEAM_ID, "domain": "cohort"},
         "channel": {"id": channel_id, "name": "directmessage"},
-        "response_url": fake.response_url("action"),
+        "response_url": fake.response_url(f"action-{next(_IDS)}"),
         "actions": [
             {
                 "type": "button",

@@ -26,13 +26,14 @@ from bot.adapters.discord.answers import defer, respond
 from bot.adapters.discord.invite import invite_url
 from bot.adapters.discord.permissions import cannot_post, welcome_channel
 from bot.adapters.discord.posting import PostingClient
-from bot.adapters.discord.protocols import CommandHandler, DmChannelStore, DmScopes
+from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.render import command_of
 from bot.adapters.discord.slash import build_slash_command
 from bot.caller import Caller, Platform
 from bot.clock import Clock, SystemClock
 from bot.commands.table import CommandSpec, Permission
 from bot.replies import Reply
+from bot.storage.dm_channels import DmChannelStore
 
 log = logging.getLogger(__name__)
 

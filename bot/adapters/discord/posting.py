@@ -11,9 +11,9 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.answers import message_kwargs
-from bot.adapters.discord.protocols import DmChannelStore
 from bot.adapters.discord.render import render
 from bot.replies import Reply
+from bot.storage.dm_channels import DmChannelStore
 
 log = logging.getLogger(__name__)
 

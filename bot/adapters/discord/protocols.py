@@ -33,11 +33,3 @@ class DmScopes(Protocol):
         names: Mapping[str, str] | None = None,
         prefer: str | None = None,
     ) -> DmScope: ...
-
-
-class DmChannelStore(Protocol):
-    """DM channel ids kept across restarts (`bot.storage.dm_channels.DmChannels`)."""
-
-    async def get(self, user_id: str) -> str | None: ...
-
-    async def put(self, user_id: str, channel_id: str) -> None: ...

@@ -20,7 +20,7 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.client import PathbotDiscordClient, ShardedPathbotClient
-from bot.adapters.discord.protocols import CommandHandler, DmChannelStore, DmScopes
+from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.serving import PlatformSession, run_platform
 from bot.caller import Platform
@@ -31,7 +31,7 @@ from bot.errors import Fatal, Unreachable, reason
 from bot.scheduling.runner import DEFAULT_RATES
 from bot.services.context import Core
 from bot.services.memberships import DirectMessageScopes
-from bot.storage.dm_channels import DmChannels
+from bot.storage.dm_channels import DmChannels, DmChannelStore
 
 log = logging.getLogger(__name__)
 

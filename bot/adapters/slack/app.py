@@ -30,6 +30,7 @@ from bot.adapters.slack.requests import plain_text, request_key, without_leading
 from bot.caller import Caller, Platform
 from bot.clock import Clock
 from bot.replies import Attachment, Reply
+from bot.storage.dm_channels import DmChannelStore
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class SlackAdapter:
         command: str = DEFAULT_COMMAND,
         command_names: Collection[str] = (),
         people_ttl: timedelta = DEFAULT_TTL,
+        dm_store: DmChannelStore | None = None,
     ) -> None:
         """`command_names` (the core's commands and aliases) lets hints read "/pathbot log"."""
         self._handler = handler
@@ -83,6 +85,8 @@ class SlackAdapter:
         self.client = client
         self._people = PeopleCache(client, clock, people_ttl)
         self._dm_channels: dict[str, str] = {}
+        #: DM channels remembered across restarts (conversations.open is Tier 3).
+        self._dm_store = dm_store
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret,
@@ -119,15 +123,7 @@ class SlackAdapter:
         reply = await self._handle(caller, line)
         if reply.attachment is not None:
             reply = await self._deliver_attachment_by_dm(caller.user_id, reply)
-        message = render(reply)
-        await respond(
-            text=message.text,
-            blocks=message.blocks,
-            response_type="ephemeral" if message.ephemeral else "in_channel",
-            replace_original=False,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+        await self._answer(respond, reply, caller.user_id)
 
     async def _drop_repeats(
         self, body: Mapping[str, Any], next: Callable[[], Awaitable[None]]
@@ -195,15 +191,29 @@ class SlackAdapter:
             # No message to answer under (e.g. a button outside a message): their DM.
             await self.send(f"dm:{user_id}", reply)
             return
+        await self._answer(respond, reply, user_id)
+
+    async def _answer(self, respond: AsyncRespond, reply: Reply, user_id: str) -> None:
+        """Answer through the request's response_url; one Slack no longer takes (used
+        five times, or older than 30 minutes: a slow /ask) goes to the member's DM."""
         message = render(reply)
-        await respond(
+        answered = await respond(
             text=message.text,
             blocks=message.blocks,
-            response_type="ephemeral",
+            response_type="ephemeral" if message.ephemeral else "in_channel",
             replace_original=False,
             unfurl_links=False,
             unfurl_media=False,
         )
+        if answered.status_code == 200:
+            return
+        # Never the URL itself in the log: it answers as the app for half an hour.
+        log.warning(
+            "Slack refused the response_url (%s %s): answering by DM",
+            answered.status_code,
+            str(answered.body)[:40],
+        )
+        await self.send(f"dm:{user_id}", reply)
 
     async def _caller(
         self, *, team_id: str, user_id: str, user_name: str, channel_id: str | None
@@ -254,9 +264,14 @@ class SlackAdapter:
         if kind == "channel":
             return ident
         cached = self._dm_channels.get(ident)
+        if cached is None and self._dm_store is not None:
+            cached = await self._dm_store.get(ident)
         if cached is None:
             response = await self.client.conversations_open(users=ident)
-            cached = self._dm_channels[ident] = str(response["channel"]["id"])
+            cached = str(response["channel"]["id"])
+            if self._dm_store is not None:
+                await self._dm_store.put(ident, cached)
+        self._dm_channels[ident] = cached
         return cached
 
     async def send(self, target: str, reply: Reply) -> str:

@@ -25,12 +25,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.serving import PlatformSession, run_platform
 from bot.adapters.slack.app import CommandHandler, SlackAdapter
 from bot.adapters.slack.sender import SlackSender
+from bot.caller import Platform
 from bot.clock import Clock
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Settings
 from bot.errors import Fatal, Unreachable, reason
 from bot.ops.http import serving_http
 from bot.services.context import Core
+from bot.storage.dm_channels import DmChannels, DmChannelStore
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ def build_adapter(
     clock: Clock,
     client: AsyncWebClient | None = None,
     command_names: Collection[str] = (),
+    dm_store: DmChannelStore | None = None,
 ) -> SlackAdapter:
     token = _secret(settings.slack_bot_token)
     return SlackAdapter(
@@ -96,6 +99,7 @@ def build_adapter(
         signing_secret=_secret(settings.slack_signing_secret),
         clock=clock,
         command_names=command_names,
+        dm_store=dm_store,
     )
 
 
@@ -143,7 +147,8 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
         raise Fatal("SLACK_BOT_TOKEN is not set")
     dispatcher = Dispatcher(core)
     names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
-    adapter = build_adapter(settings, dispatcher, core.clock, command_names=names)
+    dms = DmChannels(core.sessions, Platform.SLACK.value, core.clock)
+    adapter = build_adapter(settings, dispatcher, core.clock, command_names=names, dm_store=dms)
     app_token = _app_token_or_http(settings)
     await check_token(adapter)
     sender = SlackSender(adapter)

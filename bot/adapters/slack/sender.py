@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from bot.adapters.slack.app import SlackAdapter
 from bot.replies import Reply
 from bot.scheduling.senders import (
+    CredentialsRefused,
     Failure,
     PermanentError,
     RateLimited,
@@ -36,9 +37,10 @@ _DM_CLOSED = frozenset({"cannot_dm_bot", "user_not_found", "user_disabled", "use
 _CHANNEL_GONE = frozenset(
     {"channel_not_found", "not_in_channel", "is_archived", "restricted_action", "no_permission"}
 )
-_REMOVED = frozenset(
-    {"account_inactive", "token_revoked", "invalid_auth", "not_authed", "team_access_not_granted"}
-)
+_REMOVED = frozenset({"account_inactive", "token_revoked", "team_access_not_granted"})
+#: The token itself is refused (mistyped, rotated, an IP allow-list): no message is at
+#: fault and the workspace is still there, so deliveries pause and nothing is dropped.
+_TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "token_expired"})
 
 
 class SlackSender:
@@ -74,6 +76,8 @@ def _classify(error: SlackApiError, target: Target) -> Exception:
         return RateLimited(retry_after)
     if response.status_code >= 500 or code in _TRANSIENT_ERRORS:
         return TransientError(f"Slack {response.status_code}: {code}")
+    if code in _TOKEN_REFUSED:
+        return CredentialsRefused(f"Slack refused the bot token: {code}")
     if code in _REMOVED:
         return PermanentError(f"Slack refused: {code}", Failure.REMOVED)
     if target.kind is TargetKind.USER and (code in _DM_CLOSED or code == "channel_not_found"):
