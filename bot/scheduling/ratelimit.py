@@ -77,3 +77,28 @@ class TokenBucket:
         if self._updated is not None:
             self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
         self._updated = now
+
+
+class KeyedPacer:
+    """At most one request per `interval_s` for each key (Slack: one message a second
+    to a given channel, on top of the app's overall budget)."""
+
+    def __init__(
+        self,
+        interval_s: float,
+        *,
+        monotonic: Monotonic = loop_time,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.interval_s = interval_s
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next: dict[str, float] = {}
+
+    async def wait(self, key: str) -> None:
+        now = self._monotonic()
+        # Book the slot before sleeping, so concurrent callers line up one interval apart.
+        slot = max(now, self._next.get(key, now))
+        self._next[key] = slot + self.interval_s
+        if slot > now:
+            await self._sleep(slot - now)

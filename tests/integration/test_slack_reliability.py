@@ -22,6 +22,8 @@ from bot.replies import Reply
 from bot.scheduling.delivery import DeliveryWorker, Outcome
 from bot.scheduling.failures import act_on
 from bot.scheduling.jobs import enqueue_due
+from bot.scheduling.ratelimit import KeyedPacer
+from bot.scheduling.senders import Target
 from bot.services.context import Core
 from bot.storage.dm_channels import DmChannels
 from bot.storage.models import Workspace
@@ -30,6 +32,7 @@ from tests.conftest import Database
 from tests.fakes.slack_api import (
     SIGNING_SECRET,
     FakeSlackAPI,
+    dm_event_body,
     running_fake_slack,
     signed_headers,
     slash_command_body,
@@ -117,5 +120,67 @@ async def test_a_dm_channel_is_opened_once_across_restarts(
     assert posted[0].args["channel"] == posted[1].args["channel"]
 
 
+class _NoCore:
+    """The adapter's handler, never asked here: these tests only send."""
+
+    async def handle(self, caller: Caller, line: str) -> Reply:
+        raise AssertionError("no command expected")
+
+    async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None:
+        raise AssertionError("no event expected")
+
+    async def first_time(self, key: str) -> bool:
+        return True
+
+
 def _hello() -> Reply:
     return Reply(title="Hello", lines=["a DM"])
+
+
+async def test_a_dm_answer_waits_out_a_429_and_arrives(
+    database: Database, shipped_curriculum: Curriculum
+) -> None:
+    dispatcher = Dispatcher(Core(database.sessions, FakeClock(NOW), shipped_curriculum))
+    async with running_fake_slack() as fake:
+        fake.add_user(ADA, "Ada")
+        adapter = _adapter(fake, dispatcher, database)
+        # Slack's 429: HTTP 429 with Retry-After (seconds), as its rate-limit docs say.
+        fake.fail_next["chat.postMessage"] = (
+            429,
+            {"ok": False, "error": "ratelimited"},
+            {"Retry-After": "1"},
+        )
+        body = dm_event_body("help", user_id=ADA)
+        headers = signed_headers(body) | {"content-type": "application/json"}
+        await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        posts = await fake.wait_for("chat.postMessage", count=2)
+
+    assert "pathbot commands" in str(posts[-1].args)
+
+
+async def test_channel_posts_are_one_a_second_per_channel() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = KeyedPacer(1.0, monotonic=lambda: now[0], sleep=sleep)
+    async with running_fake_slack() as fake:
+        client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+        adapter = SlackAdapter(
+            _NoCore(), client=client, signing_secret=SIGNING_SECRET, clock=FakeClock(NOW)
+        )
+        sender = SlackSender(adapter, pacer)
+        for channel in ("C0DAILY01", "C0DAILY01", "C0BOARD01", "C0DAILY01"):
+            await sender.send(Target.channel(channel), _hello(), idempotency_key="k")
+
+    # The second and third posts to C0DAILY01 wait their second; C0BOARD01 does not.
+    assert slept == [1.0, 1.0]
+    assert [c.args["channel"] for c in fake.called("chat.postMessage")] == [
+        "C0DAILY01",
+        "C0DAILY01",
+        "C0BOARD01",
+        "C0DAILY01",
+    ]

@@ -22,6 +22,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
@@ -83,6 +84,13 @@ class SlackAdapter:
         self._handler = handler
         self._spelling = CommandSpelling(command, command_names)
         self.client = client
+        # Answers outside the outbox (a DM command's reply) wait out a 429 as Slack asks
+        # (Retry-After); the outbox's own sends surface it, so the worker paces itself.
+        self._reply_client = AsyncWebClient(
+            token=client.token,
+            base_url=client.base_url,
+            retry_handlers=[*client.retry_handlers, AsyncRateLimitErrorRetryHandler(2)],
+        )
         self._people = PeopleCache(client, clock, people_ttl)
         self._dm_channels: dict[str, str] = {}
         #: DM channels remembered across restarts (conversations.open is Tier 3).
@@ -159,7 +167,7 @@ class SlackAdapter:
             channel_id=None,
         )
         reply = await self._handle(caller, text)
-        await self._post(str(event["channel"]), reply)
+        await self._post(str(event["channel"]), reply, client=self._reply_client)
 
     async def _on_action(
         self,
@@ -278,9 +286,11 @@ class SlackAdapter:
         """Post `reply` to a channel or a member's DM; returns the message ts."""
         return await self._post(await self.resolve_target(target), reply)
 
-    async def _post(self, channel: str, reply: Reply) -> str:
+    async def _post(
+        self, channel: str, reply: Reply, *, client: AsyncWebClient | None = None
+    ) -> str:
         message = render(reply)
-        response = await self.client.chat_postMessage(
+        response = await (client or self.client).chat_postMessage(
             channel=channel,
             text=message.text,
             blocks=message.blocks,

@@ -103,13 +103,44 @@ def safe_plain(text: str, limit: int) -> str:
     return clip(neutralize_mentions(text), limit)
 
 
+def sections(lines: list[str], limit: int = SECTION_TEXT_LIMIT) -> list[str]:
+    """The lines, escaped, as section texts within Slack's limit: whole lines together,
+    a longer line split after a sentence (or else a word), never in the middle of one."""
+    texts: list[str] = []
+    current: str | None = None
+    for line in lines:
+        for piece in _pieces(escape(neutralize_mentions(line)), limit):
+            joined = piece if current is None else f"{current}\n{piece}"
+            if len(joined) <= limit:
+                current = joined
+                continue
+            if current is not None:
+                texts.append(current)
+            current = piece
+    if current:
+        texts.append(current)
+    return texts
+
+
+def _pieces(line: str, limit: int) -> list[str]:
+    pieces = []
+    while len(line) > limit:
+        window = line[:limit]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        cut = cut + 1 if cut > limit // 2 else window.rfind(" ")
+        if cut <= 0:
+            cut = limit  # one unbroken word longer than a section: nothing better to do
+        pieces.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    return [*pieces, line] if line or not pieces else pieces
+
+
 def render_blocks(reply: Reply) -> list[Block]:
     title = (REFUSAL_PREFIX if not reply.ok else "") + (reply.title or "pathbot")
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": safe_plain(title, HEADER_LIMIT)}}
     ]
-    if reply.lines:
-        text = safe_mrkdwn("\n".join(reply.lines), SECTION_TEXT_LIMIT)
+    for text in sections(reply.lines)[: BLOCK_LIMIT - 2]:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     fields = [
         {

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.adapters.slack.app import SlackAdapter
 from bot.replies import Reply
+from bot.scheduling.ratelimit import KeyedPacer
 from bot.scheduling.senders import (
     CredentialsRefused,
     Failure,
@@ -43,15 +44,22 @@ _REMOVED = frozenset({"account_inactive", "token_revoked", "team_access_not_gran
 _TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "token_expired"})
 
 
+CHANNEL_INTERVAL_S = 1.0
+
+
 class SlackSender:
     platform = "slack"
 
-    def __init__(self, adapter: SlackAdapter) -> None:
+    def __init__(self, adapter: SlackAdapter, pacer: KeyedPacer | None = None) -> None:
         self._adapter = adapter
+        #: Slack posts "1 message per second to a specific channel" (chat.postMessage).
+        self._per_channel = pacer or KeyedPacer(CHANNEL_INTERVAL_S)
 
     async def send(self, target: Target, reply: Reply, *, idempotency_key: str) -> None:
         where = f"dm:{target.id}" if target.kind is TargetKind.USER else target.id
         log.debug("slack send %s to %s", idempotency_key, where)
+        if target.kind is TargetKind.CHANNEL:
+            await self._per_channel.wait(target.id)
         try:
             await self._adapter.send(where, reply)
         except ValueError as error:
