@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import Attachment, Reply
@@ -18,6 +18,7 @@ from bot.storage.models import (
     DmChannel,
     FinishedExercise,
     HourLog,
+    KnownPerson,
     Member,
     WeeklyTotal,
     Workspace,
@@ -38,6 +39,7 @@ MEMBER_DATA = {
     "workspace_admins": "admin",
     "outbox": "pending_messages",
     "dm_channels": "dm_channel",
+    "known_people": "platform_profile",
 }
 #: Tables that never name a member.
 NOT_ABOUT_MEMBERS = frozenset({"workspaces", "seen_requests"})
@@ -109,6 +111,7 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             {"week_start": w.week_start.isoformat(), "minutes": w.minutes} for w in weeks
         ],
         "pending_messages": await pending_for(db, member),
+        "platform_profile": await _platform_profile(db, workspace, member),
         "dm_channel": await db.scalar(
             select(DmChannel.channel_id).where(
                 DmChannel.platform == workspace.platform, DmChannel.user_id == member.user_id
@@ -130,6 +133,29 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             content=content,
         ),
     )
+
+
+def _known_as(workspace: Workspace, member: Member) -> list[ColumnElement[bool]]:
+    return [
+        KnownPerson.platform == workspace.platform,
+        KnownPerson.workspace == workspace.external_id,
+        KnownPerson.user_id == member.user_id,
+    ]
+
+
+async def _platform_profile(
+    db: AsyncSession, workspace: Workspace, member: Member
+) -> dict[str, Any] | None:
+    """What the platform told pathbot about them (name, admin role, time zone)."""
+    known = await db.scalar(select(KnownPerson).where(*_known_as(workspace, member)))
+    if known is None:
+        return None
+    return {
+        "display_name": known.display_name,
+        "is_admin": known.is_admin,
+        "timezone": known.timezone,
+        "refreshed_at": _utc_text(known.refreshed_at),
+    }
 
 
 def _utc_text(when: datetime) -> str:
@@ -164,4 +190,5 @@ async def forget(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             DmChannel.platform == workspace.platform, DmChannel.user_id == member.user_id
         )
     )
+    await db.execute(delete(KnownPerson).where(*_known_as(workspace, member)))
     return Reply(title="Forgotten", lines=["Everything about you here is deleted. Take care!"])

@@ -53,6 +53,10 @@ class FakeSlackAPI:
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    #: Calls a minute a method answers before 429s (Slack's tiers: users.info is Tier 4,
+    #: "100+ per minute"; conversations.open Tier 3, "50+"). Off unless a test sets one.
+    per_minute: dict[str, int] = field(default_factory=dict)
+    _answered_at: dict[str, list[float]] = field(default_factory=dict)
     #: Every response_url past its 30 minutes (a slow answer): 404 "expired_url".
     response_urls_expired: bool = False
     _response_uses: dict[str, int] = field(default_factory=dict)
@@ -124,7 +128,21 @@ class FakeSlackAPI:
         if method in self.fail_next:
             status, body, headers = self.fail_next.pop(method)
             return web.json_response(body, status=status, headers=headers)
+        if method in self.per_minute and (wait := self._over_budget(method)):
+            # Slack's rate limits: HTTP 429 and Retry-After, in seconds.
+            limited = {"ok": False, "error": "ratelimited"}
+            return web.json_response(limited, status=429, headers={"Retry-After": str(wait)})
         return web.json_response(self._answer(method, args))
+
+    def _over_budget(self, method: str) -> int:
+        """Seconds to wait if `method` is past its calls a minute, else 0."""
+        now = asyncio.get_running_loop().time()
+        recent = [t for t in self._answered_at.get(method, []) if now - t < 60]
+        if len(recent) >= self.per_minute[method]:
+            self._answered_at[method] = recent
+            return max(1, int(60 - (now - recent[0])) + 1)
+        self._answered_at[method] = [*recent, now]
+        return 0
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "apps.connections.open":

@@ -14,6 +14,7 @@ from bot.scheduling.simulate import recording_senders, tick
 from bot.services.privacy import MEMBER_DATA, NOT_ABOUT_MEMBERS
 from bot.storage.base import Base
 from bot.storage.dm_channels import DmChannels
+from bot.storage.known_people import Known, KnownPeople
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 from tests.conftest import Bot, caller_for
 
@@ -42,6 +43,9 @@ async def _a_full_member(pathbot: Bot) -> None:
         assert reply.ok, (line, reply)
     # A platform opened a DM with her (remembered so restarts do not open it again).
     await DmChannels(pathbot.core.sessions, "console", pathbot.clock).put("zelda-7319", "D0ZELDA")
+    # …and told pathbot her name and role (Slack's users.info, kept between commands).
+    profile = Known(NAME, False, "Europe/Oslo", pathbot.clock.now())
+    await KnownPeople(pathbot.core.sessions, "console").put("w1", "zelda-7319", profile)
     # Monday 11th: last week's leaderboard (naming her) goes out, and her reminder.
     monday = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
     pathbot.clock.set(monday)

@@ -32,6 +32,7 @@ from bot.caller import Caller, Platform
 from bot.clock import Clock
 from bot.replies import Attachment, Reply
 from bot.storage.dm_channels import DmChannelStore
+from bot.storage.known_people import KnownPeople
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,11 @@ class SlackAdapter:
         command_names: Collection[str] = (),
         people_ttl: timedelta = DEFAULT_TTL,
         dm_store: DmChannelStore | None = None,
+        people: KnownPeople | None = None,
+        needs_person: Collection[str] | None = None,
     ) -> None:
+        """`needs_person`: the commands (and aliases) for which Slack is asked who the
+        caller is when that is not known yet (admin commands, /join); None: every one."""
         """`command_names` (the core's commands and aliases) lets hints read "/pathbot log"."""
         self._handler = handler
         self._spelling = CommandSpelling(command, command_names)
@@ -91,7 +96,8 @@ class SlackAdapter:
             base_url=client.base_url,
             retry_handlers=[*client.retry_handlers, AsyncRateLimitErrorRetryHandler(2)],
         )
-        self._people = PeopleCache(client, clock, people_ttl)
+        self._people = PeopleCache(self._reply_client, clock, people_ttl, people)
+        self._needs_person = None if needs_person is None else frozenset(needs_person)
         self._dm_channels: dict[str, str] = {}
         #: DM channels remembered across restarts (conversations.open is Tier 3).
         self._dm_store = dm_store
@@ -110,6 +116,8 @@ class SlackAdapter:
         # Slack says so when the app leaves a workspace: queue nothing more for it.
         self.app.event("app_uninstalled")(self._on_uninstalled)
         self.app.event("tokens_revoked")(self._on_uninstalled)
+        # Slack tells us when a profile or an admin role changes: no need to ask it.
+        self.app.event("user_change")(self._on_user_change)
         self.app.action(re.compile("^" + re.escape(ACTION_ID_PREFIX)))(self._on_action)
 
     # -- inbound ---------------------------------------------------------------------------
@@ -121,13 +129,14 @@ class SlackAdapter:
         await ack()
         channel_id = str(command.get("channel_id") or "")
         in_dm = channel_id.startswith("D") or command.get("channel_name") == "directmessage"
+        line = plain_text(str(command.get("text") or "")).strip() or "help"
         caller = await self._caller(
             team_id=str(command.get("team_id") or ""),
             user_id=str(command.get("user_id") or ""),
             user_name=str(command.get("user_name") or ""),
             channel_id=None if in_dm or not channel_id else channel_id,
+            line=line,
         )
-        line = plain_text(str(command.get("text") or "")).strip() or "help"
         reply = await self._handle(caller, line)
         if reply.attachment is not None:
             reply = await self._deliver_attachment_by_dm(caller.user_id, reply)
@@ -153,6 +162,10 @@ class SlackAdapter:
             )
             await self._handler.workspace_gone(Platform.SLACK, team, why)
 
+    async def _on_user_change(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
+        user = event.get("user") or {}
+        await self._people.refresh(str(user.get("team_id") or body.get("team_id") or ""), user)
+
     async def _on_message(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
         # Only plain messages people send to the bot in a DM; not edits, joins or bots.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
@@ -165,6 +178,7 @@ class SlackAdapter:
             user_id=str(event.get("user") or ""),
             user_name="",
             channel_id=None,
+            line=text,
         )
         reply = await self._handle(caller, text)
         await self._post(str(event["channel"]), reply, client=self._reply_client)
@@ -189,6 +203,7 @@ class SlackAdapter:
             user_id=user_id,
             user_name=str(user.get("username") or user.get("name") or ""),
             channel_id=None if not channel_id or channel_id.startswith("D") else channel_id,
+            line=line,
         )
         reply = await self._handle(caller, line)
         # The button may sit under a message others see; its answer is the clicker's alone.
@@ -224,9 +239,11 @@ class SlackAdapter:
         await self.send(f"dm:{user_id}", reply)
 
     async def _caller(
-        self, *, team_id: str, user_id: str, user_name: str, channel_id: str | None
+        self, *, team_id: str, user_id: str, user_name: str, channel_id: str | None, line: str
     ) -> Caller:
-        person = await self._people.lookup(team_id, user_id, user_name)
+        command = line.lstrip("/").split(" ", 1)[0].lower()
+        needed = self._needs_person is None or command in self._needs_person
+        person = await self._people.lookup(team_id, user_id, user_name, needed=needed)
         return Caller(
             platform=Platform.SLACK,
             workspace_id=team_id,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 
 import aiohttp
@@ -28,11 +28,13 @@ from bot.adapters.slack.sender import SlackSender
 from bot.caller import Platform
 from bot.clock import Clock
 from bot.commands.dispatcher import Dispatcher
+from bot.commands.table import CommandSpec, Permission
 from bot.config import Settings
 from bot.errors import Fatal, Unreachable, reason
 from bot.ops.http import serving_http
 from bot.services.context import Core
 from bot.storage.dm_channels import DmChannels, DmChannelStore
+from bot.storage.known_people import KnownPeople
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,8 @@ def build_adapter(
     client: AsyncWebClient | None = None,
     command_names: Collection[str] = (),
     dm_store: DmChannelStore | None = None,
+    people: KnownPeople | None = None,
+    needs_person: Collection[str] | None = None,
 ) -> SlackAdapter:
     token = _secret(settings.slack_bot_token)
     return SlackAdapter(
@@ -100,6 +104,8 @@ def build_adapter(
         clock=clock,
         command_names=command_names,
         dm_store=dm_store,
+        people=people,
+        needs_person=needs_person,
     )
 
 
@@ -139,6 +145,14 @@ async def _forever() -> None:
     await asyncio.Event().wait()
 
 
+def _needs_person(commands: Sequence[CommandSpec]) -> set[str]:
+    """Commands worth asking Slack who the caller is: admin ones (is the caller an
+    admin?) and /join (their name and time zone are stored)."""
+    wanted = [spec for spec in commands if spec.permission is Permission.ADMIN]
+    wanted += [spec for spec in commands if spec.name == "join"]
+    return {name for spec in wanted for name in (spec.name, *spec.aliases)}
+
+
 @asynccontextmanager
 async def open_platform(settings: Settings, core: Core) -> AsyncIterator[PlatformSession]:
     """Slack on this core: its outbox sender, `serve` (until cancelled), and in HTTP
@@ -147,8 +161,15 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
         raise Fatal("SLACK_BOT_TOKEN is not set")
     dispatcher = Dispatcher(core)
     names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
-    dms = DmChannels(core.sessions, Platform.SLACK.value, core.clock)
-    adapter = build_adapter(settings, dispatcher, core.clock, command_names=names, dm_store=dms)
+    adapter = build_adapter(
+        settings,
+        dispatcher,
+        core.clock,
+        command_names=names,
+        dm_store=DmChannels(core.sessions, Platform.SLACK.value, core.clock),
+        people=KnownPeople(core.sessions, Platform.SLACK.value),
+        needs_person=_needs_person(dispatcher.commands()),
+    )
     app_token = _app_token_or_http(settings)
     await check_token(adapter)
     sender = SlackSender(adapter)

@@ -21,6 +21,7 @@ SUBSCRIBED_EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "message.im": ("message", ("im:history",)),  # DMs to the bot are commands
     "app_uninstalled": ("app_uninstalled", ()),  # the workspace goes inactive
     "tokens_revoked": ("tokens_revoked", ()),
+    "user_change": ("user_change", ("users:read",)),  # names and admin roles, kept current
 }
 
 

@@ -2,6 +2,7 @@
 
 from bot.storage.models.activity import CheckIn, FinishedExercise, HourLog, WeeklyTotal
 from bot.storage.models.dm_channels import DmChannel
+from bot.storage.models.known_people import KnownPerson
 from bot.storage.models.people import Member, MemberStatus, Pause, Workspace, WorkspaceAdmin
 from bot.storage.models.seen import SeenRequest
 
@@ -10,6 +11,7 @@ __all__ = [
     "DmChannel",
     "FinishedExercise",
     "HourLog",
+    "KnownPerson",
     "Member",
     "MemberStatus",
     "Pause",
