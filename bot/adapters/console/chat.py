@@ -24,7 +24,8 @@ PROMPT = "you> "
 
 def to_json(outcome: Outcome) -> str:
     """The stable JSON line: the reply's fields plus `command` (None when unknown)."""
-    data = outcome.reply.model_dump(mode="json")
+    # `thread` is for the platform posting a scheduled message, not a chat answer.
+    data = outcome.reply.model_dump(mode="json", exclude={"thread"})
     return json.dumps({"command": outcome.command, **data}, ensure_ascii=False)
 
 
