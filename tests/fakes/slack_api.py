@@ -38,6 +38,8 @@ class Call:
 
 #: How many messages one response_url takes (Slack: "up to 5 times within 30 minutes").
 RESPONSE_URL_USES = 5
+#: Blocks a modal or Home tab view may hold (Slack's views.publish and views.open).
+VIEW_BLOCK_LIMIT = 100
 
 
 @dataclass
@@ -171,6 +173,14 @@ class FakeSlackAPI:
         if method == "chat.postMessage":
             ts = f"1790000000.{next(self._ts):06d}"
             return {"ok": True, "channel": args.get("channel"), "ts": ts}
+        if method in {"views.publish", "views.open"}:
+            view = args.get("view")
+            view = json.loads(view) if isinstance(view, str) else dict(view or {})
+            if method == "views.open" and not args.get("trigger_id"):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            if len(view.get("blocks") or []) > VIEW_BLOCK_LIMIT:
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True, "view": {"id": f"V{next(self._ts):06d}", **view}}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts):06d}"
             return {

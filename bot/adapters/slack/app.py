@@ -10,6 +10,7 @@ clicked and answered privately.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Collection, Mapping
@@ -25,6 +26,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.home import REFRESH_AFTER, publish_home
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
 from bot.adapters.slack.render import ACTION_ID_PREFIX, CommandSpelling, render
 from bot.adapters.slack.requests import plain_text, request_key, without_leading_mention
@@ -98,6 +100,8 @@ class SlackAdapter:
         )
         self._people = PeopleCache(self._reply_client, clock, people_ttl, people)
         self._needs_person = None if needs_person is None else frozenset(needs_person)
+        #: Home tabs being drawn again after a command, kept so none is collected midway.
+        self._refreshing: set[asyncio.Future[None]] = set()
         self._dm_channels: dict[str, str] = {}
         #: DM channels remembered across restarts (conversations.open is Tier 3).
         self._dm_store = dm_store
@@ -118,6 +122,7 @@ class SlackAdapter:
         self.app.event("tokens_revoked")(self._on_uninstalled)
         # Slack tells us when a profile or an admin role changes: no need to ask it.
         self.app.event("user_change")(self._on_user_change)
+        self.app.event("app_home_opened")(self._on_home_opened)
         self.app.action(re.compile("^" + re.escape(ACTION_ID_PREFIX)))(self._on_action)
 
     # -- inbound ---------------------------------------------------------------------------
@@ -260,7 +265,34 @@ class SlackAdapter:
         except Exception:
             log.exception("command failed: %s", line.split(" ", 1)[0])
             return _INTERNAL_ERROR
+        if reply.ok and line.lstrip("/").split(" ", 1)[0].lower() in REFRESH_AFTER:
+            # What the command changed shows on the Home tab: draw it again, meanwhile.
+            refresh = asyncio.ensure_future(self._publish_home(caller))
+            self._refreshing.add(refresh)
+            refresh.add_done_callback(self._refreshing.discard)
         return self._spelling.reply(reply)
+
+    async def _on_home_opened(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        caller = await self._caller(
+            team_id=str(body.get("team_id") or ""),
+            user_id=str(event.get("user") or ""),
+            user_name="",
+            channel_id=None,
+            line="today",
+        )
+        await self._publish_home(caller)
+
+    async def _publish_home(self, caller: Caller) -> None:
+        async def ask(who: Caller, line: str) -> Reply:
+            try:
+                return self._spelling.reply(await self._handler.handle(who, line))
+            except Exception:
+                log.exception("the Home tab's %s failed", line)
+                return _INTERNAL_ERROR
+
+        await publish_home(self._reply_client, ask, caller, self._spelling.command)
 
     async def _deliver_attachment_by_dm(self, user_id: str, reply: Reply) -> Reply:
         # A file posted through response_url is impossible and one posted to the channel

@@ -59,6 +59,8 @@ class CommandSpelling:
     """
 
     def __init__(self, command: str, names: Collection[str]) -> None:
+        #: The app's slash command ("/pathbot").
+        self.command = command
         self._command = command
         alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
         # Not after a word character or slash: URLs and paths ("x.com/log") stay as they are.

@@ -8,6 +8,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "auth_test": (),
     "chat_postMessage": ("chat:write",),
     "conversations_open": ("im:write",),
+    "views_publish": (),  # the App Home tab
     "users_info": ("users:read",),
     # files_upload_v2 = files.getUploadURLExternal + files.completeUploadExternal.
     "files_upload_v2": ("files:write",),
@@ -22,6 +23,7 @@ SUBSCRIBED_EVENTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "app_uninstalled": ("app_uninstalled", ()),  # the workspace goes inactive
     "tokens_revoked": ("tokens_revoked", ()),
     "user_change": ("user_change", ("users:read",)),  # names and admin roles, kept current
+    "app_home_opened": ("app_home_opened", ()),  # the Home tab is drawn when opened
 }
 
 

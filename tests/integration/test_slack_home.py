@@ -1,0 +1,105 @@
+"""The App Home tab, through the real slack-bolt: drawn when opened (how to start, for
+someone who has not joined), and drawn again after a check-in."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import SlackAdapter
+from bot.clock import FakeClock
+from bot.commands.dispatcher import Dispatcher
+from bot.curriculum.models import Curriculum
+from bot.services.context import Core
+from tests.conftest import Database
+from tests.fakes.slack_api import (
+    SIGNING_SECRET,
+    TEAM_ID,
+    FakeSlackAPI,
+    running_fake_slack,
+    signed_headers,
+    slash_command_body,
+)
+
+ADA = "U0ADA0001"
+NOW = datetime(2027, 1, 6, 12, tzinfo=UTC)  # a Wednesday in the path's first week
+
+
+def _adapter(fake: FakeSlackAPI, database: Database, curriculum: Curriculum) -> SlackAdapter:
+    dispatcher = Dispatcher(Core(database.sessions, FakeClock(NOW), curriculum))
+    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
+    return SlackAdapter(
+        dispatcher,
+        client=AsyncWebClient(token="xoxb-test", base_url=fake.base_url),
+        signing_secret=SIGNING_SECRET,
+        clock=FakeClock(NOW),
+        command_names=names,
+    )
+
+
+async def _home_opened(adapter: SlackAdapter, event_id: str) -> None:
+    body = json.dumps(
+        {
+            "token": "x",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0PATHBOT",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": 1790000000,
+            "event": {
+                "type": "app_home_opened",
+                "user": ADA,
+                "channel": "D0ADA0001",
+                "tab": "home",
+            },
+        }
+    )
+    headers = signed_headers(body) | {"content-type": "application/json"}
+    assert (
+        await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+    ).status == 200
+
+
+async def _say(adapter: SlackAdapter, fake: FakeSlackAPI, text: str) -> None:
+    body = slash_command_body(fake, text, user_id=ADA)
+    headers = signed_headers(body) | {"content-type": "application/x-www-form-urlencoded"}
+    assert (
+        await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+    ).status == 200
+
+
+def _text(view: dict[str, object]) -> str:
+    return json.dumps(view["blocks"], ensure_ascii=False)
+
+
+async def test_the_home_tab_shows_how_to_start_then_the_day(
+    database: Database, shipped_curriculum: Curriculum
+) -> None:
+    async with running_fake_slack() as fake:
+        fake.add_user(ADA, "Ada", tz="Europe/Berlin")
+        adapter = _adapter(fake, database, shipped_curriculum)
+        await _home_opened(adapter, "Ev0HOME001")
+        (before,) = await fake.wait_for("views.publish")
+        await _say(adapter, fake, "join 2027-01-04")
+        await fake.wait_for("views.publish", count=2)  # joining draws it again
+        await _home_opened(adapter, "Ev0HOME002")
+        published = await fake.wait_for("views.publish", count=3)
+        await _say(adapter, fake, "checkin done")
+        after_checkin = await fake.wait_for("views.publish", count=4)
+        await asyncio.sleep(0.1)
+
+    first = before.args
+    assert first["user_id"] == ADA
+    assert first["view"]["type"] == "home"
+    assert "/pathbot join" in _text(first["view"])
+    day = _text(published[-1].args["view"])
+    assert "Day 3, week 1" in day  # the plan for her day
+    assert "Longest streak" in day  # and her progress
+    assert '"type": "actions"' in day  # with the check-in buttons
+    assert "/pathbot join" not in day
+    assert after_checkin[-1].args["view"]["type"] == "home"
+    assert len(published[-1].args["view"]["blocks"]) <= 100
