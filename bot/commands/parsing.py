@@ -203,6 +203,13 @@ def parse_date(text: str, today: date) -> date:
     return date(year, month, day)
 
 
+def as_word(text: str) -> str:
+    """Quote a value so that `tokenize` reads it back as exactly one word."""
+    # Smart double quotes are straightened by the tokenizer, so they need escaping too.
+    escaped = re.sub(r'(["\\“”„])', r"\\\1", text)
+    return f'"{escaped}"'
+
+
 def tokenize(line: str) -> list[str]:
     """Split a command line like a shell would, but forgive apostrophes in prose."""
     normalized = line.translate(_SMART_QUOTES)

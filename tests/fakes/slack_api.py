@@ -387,3 +387,25 @@ def block_actions_payload(
             }
         ],
     }
+
+
+def view_submission_body(callback_id: str, values: dict[str, Any], *, user_id: str) -> str:
+    """What Slack posts when a member submits a modal (form field `payload`): each
+    input's state under its block_id and action_id, as Slack documents view_submission."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "cohort"},
+        "user": {"id": user_id, "username": "ada", "name": "ada", "team_id": TEAM_ID},
+        "api_app_id": "A0PATHBOT",
+        "token": "legacy-verification-token",
+        "trigger_id": f"{next(_IDS)}.1790000000.abc",
+        "view": {
+            "id": f"V{next(_IDS):08d}",
+            "team_id": TEAM_ID,
+            "type": "modal",
+            "callback_id": callback_id,
+            "state": {"values": values},
+            "hash": "1790000000.abc",
+        },
+    }
+    return urlencode({"payload": json.dumps(payload)})

@@ -13,11 +13,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.discord import PathbotDiscordClient, build_line
-from bot.adapters.discord.slash import build_slash_command, quote
+from bot.adapters.discord.slash import build_slash_command
 from bot.clock import FakeClock
 from bot.commands.arguments import parse_args
 from bot.commands.catalog import build_table
 from bot.commands.dispatcher import Dispatcher
+from bot.commands.parsing import as_word as quote
 from bot.commands.parsing import parse_date, parse_duration, tokenize
 from bot.commands.table import CommandSpec, Kind, Param
 from bot.config import DEFAULT_CURRICULUM

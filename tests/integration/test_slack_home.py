@@ -8,37 +8,25 @@ import json
 from datetime import UTC, datetime
 
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackAdapter
-from bot.clock import FakeClock
-from bot.commands.dispatcher import Dispatcher
 from bot.curriculum.models import Curriculum
-from bot.services.context import Core
 from tests.conftest import Database
 from tests.fakes.slack_api import (
-    SIGNING_SECRET,
     TEAM_ID,
     FakeSlackAPI,
     running_fake_slack,
     signed_headers,
     slash_command_body,
 )
+from tests.fakes.slack_runner import slack_adapter
 
 ADA = "U0ADA0001"
 NOW = datetime(2027, 1, 6, 12, tzinfo=UTC)  # a Wednesday in the path's first week
 
 
 def _adapter(fake: FakeSlackAPI, database: Database, curriculum: Curriculum) -> SlackAdapter:
-    dispatcher = Dispatcher(Core(database.sessions, FakeClock(NOW), curriculum))
-    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
-    return SlackAdapter(
-        dispatcher,
-        client=AsyncWebClient(token="xoxb-test", base_url=fake.base_url),
-        signing_secret=SIGNING_SECRET,
-        clock=FakeClock(NOW),
-        command_names=names,
-    )
+    return slack_adapter(fake, database, curriculum, NOW)
 
 
 async def _home_opened(adapter: SlackAdapter, event_id: str) -> None:

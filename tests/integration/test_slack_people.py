@@ -9,40 +9,27 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import SlackAdapter
-from bot.adapters.slack.runner import _needs_person
 from bot.caller import Platform
-from bot.clock import FakeClock
-from bot.commands.dispatcher import Dispatcher
 from bot.curriculum.models import Curriculum
-from bot.services.context import Core
 from bot.storage.known_people import Known, KnownPeople
 from tests.conftest import Database
 from tests.fakes.slack_api import (
-    SIGNING_SECRET,
     TEAM_ID,
     FakeSlackAPI,
     running_fake_slack,
     signed_headers,
     slash_command_body,
 )
+from tests.fakes.slack_runner import slack_adapter
 
 NOW = datetime(2027, 1, 6, 12, tzinfo=UTC)
 BOSS = "U0BOSS001"
 
 
 def _adapter(fake: FakeSlackAPI, database: Database, curriculum: Curriculum) -> SlackAdapter:
-    dispatcher = Dispatcher(Core(database.sessions, FakeClock(NOW), curriculum))
-    return SlackAdapter(
-        dispatcher,
-        client=AsyncWebClient(token="xoxb-test", base_url=fake.base_url),
-        signing_secret=SIGNING_SECRET,
-        clock=FakeClock(NOW),
-        people=KnownPeople(database.sessions, Platform.SLACK.value),
-        needs_person=_needs_person(dispatcher.commands()),
-    )
+    return slack_adapter(fake, database, curriculum, NOW, as_run=True)
 
 
 async def _say(adapter: SlackAdapter, fake: FakeSlackAPI, text: str, user_id: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
+from bot.commands.parsing import as_word
 from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.commands.timezones import suggest_timezones
 from bot.text import clip
@@ -79,13 +80,6 @@ def _annotation(param: Param) -> Any:
     return base if param.required else base | None
 
 
-def quote(text: str) -> str:
-    """Quote a value so the core's tokenizer reads it back as exactly one word."""
-    # Smart double quotes are straightened by the tokenizer, so they need escaping too.
-    escaped = re.sub(r'(["\\“”„])', r"\\\1", text)
-    return f'"{escaped}"'
-
-
 _CHANNEL_MENTION = re.compile(r"<#(\d+)>")
 
 
@@ -108,7 +102,7 @@ def build_line(spec: CommandSpec, values: Mapping[str, object]) -> str:
         value = values.get(param.name)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        word = quote(_as_text(value))
+        word = as_word(_as_text(value))
         parts.append(f"--{param.name} {word}" if param.option else word)
     return " ".join(parts)
 

@@ -17,22 +17,21 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
-import aiohttp
 from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError, SlackRequestError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.home import REFRESH_AFTER, publish_home
+from bot.adapters.slack.modals import LOG_MODAL, field_errors, log_line, log_modal
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
+from bot.adapters.slack.posting import SlackPoster
 from bot.adapters.slack.render import ACTION_ID_PREFIX, CommandSpelling, render
 from bot.adapters.slack.requests import plain_text, request_key, without_leading_mention
 from bot.caller import Caller, Platform
 from bot.clock import Clock
-from bot.replies import Attachment, Reply
+from bot.replies import Reply
 from bot.storage.dm_channels import DmChannelStore
 from bot.storage.known_people import KnownPeople
 
@@ -68,7 +67,7 @@ class CommandHandler(Protocol):
     async def first_time(self, key: str) -> bool: ...
 
 
-class SlackAdapter:
+class SlackAdapter(SlackPoster):
     """A slack-bolt AsyncApp wired to the core's dispatcher, plus outbound `send`."""
 
     def __init__(
@@ -85,26 +84,17 @@ class SlackAdapter:
         people: KnownPeople | None = None,
         needs_person: Collection[str] | None = None,
     ) -> None:
-        """`needs_person`: the commands (and aliases) for which Slack is asked who the
+        """`command_names` (the core's commands and aliases) lets hints read "/pathbot
+        log"; `needs_person`: the commands (and aliases) for which Slack is asked who the
         caller is when that is not known yet (admin commands, /join); None: every one."""
-        """`command_names` (the core's commands and aliases) lets hints read "/pathbot log"."""
+        super().__init__(client, dm_store)
         self._handler = handler
         self._spelling = CommandSpelling(command, command_names)
-        self.client = client
-        # Answers outside the outbox (a DM command's reply) wait out a 429 as Slack asks
-        # (Retry-After); the outbox's own sends surface it, so the worker paces itself.
-        self._reply_client = AsyncWebClient(
-            token=client.token,
-            base_url=client.base_url,
-            retry_handlers=[*client.retry_handlers, AsyncRateLimitErrorRetryHandler(2)],
-        )
         self._people = PeopleCache(self._reply_client, clock, people_ttl, people)
         self._needs_person = None if needs_person is None else frozenset(needs_person)
         #: Home tabs being drawn again after a command, kept so none is collected midway.
         self._refreshing: set[asyncio.Future[None]] = set()
-        self._dm_channels: dict[str, str] = {}
-        #: DM channels remembered across restarts (conversations.open is Tier 3).
-        self._dm_store = dm_store
+        self._home_viewers: set[tuple[str, str]] = set()
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret,
@@ -123,6 +113,7 @@ class SlackAdapter:
         # Slack tells us when a profile or an admin role changes: no need to ask it.
         self.app.event("user_change")(self._on_user_change)
         self.app.event("app_home_opened")(self._on_home_opened)
+        self.app.view(LOG_MODAL)(self._on_log_form)
         self.app.action(re.compile("^" + re.escape(ACTION_ID_PREFIX)))(self._on_action)
 
     # -- inbound ---------------------------------------------------------------------------
@@ -135,6 +126,12 @@ class SlackAdapter:
         channel_id = str(command.get("channel_id") or "")
         in_dm = channel_id.startswith("D") or command.get("channel_name") == "directmessage"
         line = plain_text(str(command.get("text") or "")).strip() or "help"
+        if line.lower() == "log" and command.get("trigger_id"):
+            # Nothing to log yet: a form asks for it (Slack allows 3 s for the trigger).
+            await self._reply_client.views_open(
+                trigger_id=str(command["trigger_id"]), view=log_modal()
+            )
+            return
         caller = await self._caller(
             team_id=str(command.get("team_id") or ""),
             user_id=str(command.get("user_id") or ""),
@@ -265,12 +262,35 @@ class SlackAdapter:
         except Exception:
             log.exception("command failed: %s", line.split(" ", 1)[0])
             return _INTERNAL_ERROR
-        if reply.ok and line.lstrip("/").split(" ", 1)[0].lower() in REFRESH_AFTER:
-            # What the command changed shows on the Home tab: draw it again, meanwhile.
+        command = line.lstrip("/").split(" ", 1)[0].lower()
+        viewer = (caller.workspace_id, caller.user_id)
+        if reply.ok and command in REFRESH_AFTER and viewer in self._home_viewers:
+            # What the command changed shows on their Home tab: draw it again, meanwhile.
             refresh = asyncio.ensure_future(self._publish_home(caller))
             self._refreshing.add(refresh)
             refresh.add_done_callback(self._refreshing.discard)
         return self._spelling.reply(reply)
+
+    async def _on_log_form(
+        self, ack: AsyncAck, body: Mapping[str, Any], view: Mapping[str, Any]
+    ) -> None:
+        """The log form, submitted: the same /log line, its refusal shown on the field."""
+        user = body.get("user") or {}
+        line = log_line((view.get("state") or {}).get("values") or {})
+        caller = await self._caller(
+            team_id=str(user.get("team_id") or (body.get("team") or {}).get("id") or ""),
+            user_id=str(user.get("id") or ""),
+            user_name=str(user.get("username") or user.get("name") or ""),
+            channel_id=None,
+            line=line,
+        )
+        reply = await self._handle(caller, line)
+        if not reply.ok:
+            refusal = reply.lines[0] if reply.lines else reply.title
+            await ack(response_action="errors", errors=field_errors(refusal))
+            return
+        await ack()  # closes the form; what was logged follows in their DM
+        await self.send(f"dm:{caller.user_id}", reply)
 
     async def _on_home_opened(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
         if event.get("tab") != "home":
@@ -282,6 +302,8 @@ class SlackAdapter:
             channel_id=None,
             line="today",
         )
+        # Drawn again after their commands from now on (not for those who never look).
+        self._home_viewers.add((caller.workspace_id, caller.user_id))
         await self._publish_home(caller)
 
     async def _publish_home(self, caller: Caller) -> None:
@@ -293,68 +315,3 @@ class SlackAdapter:
                 return _INTERNAL_ERROR
 
         await publish_home(self._reply_client, ask, caller, self._spelling.command)
-
-    async def _deliver_attachment_by_dm(self, user_id: str, reply: Reply) -> Reply:
-        # A file posted through response_url is impossible and one posted to the channel
-        # would be public, so it goes to the caller's DM with the bot.
-        assert reply.attachment is not None
-        filename = reply.attachment.filename
-        try:
-            channel = await self.resolve_target(f"dm:{user_id}")
-            await self._upload(channel, reply.attachment)
-        except (SlackApiError, SlackRequestError, aiohttp.ClientError, OSError) as error:
-            log.warning("could not DM %s to %s: %s", filename, user_id, error)
-            note = f"I couldn't send you {filename} (Slack refused the upload; ask an admin)."
-        else:
-            note = f"I sent you {filename} in a direct message."
-        return reply.model_copy(update={"lines": [*reply.lines, note], "attachment": None})
-
-    # -- outbound --------------------------------------------------------------------------
-
-    async def resolve_target(self, target: str) -> str:
-        """A channel id for `C123`, `channel:C123`, or the DM channel for `dm:U1` / `user:U1`."""
-        kind, sep, ident = target.partition(":")
-        if not sep:
-            kind, ident = "channel", target
-        if not re.fullmatch(r"[A-Z0-9]{2,32}", ident) or kind not in {"channel", "dm", "user"}:
-            raise ValueError(f"not a Slack target: {target!r} (use a channel id or dm:<user id>)")
-        if kind == "channel":
-            return ident
-        cached = self._dm_channels.get(ident)
-        if cached is None and self._dm_store is not None:
-            cached = await self._dm_store.get(ident)
-        if cached is None:
-            response = await self.client.conversations_open(users=ident)
-            cached = str(response["channel"]["id"])
-            if self._dm_store is not None:
-                await self._dm_store.put(ident, cached)
-        self._dm_channels[ident] = cached
-        return cached
-
-    async def send(self, target: str, reply: Reply) -> str:
-        """Post `reply` to a channel or a member's DM; returns the message ts."""
-        return await self._post(await self.resolve_target(target), reply)
-
-    async def _post(
-        self, channel: str, reply: Reply, *, client: AsyncWebClient | None = None
-    ) -> str:
-        message = render(reply)
-        response = await (client or self.client).chat_postMessage(
-            channel=channel,
-            text=message.text,
-            blocks=message.blocks,
-            link_names=False,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-        if reply.attachment is not None:
-            await self._upload(channel, reply.attachment)
-        return str(response.get("ts") or "")
-
-    async def _upload(self, channel: str, attachment: Attachment) -> None:
-        await self.client.files_upload_v2(
-            channel=channel,
-            content=attachment.content,
-            filename=attachment.filename,
-            title=attachment.filename,
-        )

@@ -9,6 +9,7 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "chat_postMessage": ("chat:write",),
     "conversations_open": ("im:write",),
     "views_publish": (),  # the App Home tab
+    "views_open": (),  # the /pathbot log form
     "users_info": ("users:read",),
     # files_upload_v2 = files.getUploadURLExternal + files.completeUploadExternal.
     "files_upload_v2": ("files:write",),
