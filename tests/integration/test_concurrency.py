@@ -102,7 +102,8 @@ async def test_concurrent_logs_and_undos_keep_totals_true(own_database: Database
             .limit(1)
         )
         problems = await audit_totals(db)
-    assert rows == 2 + logged - undone
+    shown = [(line, ok, title) for line, (ok, title) in zip(lines, results, strict=True)]
+    assert rows == 2 + logged - undone, shown
     assert stored_total == row_total
     assert busiest is not None
     assert busiest <= 24 * 60

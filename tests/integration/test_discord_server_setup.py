@@ -224,7 +224,7 @@ async def test_setup_lists_what_is_missing_and_then_that_all_is_done(
         for count, step in enumerate(steps, start=2):
             await gateway.dispatch("INTERACTION_CREATE", step)
             await api.wait_for("POST", "/callback", count=count)
-        # The leaderboard goes where the bot may not send: set it by id, as the console could.
+        # The leaderboard "here", in a channel the bot cannot see: refused, so still to do.
         await gateway.dispatch(
             "INTERACTION_CREATE",
             interaction("set-channel", option("which", "leaderboard"), **admin),
@@ -326,3 +326,26 @@ async def test_options_carry_their_limits_and_week_numbers_are_suggested(
     assert choices
     assert all("vector" in c["name"].lower() for c in choices)
     assert all(isinstance(c["value"], int) for c in choices)
+
+
+async def test_setup_notices_a_channel_the_bot_can_no_longer_post_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = {"permissions": MANAGE_GUILD}
+    async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
+        daily, resolved = channel_option("channel", DAILY, "study-plan")
+        await gateway.dispatch(
+            "INTERACTION_CREATE",
+            interaction("set-channel", option("which", "daily"), daily, resolved=resolved, **admin),
+        )
+        await api.wait_for("POST", "/callback")
+        # A moderator takes Send Messages away from the bot there; the gateway says so.
+        deny = {"id": BOT_USER_ID, "type": 1, "allow": "0", "deny": str(1 << 11)}
+        api.overwrites[DAILY] = [deny]
+        await gateway.dispatch("CHANNEL_UPDATE", api.channel(DAILY))
+        await gateway.dispatch("INTERACTION_CREATE", interaction("setup", **admin))
+        calls = await api.wait_for("POST", "/callback", count=2)
+
+    said = _answer(calls[-1])
+    assert f"❌ Daily post channel: <#{DAILY}>, but I'm missing Send Messages there" in said
+    assert "/set-channel daily" in said
