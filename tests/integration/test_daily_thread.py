@@ -91,3 +91,26 @@ async def _status(url: str) -> str:
         return str(status)
     finally:
         await engine.dispose()
+
+
+async def test_the_daily_post_is_an_embed_with_the_days_blocks_exercises_and_reading(
+    pathbot: Bot,
+) -> None:
+    from bot.adapters.discord.render import render_embed
+
+    for line in ("/cohort-start 2027-01-04", "/set-channel daily C0DAILY01"):
+        assert (await pathbot.say(ADMIN, line)).ok, line
+    pathbot.clock.set(datetime(2027, 1, 5, 9, 0, tzinfo=UTC))
+    async with pathbot.core.sessions() as db, db.begin():
+        await enqueue_due(db, pathbot.core, pathbot.clock.now())
+    async with pathbot.core.sessions() as db:
+        (row,) = await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "daily_post"))
+
+    embed = render_embed(reply_of(row)).to_dict()
+    description = embed.get("description", "")
+    assert embed["title"].startswith("Today for the cohort: Day 2, week 1")
+    assert description.startswith("Focus: ")  # the day's blocks
+    exercises = [e for block in pathbot.core.curriculum.week(1).blocks for e in block.exercises]
+    assert any(exercise in description for exercise in exercises)  # the day's exercises
+    assert "📖" in description  # what to read
+    assert {field["name"] for field in embed["fields"]} >= {"Planned today", "Week target"}
