@@ -17,6 +17,9 @@ from sqlalchemy.engine import make_url
 DEFAULT_CURRICULUM = Path(__file__).resolve().parent.parent / "curriculum" / "ai-engineering.yaml"
 
 
+DISCORD_API_URL = "https://discord.com/api/v10"
+
+
 class Settings(BaseSettings):
     """Every setting pathbot reads; `.env.example` documents each one."""
 
@@ -48,10 +51,10 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     #: Slack's Web API (GovSlack: https://slack-gov.com/api/; tests: a fake on 127.0.0.1).
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
-    #: Discord's REST API, for `pathbot doctor`'s checks (tests: a fake on 127.0.0.1).
-    discord_api_url: str = Field(
-        default="https://discord.com/api/v10", alias="PATHBOT_DISCORD_API_URL"
-    )
+    #: Discord's REST API and gateway, for the bot and `pathbot doctor` (tests: fakes on
+    #: 127.0.0.1). Left at Discord's, discord.py's own addresses are used.
+    discord_api_url: str = Field(default=DISCORD_API_URL, alias="PATHBOT_DISCORD_API_URL")
+    discord_gateway_url: str | None = Field(default=None, alias="PATHBOT_DISCORD_GATEWAY_URL")
     #: `pathbot run`'s one HTTP server: /healthz, /readyz, /metrics, and Slack's events
     #: when Socket Mode (SLACK_APP_TOKEN) is not used. Loopback by default (a laptop);
     #: the container listens on 0.0.0.0. PATHBOT_SLACK_HOST/PORT are the older names.

@@ -18,6 +18,7 @@ from typing import Any
 
 import aiohttp
 import discord
+import yarl
 
 from bot.adapters.discord.client import PathbotDiscordClient, ShardedPathbotClient
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
@@ -26,7 +27,7 @@ from bot.adapters.serving import PlatformSession, run_platform
 from bot.caller import Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec
-from bot.config import Settings
+from bot.config import DISCORD_API_URL, Settings
 from bot.errors import Fatal, Unreachable, reason
 from bot.scheduling.runner import DEFAULT_RATES
 from bot.services.context import Core
@@ -120,6 +121,7 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
     secret = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
     if not secret:
         raise Fatal("DISCORD_TOKEN is not set")
+    _point_at(settings)
     dispatcher = Dispatcher(core)
     scopes = DirectMessageScopes(core.sessions, Platform.DISCORD)
     async with connected(
@@ -147,6 +149,15 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
             ready=gateway_ready,
             rate_per_s=rate_share(settings.discord_shards),
         )
+
+
+def _point_at(settings: Settings) -> None:
+    """Another Discord (a fake, in tests run as processes): discord.py keeps its REST
+    base and gateway on classes, so they are set once, for this process."""
+    if settings.discord_api_url.rstrip("/") != DISCORD_API_URL:
+        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
 def rate_share(shards: tuple[int, tuple[int, ...]] | None) -> float | None:
