@@ -10,6 +10,7 @@ from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply
 from bot.services import (
     ask,
+    calendar_file,
     checkins,
     exercises,
     hours,
@@ -126,6 +127,10 @@ async def _ask(inv: Invocation) -> Reply:
 
 async def _export(inv: Invocation) -> Reply:
     return await privacy.export(inv.db, inv.core, inv.workspace, inv.joined)
+
+
+async def _calendar(inv: Invocation) -> Reply:
+    return calendar_file.plan_calendar(inv.core, inv.workspace, inv.joined)
 
 
 async def _forgetme(inv: Invocation) -> Reply:
@@ -259,6 +264,12 @@ MEMBER_COMMANDS = (
         _export,
         writes=False,
         slow=True,
+    ),
+    CommandSpec(
+        "calendar",
+        "Your plan as a calendar file (each study day at your reminder time).",
+        _calendar,
+        writes=False,
     ),
     CommandSpec(
         "forgetme",
