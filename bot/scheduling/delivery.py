@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.metrics import Metrics
+from bot.replies import Reply
 from bot.scheduling.outbox import pending_count, reply_of
 from bot.scheduling.ratelimit import TokenBucket
 from bot.scheduling.retry import RetryPolicy
@@ -98,8 +99,7 @@ class DeliveryWorker:
 
     def _open_platforms(self) -> list[str]:
         """Platforms to claim rows for: not one paused for long (a refused token), whose
-        rows would otherwise sit claimed while it waits, and hold up a SIGTERM's stop.
-        A short 429 is waited out with the row in hand, as before."""
+        rows would sit claimed meanwhile and hold up a stop; a short 429 is waited out."""
         return [
             platform
             for platform in self._senders
@@ -162,17 +162,14 @@ class DeliveryWorker:
         limiter = self._limiters.get(row.platform)
         if limiter is not None:
             await limiter.acquire()
+        target, reply = Target.parse(row.target), reply_of(row)
         started = self._clock.now()
         try:
             async with asyncio.timeout(self._send_timeout_s):
-                if await self._went_out_already(sender, row, started):
+                if await self._went_out_already(sender, row, target, reply, started):
                     log.info("outbox %s went out on an earlier attempt: not sent again", row.id)
                 else:
-                    await sender.send(
-                        Target.parse(row.target),
-                        reply_of(row),
-                        idempotency_key=row.idempotency_key,
-                    )
+                    await sender.send(target, reply, idempotency_key=row.idempotency_key)
         except CredentialsRefused as error:
             # Not the message's fault either: it stays pending, and the platform waits.
             if row.platform not in self.paused:
@@ -224,14 +221,15 @@ class DeliveryWorker:
         row.last_error = None
         return Outcome.SENT
 
-    async def _went_out_already(self, sender: Sender, row: OutboxMessage, now: datetime) -> bool:
+    async def _went_out_already(
+        self, sender: Sender, row: OutboxMessage, target: Target, reply: Reply, now: datetime
+    ) -> bool:
         """Was a failed earlier attempt posted after all? Asked only when the platform's
         own idempotency (the nonce the sender passes) no longer covers that attempt."""
         if row.first_attempt_at is None or not isinstance(sender, ChecksResends):
             return False
         if (now - row.first_attempt_at).total_seconds() <= sender.idempotent_for_s:
             return False
-        target, reply = Target.parse(row.target), reply_of(row)
         return await sender.already_sent(target, reply, since=row.first_attempt_at)
 
     def _observe(self, row: OutboxMessage, outcome: Outcome) -> None:

@@ -113,9 +113,7 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
         "pending_messages": await pending_for(db, member),
         "platform_profile": await _platform_profile(db, workspace, member),
         "dm_channel": await db.scalar(
-            select(DmChannel.channel_id).where(
-                DmChannel.platform == workspace.platform, DmChannel.user_id == member.user_id
-            )
+            select(DmChannel.channel_id).where(*_dm_channel_of(workspace, member))
         ),
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)
@@ -133,6 +131,10 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             content=content,
         ),
     )
+
+
+def _dm_channel_of(workspace: Workspace, member: Member) -> list[ColumnElement[bool]]:
+    return [DmChannel.platform == workspace.platform, DmChannel.user_id == member.user_id]
 
 
 def _known_as(workspace: Workspace, member: Member) -> list[ColumnElement[bool]]:
@@ -185,10 +187,6 @@ async def forget(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
         .where(WorkspaceAdmin.user_id == member.user_id)
     )
     await forget_messages(db, core, workspace, member)
-    await db.execute(
-        delete(DmChannel).where(
-            DmChannel.platform == workspace.platform, DmChannel.user_id == member.user_id
-        )
-    )
+    await db.execute(delete(DmChannel).where(*_dm_channel_of(workspace, member)))
     await db.execute(delete(KnownPerson).where(*_known_as(workspace, member)))
     return Reply(title="Forgotten", lines=["Everything about you here is deleted. Take care!"])

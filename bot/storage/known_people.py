@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,10 +29,7 @@ class KnownPeople:
             row = await db.get(KnownPerson, (self._platform, workspace, user_id))
             if row is None:
                 return None
-            # SQLite hands timestamps back without their zone; they were stored as UTC.
-            when = row.refreshed_at
-            when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-            return Known(row.display_name, row.is_admin, row.timezone, when)
+            return Known(row.display_name, row.is_admin, row.timezone, row.refreshed_at)
 
     async def put(self, workspace: str, user_id: str, known: Known) -> None:
         values = {

@@ -7,21 +7,17 @@ nothing and a retry reuses the row's idempotency key.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Date,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     update,
 )
@@ -31,7 +27,7 @@ from sqlalchemy.sql import ColumnElement
 
 # The foreign key names `workspaces`: its table must be on the metadata wherever this is used.
 import bot.storage.models  # noqa: F401
-from bot.storage.base import Base
+from bot.storage.base import Base, UTCDateTime
 
 
 class MessageKind(StrEnum):
@@ -58,31 +54,6 @@ class OutboxStatus(StrEnum):
     EXPIRED = "expired"
     #: Its recipient paused or left before it went out.
     CANCELLED = "cancelled"
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime on both dialects.
-
-    SQLite has no time zones: values are stored as naive UTC text (so string
-    order is time order) and come back aware.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("outbox times must be aware datetimes")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class OutboxMessage(Base):

@@ -47,16 +47,15 @@ class DiscordSender:
         self._client = client
 
     async def already_sent(self, target: Target, reply: Reply, *, since: datetime) -> bool:
-        where = f"dm:{target.id}" if target.kind is TargetKind.USER else target.id
         try:
-            return await self._client.posted_since(where, reply, since)
+            return await self._client.posted_since(str(target), reply, since)
         except (discord.HTTPException, aiohttp.ClientError, OSError, ValueError):
             return False  # cannot tell: the send that follows is the nonce's to judge
 
     async def send(self, target: Target, reply: Reply, *, idempotency_key: str) -> None:
-        where = f"dm:{target.id}" if target.kind is TargetKind.USER else target.id
         try:
-            await self._client.send(where, reply, nonce=idempotency_key)
+            # "channel:…" or "user:…": the client's resolve_target reads both.
+            await self._client.send(str(target), reply, nonce=idempotency_key)
         except ValueError as error:  # a channel setting that names no channel
             gone = Failure.CHANNEL_GONE if target.kind is TargetKind.CHANNEL else Failure.OTHER
             raise PermanentError(str(error), gone) from error

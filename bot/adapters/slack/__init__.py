@@ -3,7 +3,8 @@
 The outbox sender lives in `bot.adapters.slack.sender` (it needs bot.scheduling).
 """
 
-from bot.adapters.slack.app import CommandHandler, SlackAdapter
+from bot.adapters.slack.app import SlackAdapter
+from bot.adapters.slack.protocols import CommandHandler
 from bot.adapters.slack.render import render, render_blocks
 
 __all__ = ["CommandHandler", "SlackAdapter", "render", "render_blocks"]

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
@@ -27,8 +27,14 @@ from bot.adapters.slack.home import REFRESH_AFTER, publish_home
 from bot.adapters.slack.modals import LOG_MODAL, field_errors, log_line, log_modal
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
 from bot.adapters.slack.posting import SlackPoster
+from bot.adapters.slack.protocols import CommandHandler
 from bot.adapters.slack.render import ACTION_ID_PREFIX, CommandSpelling, render
-from bot.adapters.slack.requests import plain_text, request_key, without_leading_mention
+from bot.adapters.slack.requests import (
+    command_word,
+    plain_text,
+    request_key,
+    without_leading_mention,
+)
 from bot.caller import Caller, Platform
 from bot.clock import Clock
 from bot.replies import Reply
@@ -55,16 +61,6 @@ def _bolt_logger() -> logging.Logger:
     if not any(isinstance(f, _DropTokenNotice) for f in logger.filters):
         logger.addFilter(_DropTokenNotice())
     return logger
-
-
-class CommandHandler(Protocol):
-    """The core's single entry point (`bot.commands.dispatcher.Dispatcher` fits)."""
-
-    async def handle(self, caller: Caller, line: str) -> Reply: ...
-
-    async def workspace_gone(self, platform: Platform, external_id: str, reason: str) -> None: ...
-
-    async def first_time(self, key: str) -> bool: ...
 
 
 class SlackAdapter(SlackPoster):
@@ -243,8 +239,7 @@ class SlackAdapter(SlackPoster):
     async def _caller(
         self, *, team_id: str, user_id: str, user_name: str, channel_id: str | None, line: str
     ) -> Caller:
-        command = line.lstrip("/").split(" ", 1)[0].lower()
-        needed = self._needs_person is None or command in self._needs_person
+        needed = self._needs_person is None or command_word(line) in self._needs_person
         person = await self._people.lookup(team_id, user_id, user_name, needed=needed)
         return Caller(
             platform=Platform.SLACK,
@@ -262,9 +257,8 @@ class SlackAdapter(SlackPoster):
         except Exception:
             log.exception("command failed: %s", line.split(" ", 1)[0])
             return _INTERNAL_ERROR
-        command = line.lstrip("/").split(" ", 1)[0].lower()
         viewer = (caller.workspace_id, caller.user_id)
-        if reply.ok and command in REFRESH_AFTER and viewer in self._home_viewers:
+        if reply.ok and command_word(line) in REFRESH_AFTER and viewer in self._home_viewers:
             # What the command changed shows on their Home tab: draw it again, meanwhile.
             refresh = asyncio.ensure_future(self._publish_home(caller))
             self._refreshing.add(refresh)
@@ -307,11 +301,5 @@ class SlackAdapter(SlackPoster):
         await self._publish_home(caller)
 
     async def _publish_home(self, caller: Caller) -> None:
-        async def ask(who: Caller, line: str) -> Reply:
-            try:
-                return self._spelling.reply(await self._handler.handle(who, line))
-            except Exception:
-                log.exception("the Home tab's %s failed", line)
-                return _INTERNAL_ERROR
-
-        await publish_home(self._reply_client, ask, caller, self._spelling.command)
+        # /today and /progress, asked as the member would (neither redraws the tab).
+        await publish_home(self._reply_client, self._handle, caller, self._spelling.command)

@@ -61,7 +61,6 @@ class CommandSpelling:
     def __init__(self, command: str, names: Collection[str]) -> None:
         #: The app's slash command ("/pathbot").
         self.command = command
-        self._command = command
         alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
         # Not after a word character or slash: URLs and paths ("x.com/log") stay as they are.
         self._pattern = re.compile(rf"(?<![\w/])/({alternatives})\b") if names else None
@@ -69,7 +68,7 @@ class CommandSpelling:
     def text(self, text: str) -> str:
         if self._pattern is None:
             return text
-        return self._pattern.sub(lambda match: f"{self._command} {match.group(1)}", text)
+        return self._pattern.sub(lambda match: f"{self.command} {match.group(1)}", text)
 
     def reply(self, reply: Reply) -> Reply:
         if self._pattern is None:

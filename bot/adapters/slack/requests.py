@@ -18,6 +18,11 @@ def without_leading_mention(text: str) -> str:
     return _LEADING_MENTION.sub("", text)
 
 
+def command_word(line: str) -> str:
+    """The command a line asks for (`log` in `/log 1h` or `log 1h`), lower case."""
+    return line.lstrip("/").split(" ", 1)[0].lower()
+
+
 def request_key(body: Mapping[str, Any]) -> str | None:
     """What Slack repeats on a retry: the event's id, or the interaction's trigger id."""
     team = body.get("team_id") or (body.get("team") or {}).get("id") or ""

@@ -23,7 +23,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.serving import PlatformSession, run_platform
-from bot.adapters.slack.app import CommandHandler, SlackAdapter
+from bot.adapters.slack.app import SlackAdapter
+from bot.adapters.slack.protocols import CommandHandler
 from bot.adapters.slack.sender import SlackSender
 from bot.caller import Platform
 from bot.clock import Clock

@@ -56,7 +56,7 @@ class SlackSender:
         self._per_channel = pacer or KeyedPacer(CHANNEL_INTERVAL_S)
 
     async def send(self, target: Target, reply: Reply, *, idempotency_key: str) -> None:
-        where = f"dm:{target.id}" if target.kind is TargetKind.USER else target.id
+        where = str(target)  # "channel:…" or "user:…", as resolve_target reads them
         log.debug("slack send %s to %s", idempotency_key, where)
         if target.kind is TargetKind.CHANNEL:
             await self._per_channel.wait(target.id)

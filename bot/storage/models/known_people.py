@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, String
+from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.base import Base
+from bot.storage.base import Base, UTCDateTime
 
 
 class KnownPerson(Base):
@@ -23,4 +23,4 @@ class KnownPerson(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     is_admin: Mapped[bool] = mapped_column(Boolean)
     timezone: Mapped[str | None] = mapped_column(String(64))
-    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime())
