@@ -291,15 +291,8 @@ def slash_command_body(fake: FakeSlackAPI, text: str, **fields: str) -> str:
     return urlencode(slash_command_fields(fake, text, **fields))
 
 
-def dm_event_body(
-    text: str,
-    *,
-    user_id: str,
-    channel: str = "D0ADA0001",
-    event_id: str | None = None,
-    **extra: Any,
-) -> str:
-    """A DM event as Slack posts it; each has its own event_id unless one is given."""
+def event_body(event: dict[str, Any], *, event_id: str | None = None) -> str:
+    """An Events API callback as Slack posts it; each has its own event_id unless given."""
     return json.dumps(
         {
             "token": "legacy-verification-token",
@@ -308,19 +301,32 @@ def dm_event_body(
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(_IDS):08d}",
             "event_time": 1790000000,
-            "event": {
-                "type": "message",
-                "channel": channel,
-                "channel_type": "im",
-                "user": user_id,
-                "text": text,
-                "ts": "1790000000.000100",
-                "event_ts": "1790000000.000100",
-                "team": TEAM_ID,
-                **extra,
-            },
+            "event": event,
         }
     )
+
+
+def dm_event_body(
+    text: str,
+    *,
+    user_id: str,
+    channel: str = "D0ADA0001",
+    event_id: str | None = None,
+    **extra: Any,
+) -> str:
+    """A DM to the bot, as a message event."""
+    message = {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "im",
+        "user": user_id,
+        "text": text,
+        "ts": "1790000000.000100",
+        "event_ts": "1790000000.000100",
+        "team": TEAM_ID,
+        **extra,
+    }
+    return event_body(message, event_id=event_id)
 
 
 @asynccontextmanager

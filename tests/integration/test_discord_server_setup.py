@@ -75,6 +75,14 @@ async def _ready_bot(
         yield api, gateway
 
 
+def _daily_in(channel_id: str, name: str) -> dict[str, Any]:
+    """An admin's `/set-channel daily` with a channel picked from Discord's list."""
+    picked, resolved = channel_option("channel", channel_id, name)
+    return interaction(
+        "set-channel", option("which", "daily"), picked, resolved=resolved, permissions=MANAGE_GUILD
+    )
+
+
 def _answer(call: Any) -> str:
     embed: dict[str, Any] = call.body["data"]["embeds"][0]
     return f"{embed.get('title', '')}\n{embed.get('description', '')}"
@@ -97,17 +105,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_refused_and_not_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
-        picked, resolved = channel_option("channel", HIDDEN, "mods-only")
-        await gateway.dispatch(
-            "INTERACTION_CREATE",
-            interaction(
-                "set-channel",
-                option("which", "daily"),
-                picked,
-                resolved=resolved,
-                permissions=MANAGE_GUILD,
-            ),
-        )
+        await gateway.dispatch("INTERACTION_CREATE", _daily_in(HIDDEN, "mods-only"))
         (refused,) = await api.wait_for("POST", "/callback")
 
     said = _answer(refused)
@@ -120,17 +118,7 @@ async def test_a_postable_channel_is_stored_by_id_and_echoed_as_a_mention(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
-        picked, resolved = channel_option("channel", DAILY, "study-plan")
-        await gateway.dispatch(
-            "INTERACTION_CREATE",
-            interaction(
-                "set-channel",
-                option("which", "daily"),
-                picked,
-                resolved=resolved,
-                permissions=MANAGE_GUILD,
-            ),
-        )
+        await gateway.dispatch("INTERACTION_CREATE", _daily_in(DAILY, "study-plan"))
         (answer,) = await api.wait_for("POST", "/callback")
 
     assert f"<#{DAILY}>" in _answer(answer)
@@ -212,11 +200,8 @@ async def test_setup_lists_what_is_missing_and_then_that_all_is_done(
     async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
         await gateway.dispatch("INTERACTION_CREATE", interaction("setup", **admin))
         (fresh,) = await api.wait_for("POST", "/callback")
-        daily, daily_resolved = channel_option("channel", DAILY, "study-plan")
         steps = [
-            interaction(
-                "set-channel", option("which", "daily"), daily, resolved=daily_resolved, **admin
-            ),
+            _daily_in(DAILY, "study-plan"),
             interaction("cohort-start", option("date", "2027-01-04"), **admin),
             interaction("workspace-tz", option("timezone", "Europe/Berlin"), **admin),
             interaction("join", option("timezone", "Europe/Berlin")),
@@ -333,11 +318,7 @@ async def test_setup_notices_a_channel_the_bot_can_no_longer_post_in(
 ) -> None:
     admin = {"permissions": MANAGE_GUILD}
     async with _bot(tmp_path, monkeypatch, server=True) as (api, gateway):
-        daily, resolved = channel_option("channel", DAILY, "study-plan")
-        await gateway.dispatch(
-            "INTERACTION_CREATE",
-            interaction("set-channel", option("which", "daily"), daily, resolved=resolved, **admin),
-        )
+        await gateway.dispatch("INTERACTION_CREATE", _daily_in(DAILY, "study-plan"))
         await api.wait_for("POST", "/callback")
         # A moderator takes Send Messages away from the bot there; the gateway says so.
         deny = {"id": BOT_USER_ID, "type": 1, "allow": "0", "deny": str(1 << 11)}

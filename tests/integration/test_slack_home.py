@@ -7,19 +7,15 @@ import asyncio
 import json
 from datetime import UTC, datetime
 
-from slack_bolt.request.async_request import AsyncBoltRequest
-
 from bot.adapters.slack import SlackAdapter
 from bot.curriculum.models import Curriculum
 from tests.conftest import Database
 from tests.fakes.slack_api import (
-    TEAM_ID,
     FakeSlackAPI,
+    event_body,
     running_fake_slack,
-    signed_headers,
-    slash_command_body,
 )
-from tests.fakes.slack_runner import slack_adapter
+from tests.fakes.slack_runner import JSON, signed_request, slack_adapter, slash
 
 ADA = "U0ADA0001"
 NOW = datetime(2027, 1, 6, 12, tzinfo=UTC)  # a Wednesday in the path's first week
@@ -29,35 +25,13 @@ def _adapter(fake: FakeSlackAPI, database: Database, curriculum: Curriculum) -> 
     return slack_adapter(fake, database, curriculum, NOW)
 
 
-async def _home_opened(adapter: SlackAdapter, event_id: str) -> None:
-    body = json.dumps(
-        {
-            "token": "x",
-            "team_id": TEAM_ID,
-            "api_app_id": "A0PATHBOT",
-            "type": "event_callback",
-            "event_id": event_id,
-            "event_time": 1790000000,
-            "event": {
-                "type": "app_home_opened",
-                "user": ADA,
-                "channel": "D0ADA0001",
-                "tab": "home",
-            },
-        }
-    )
-    headers = signed_headers(body) | {"content-type": "application/json"}
-    assert (
-        await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
-    ).status == 200
+async def _home_opened(adapter: SlackAdapter) -> None:
+    opened = {"type": "app_home_opened", "user": ADA, "channel": "D0ADA01", "tab": "home"}
+    assert (await signed_request(adapter, event_body(opened), JSON)).status == 200
 
 
 async def _say(adapter: SlackAdapter, fake: FakeSlackAPI, text: str) -> None:
-    body = slash_command_body(fake, text, user_id=ADA)
-    headers = signed_headers(body) | {"content-type": "application/x-www-form-urlencoded"}
-    assert (
-        await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
-    ).status == 200
+    assert (await slash(adapter, fake, text, ADA)).status == 200
 
 
 def _text(view: dict[str, object]) -> str:
@@ -70,11 +44,11 @@ async def test_the_home_tab_shows_how_to_start_then_the_day(
     async with running_fake_slack() as fake:
         fake.add_user(ADA, "Ada", tz="Europe/Berlin")
         adapter = _adapter(fake, database, shipped_curriculum)
-        await _home_opened(adapter, "Ev0HOME001")
+        await _home_opened(adapter)
         (before,) = await fake.wait_for("views.publish")
         await _say(adapter, fake, "join 2027-01-04")
         await fake.wait_for("views.publish", count=2)  # joining draws it again
-        await _home_opened(adapter, "Ev0HOME002")
+        await _home_opened(adapter)
         published = await fake.wait_for("views.publish", count=3)
         await _say(adapter, fake, "checkin done")
         after_checkin = await fake.wait_for("views.publish", count=4)

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from slack_bolt.request.async_request import AsyncBoltRequest
 from sqlalchemy import select
 
 from bot.adapters.slack import SlackAdapter
@@ -19,15 +18,12 @@ from tests.conftest import Database
 from tests.fakes.slack_api import (
     FakeSlackAPI,
     running_fake_slack,
-    signed_headers,
-    slash_command_body,
     view_submission_body,
 )
-from tests.fakes.slack_runner import slack_adapter
+from tests.fakes.slack_runner import FORM, signed_request, slack_adapter, slash
 
 ADA = "U0ADA0001"
 NOW = datetime(2027, 1, 6, 12, tzinfo=UTC)
-FORM = "application/x-www-form-urlencoded"
 
 
 def _adapter(fake: FakeSlackAPI, database: Database, curriculum: Curriculum) -> SlackAdapter:
@@ -44,15 +40,12 @@ def _form(duration: str, note: str = "", day: str | None = None) -> dict[str, An
 
 async def _submit(adapter: SlackAdapter, values: dict[str, Any]) -> tuple[int, str]:
     body = view_submission_body(LOG_MODAL, values, user_id=ADA)
-    headers = signed_headers(body) | {"content-type": FORM}
-    response = await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+    response = await signed_request(adapter, body, FORM)
     return response.status, response.body
 
 
 async def _joined(adapter: SlackAdapter, fake: FakeSlackAPI) -> None:
-    body = slash_command_body(fake, "join 2027-01-04", user_id=ADA)
-    headers = signed_headers(body) | {"content-type": FORM}
-    await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+    await slash(adapter, fake, "join 2027-01-04", ADA)
     await fake.wait_for("response_url")
 
 
@@ -68,9 +61,7 @@ async def test_log_with_nothing_after_it_opens_the_form(
     async with running_fake_slack() as fake:
         fake.add_user(ADA, "Ada")
         adapter = _adapter(fake, database, shipped_curriculum)
-        body = slash_command_body(fake, "log", user_id=ADA)
-        headers = signed_headers(body) | {"content-type": FORM}
-        response = await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        response = await slash(adapter, fake, "log", ADA)
         (opened,) = await fake.wait_for("views.open")
         answered = fake.called("response_url")
 

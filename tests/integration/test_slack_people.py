@@ -4,11 +4,7 @@ and never turned from admin to non-admin by a rate limit. Through the real slack
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.adapters.slack import SlackAdapter
 from bot.caller import Platform
@@ -18,11 +14,10 @@ from tests.conftest import Database
 from tests.fakes.slack_api import (
     TEAM_ID,
     FakeSlackAPI,
+    event_body,
     running_fake_slack,
-    signed_headers,
-    slash_command_body,
 )
-from tests.fakes.slack_runner import slack_adapter
+from tests.fakes.slack_runner import JSON, signed_request, slack_adapter, slash
 
 NOW = datetime(2027, 1, 6, 12, tzinfo=UTC)
 BOSS = "U0BOSS001"
@@ -35,29 +30,9 @@ def _adapter(fake: FakeSlackAPI, database: Database, curriculum: Curriculum) -> 
 async def _say(adapter: SlackAdapter, fake: FakeSlackAPI, text: str, user_id: str) -> str:
     """A signed slash command, and the text of its answer."""
     before = len(fake.called("response_url"))
-    body = slash_command_body(fake, text, user_id=user_id)
-    headers = signed_headers(body) | {"content-type": "application/x-www-form-urlencoded"}
-    response = await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
-    assert response.status == 200
+    assert (await slash(adapter, fake, text, user_id)).status == 200
     answers = await fake.wait_for("response_url", count=before + 1)
     return str(answers[-1].args)
-
-
-async def _event(adapter: SlackAdapter, event: dict[str, Any]) -> None:
-    body = json.dumps(
-        {
-            "token": "x",
-            "team_id": TEAM_ID,
-            "api_app_id": "A0PATHBOT",
-            "type": "event_callback",
-            "event_id": "Ev0USERCHG",
-            "event_time": 1790000000,
-            "event": event,
-        }
-    )
-    headers = signed_headers(body) | {"content-type": "application/json"}
-    response = await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
-    assert response.status == 200
 
 
 async def test_a_morning_rush_asks_slack_nothing(
@@ -113,7 +88,8 @@ async def test_a_user_change_event_keeps_the_role_current_without_asking(
         adapter = _adapter(fake, database, shipped_curriculum)
         assert "Workspace settings" in await _say(adapter, fake, "workspace", BOSS)
         demoted = {"id": BOSS, "team_id": TEAM_ID, "name": "boss", "is_admin": False}
-        await _event(adapter, {"type": "user_change", "user": demoted})
+        changed = event_body({"type": "user_change", "user": demoted})
+        assert (await signed_request(adapter, changed, JSON)).status == 200
         refused = await _say(adapter, fake, "workspace", BOSS)
         calls = len(fake.called("users.info"))
 

@@ -8,7 +8,6 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
-from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
@@ -25,7 +24,6 @@ from bot.scheduling.jobs import enqueue_due
 from bot.scheduling.ratelimit import KeyedPacer
 from bot.scheduling.senders import Target
 from bot.services.context import Core
-from bot.storage.dm_channels import DmChannels
 from bot.storage.models import Workspace
 from bot.storage.outbox import OutboxMessage
 from tests.conftest import Database
@@ -34,34 +32,26 @@ from tests.fakes.slack_api import (
     FakeSlackAPI,
     dm_event_body,
     running_fake_slack,
-    signed_headers,
-    slash_command_body,
 )
+from tests.fakes.slack_runner import JSON, signed_request, slack_adapter, slash
 
 ADA = "U0ADA0001"
 NOW = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)
 
 
-def _adapter(fake: FakeSlackAPI, dispatcher: Dispatcher, database: Database) -> SlackAdapter:
-    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
-    dms = DmChannels(database.sessions, Platform.SLACK.value, FakeClock(NOW))
-    return SlackAdapter(
-        dispatcher, client=client, signing_secret=SIGNING_SECRET, clock=FakeClock(NOW), dm_store=dms
-    )
+def _adapter(fake: FakeSlackAPI, database: Database, curriculum: Curriculum) -> SlackAdapter:
+    return slack_adapter(fake, database, curriculum, NOW, as_run=True)
 
 
 async def test_an_answer_slack_no_longer_takes_goes_to_the_dm(
     database: Database, shipped_curriculum: Curriculum, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    dispatcher = Dispatcher(Core(database.sessions, FakeClock(NOW), shipped_curriculum))
     async with running_fake_slack() as fake:
         fake.add_user(ADA, "Ada")
-        adapter = _adapter(fake, dispatcher, database)
+        adapter = _adapter(fake, database, shipped_curriculum)
         fake.response_urls_expired = True  # as for an answer that took over 30 minutes
-        body = slash_command_body(fake, "help", user_id=ADA)
-        headers = signed_headers(body) | {"content-type": "application/x-www-form-urlencoded"}
-        response = await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        response = await slash(adapter, fake, "help", ADA)
         (opened,) = await fake.wait_for("conversations.open")
         (posted,) = await fake.wait_for("chat.postMessage")
 
@@ -83,7 +73,7 @@ async def test_a_refused_token_keeps_the_message_and_the_workspace(
     for line in ("/cohort-start 2027-01-04", "/set-channel daily C0DAILY01", "/post-time 08:00"):
         assert (await dispatcher.handle(admin, line)).ok
     async with running_fake_slack() as fake:
-        adapter = _adapter(fake, dispatcher, database)
+        adapter = _adapter(fake, database, shipped_curriculum)
         worker = DeliveryWorker(
             database.sessions, {"slack": SlackSender(adapter)}, clock, on_failure=act_on
         )
@@ -107,10 +97,9 @@ async def test_a_refused_token_keeps_the_message_and_the_workspace(
 async def test_a_dm_channel_is_opened_once_across_restarts(
     database: Database, shipped_curriculum: Curriculum
 ) -> None:
-    dispatcher = Dispatcher(Core(database.sessions, FakeClock(NOW), shipped_curriculum))
     async with running_fake_slack() as fake:
         for _ in range(2):  # two runs of the bot, each DMing her
-            adapter = _adapter(fake, dispatcher, database)
+            adapter = _adapter(fake, database, shipped_curriculum)
             await adapter.send(f"dm:{ADA}", _hello())
         opened = len(fake.called("conversations.open"))
         posted = fake.called("chat.postMessage")
@@ -140,19 +129,16 @@ def _hello() -> Reply:
 async def test_a_dm_answer_waits_out_a_429_and_arrives(
     database: Database, shipped_curriculum: Curriculum
 ) -> None:
-    dispatcher = Dispatcher(Core(database.sessions, FakeClock(NOW), shipped_curriculum))
     async with running_fake_slack() as fake:
         fake.add_user(ADA, "Ada")
-        adapter = _adapter(fake, dispatcher, database)
+        adapter = _adapter(fake, database, shipped_curriculum)
         # Slack's 429: HTTP 429 with Retry-After (seconds), as its rate-limit docs say.
         fake.fail_next["chat.postMessage"] = (
             429,
             {"ok": False, "error": "ratelimited"},
             {"Retry-After": "1"},
         )
-        body = dm_event_body("help", user_id=ADA)
-        headers = signed_headers(body) | {"content-type": "application/json"}
-        await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+        await signed_request(adapter, dm_event_body("help", user_id=ADA), JSON)
         posts = await fake.wait_for("chat.postMessage", count=2)
 
     assert "pathbot commands" in str(posts[-1].args)

@@ -16,49 +16,29 @@ from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, select
 
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.runner import socket_mode
-from bot.clock import FakeClock
-from bot.commands.dispatcher import Dispatcher
 from bot.curriculum.models import Curriculum
-from bot.services.context import Core
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models import HourLog
 from tests.conftest import Database
 from tests.fakes.slack_api import (
-    SIGNING_SECRET,
     FakeSlackAPI,
     dm_event_body,
     running_fake_slack,
     signed_headers,
     slash_command_body,
 )
+from tests.fakes.slack_runner import slack_adapter, slash
 
 ADA = "U0ADA0001"
 NOW = datetime(2027, 1, 6, 12, tzinfo=UTC)
 
 
-def _dispatcher(database: Database, curriculum: Curriculum) -> Dispatcher:
-    return Dispatcher(Core(database.sessions, FakeClock(NOW), curriculum))
-
-
 def _json_headers(body: str) -> dict[str, str]:
     return signed_headers(body) | {"content-type": "application/json"}
-
-
-def _adapter(fake: FakeSlackAPI, dispatcher: Dispatcher) -> SlackAdapter:
-    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
-    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
-    return SlackAdapter(
-        dispatcher,
-        client=client,
-        signing_secret=SIGNING_SECRET,
-        clock=FakeClock(NOW),
-        command_names=names,
-    )
 
 
 async def _logs(database: Database) -> int:
@@ -73,16 +53,13 @@ async def _ada_joined(
     """The fake Slack, an adapter on the real core, and Ada joined through a slash command."""
     async with running_fake_slack() as fake:
         fake.add_user(ADA, "Ada")
-        adapter = _adapter(fake, Dispatcher(Core(database.sessions, FakeClock(NOW), curriculum)))
+        adapter = slack_adapter(fake, database, curriculum, NOW)
         await _joined(adapter, fake)
         yield fake, adapter
 
 
 async def _joined(adapter: SlackAdapter, fake: FakeSlackAPI) -> None:
-    body = slash_command_body(fake, "join 2027-01-04", user_id=ADA)
-    headers = signed_headers(body) | {"content-type": "application/x-www-form-urlencoded"}
-    response = await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
-    assert response.status == 200
+    assert (await slash(adapter, fake, "join 2027-01-04", ADA)).status == 200
     await fake.wait_for("response_url")
 
 
@@ -135,12 +112,9 @@ async def test_two_processes_on_one_database_agree(
     try:
         async with running_fake_slack() as fake:
             fake.add_user(ADA, "Ada")
-            first = _adapter(
-                fake, Dispatcher(Core(database.sessions, FakeClock(NOW), shipped_curriculum))
-            )
-            second = _adapter(
-                fake,
-                Dispatcher(Core(make_sessions(other_engine), FakeClock(NOW), shipped_curriculum)),
+            first = slack_adapter(fake, database, shipped_curriculum, NOW)
+            second = slack_adapter(
+                fake, database, shipped_curriculum, NOW, sessions=make_sessions(other_engine)
             )
             await _joined(first, fake)
             body = dm_event_body("log 45m", user_id=ADA, event_id="Ev0TWOPROC")
@@ -189,11 +163,9 @@ async def test_join_takes_the_members_slack_time_zone(
     async with running_fake_slack() as fake:
         fake.add_user(ADA, "Ada", tz="Asia/Kolkata")
         fake.add_user("U0BOB0001", "Bob", tz="Mars/Olympus_Mons")  # not a zone anyone knows
-        adapter = _adapter(fake, _dispatcher(database, shipped_curriculum))
+        adapter = slack_adapter(fake, database, shipped_curriculum, NOW)
         for user in (ADA, "U0BOB0001"):
-            body = slash_command_body(fake, "join", user_id=user)
-            headers = signed_headers(body) | {"content-type": "application/x-www-form-urlencoded"}
-            await adapter.app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+            await slash(adapter, fake, "join", user)
         ada_reply, _ = await fake.wait_for("response_url", count=2)
     async with database.sessions() as db:
         zones = dict((await db.execute(select(Member.user_id, Member.timezone))).all())
