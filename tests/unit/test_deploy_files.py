@@ -50,3 +50,12 @@ def test_the_scrape_example_targets_the_images_port() -> None:
     assert job["static_configs"][0]["targets"] == [f"bot:{port.group(1)}"]
     assert "HEALTHCHECK" in dockerfile
     assert '"pathbot", "health"' in dockerfile
+
+
+def test_the_image_leaves_out_what_the_bot_does_not_run() -> None:
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".git", ".venv", "data/", "**/__pycache__", ".mypy_cache", "tests/"} <= ignored
