@@ -51,6 +51,16 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     #: Slack's Web API (GovSlack: https://slack-gov.com/api/; tests: a fake on 127.0.0.1).
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    #: Installs into many workspaces (Slack's OAuth, /slack/install) instead of one
+    #: SLACK_BOT_TOKEN: the app's client id and secret (Basic Information).
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    #: Encrypts what must not leak with a database dump (installed workspaces' tokens).
+    #: Several, comma-separated: the first encrypts, all decrypt (to rotate the key).
+    secret_key: SecretStr | None = Field(default=None, alias="PATHBOT_SECRET_KEY")
+    #: Where people reach `pathbot run`'s HTTP server from outside (behind HTTPS):
+    #: Slack's OAuth redirect is built on it.
+    public_url: str | None = Field(default=None, alias="PATHBOT_PUBLIC_URL")
     #: Discord's REST API and gateway, for the bot and `pathbot doctor` (tests: fakes on
     #: 127.0.0.1). Left at Discord's, discord.py's own addresses are used.
     discord_api_url: str = Field(default=DISCORD_API_URL, alias="PATHBOT_DISCORD_API_URL")
@@ -112,6 +122,12 @@ class Settings(BaseSettings):
             return count, tuple(range(count))
         return count, tuple(sorted({int(part) for part in self.discord_shard_ids.split(",")}))
 
+    @property
+    def slack_installs(self) -> bool:
+        """Slack in many workspaces through its OAuth flow (SLACK_CLIENT_ID set), rather
+        than one SLACK_BOT_TOKEN."""
+        return bool((self.slack_client_id or "").strip())
+
     def secrets(self) -> list[str]:
         """Every secret value set, to keep out of logs and replies."""
         values = [
@@ -121,6 +137,8 @@ class Settings(BaseSettings):
                 self.slack_bot_token,
                 self.slack_app_token,
                 self.slack_signing_secret,
+                self.slack_client_secret,
+                self.secret_key,
                 self.openai_api_key,
             )
             if secret is not None

@@ -48,6 +48,9 @@ from bot.storage.migrate import DatabaseNotReady
 
 log = logging.getLogger(__name__)
 
+#: An HTTP route a platform serves on `pathbot run`'s server: (method, path).
+Route = tuple[str, str]
+
 #: Backoff while a platform cannot be reached at start.
 RETRY_FIRST_S = 1.0
 RETRY_MAX_S = 60.0
@@ -71,8 +74,9 @@ class PlatformSession:
     serve: Callable[[], Awaitable[None]]
     #: Is the connection up right now? (for /readyz)
     ready: Probe = _always_ready
-    #: Handlers for the paths the platform's module lists in `http_paths(settings)`.
-    http_routes: Mapping[str, Handler] = field(default_factory=dict)
+    #: Handlers for the routes (method, path) the platform's module lists in
+    #: `http_routes(settings)`.
+    http_routes: Mapping[Route, Handler] = field(default_factory=dict)
     #: This process's share of the platform's send budget (messages a second), when it
     #: is not the whole default (one of several Discord shard processes).
     rate_per_s: float | None = None
@@ -87,7 +91,12 @@ class PlatformOpener(Protocol):
 def configured_platforms(settings: Settings) -> list[str]:
     # The setting's field is its environment name in lower case (DISCORD_TOKEN -> discord_token).
     tokens = {name: getattr(settings, setting.lower()) for name, (setting, _) in PLATFORMS.items()}
-    return [name for name, token in tokens.items() if token and token.get_secret_value().strip()]
+    return [
+        name
+        for name, token in tokens.items()
+        if (token and token.get_secret_value().strip())
+        or (name == "slack" and settings.slack_installs)
+    ]
 
 
 async def run_platform(settings: Settings, name: str) -> None:
@@ -194,16 +203,16 @@ async def serve_core(
         # connecting, while a platform that cannot be reached yet is retried.
         app = web.Application()
         add_routes(app, core.metrics, readiness)
-        late = {path: LateRoute() for name in platforms for path in _http_paths(name, settings)}
-        for path, route in late.items():
-            app.router.add_post(path, route.handle)
+        late = {route: LateRoute() for name in platforms for route in _http_routes(name, settings)}
+        for (method, path), route in late.items():
+            app.router.add_route(method, path, route.handle)
         url = await stack.enter_async_context(
             serving_http(app, settings.http_host, settings.http_port)
         )
         log.info(
             "HTTP on %s: /healthz, /readyz, /metrics%s",
             url,
-            "".join(f", {path}" for path in late),
+            "".join(f", {path}" for _, path in late),
             extra={"fields": {"http": url}},
         )
         # Each platform is opened, retried and served on its own, so one that cannot be
@@ -237,11 +246,11 @@ async def serve_core(
             task.result()
 
 
-def _http_paths(name: str, settings: Settings) -> list[str]:
-    paths: Callable[[Settings], list[str]] | None = getattr(
-        importlib.import_module(PLATFORMS[name][1]), "http_paths", None
+def _http_routes(name: str, settings: Settings) -> list[Route]:
+    routes: Callable[[Settings], list[Route]] | None = getattr(
+        importlib.import_module(PLATFORMS[name][1]), "http_routes", None
     )
-    return paths(settings) if paths is not None else []
+    return routes(settings) if routes is not None else []
 
 
 class _Connecting:
@@ -262,7 +271,7 @@ async def _serve_platform(
     settings: Settings,
     core: Core,
     connecting: _Connecting,
-    late: Mapping[str, LateRoute],
+    late: Mapping[Route, LateRoute],
     connect: Callable[[str, Sender, float | None], None],
 ) -> None:
     """Open the platform, retrying with backoff (1 s doubling to 60 s) while it is
@@ -279,8 +288,8 @@ async def _serve_platform(
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_S)
         connecting.session = session
-        for path, handler in session.http_routes.items():
-            late[path].handler = handler
+        for route, handler in session.http_routes.items():
+            late[route].handler = handler
         connect(name, session.sender, session.rate_per_s)
         log.info("serving %s", name, extra={"fields": {"platform": name}})
         await session.serve()

@@ -56,8 +56,8 @@ async def _all_checks(settings: Settings) -> list[Check]:
         discord_checks,
         index_check,
         llm_check,
-        slack_checks,
     )
+    from bot.ops.slack_checks import slack_checks
 
     url = settings.resolved_database_url
     checks = await database_checks(url)

@@ -151,65 +151,6 @@ async def _discord_writable(
     return Check(name, Status.OK, f"{title}: the bot can view, send and embed")
 
 
-async def slack_checks(settings: Settings, channels: list[ChannelSetting]) -> list[Check]:
-    from slack_sdk.errors import SlackApiError
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    assert settings.slack_bot_token is not None
-    client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value().strip(),
-        base_url=settings.slack_api_url,
-        timeout=int(TIMEOUT_S),
-    )
-    try:
-        auth = await client.auth_test()
-    except SlackApiError as error:
-        code = error.response.get("error")
-        return [Check("slack token", Status.FAIL, f"Slack refused SLACK_BOT_TOKEN ({code})")]
-    except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        return [Check("slack token", Status.FAIL, f"can't reach Slack: {reason(error)}")]
-    checks = [
-        Check("slack token", Status.OK, f"accepted: {auth.get('user')} in {auth.get('team')}")
-    ]
-    mode = "Socket Mode" if settings.slack_app_token else "HTTP events"
-    if not settings.slack_app_token and not settings.slack_signing_secret:
-        checks.append(
-            Check("slack events", Status.FAIL, "set SLACK_APP_TOKEN or SLACK_SIGNING_SECRET")
-        )
-    else:
-        checks.append(Check("slack events", Status.OK, mode))
-    for setting in channels:
-        name = f"slack {setting.which} channel ({setting.workspace})"
-        try:
-            info = await client.conversations_info(channel=setting.channel)
-        except SlackApiError as error:
-            code = error.response.get("error")
-            if code == "missing_scope":  # an app made from an older manifest
-                checks.append(
-                    Check(
-                        name,
-                        Status.WARN,
-                        "can't check: add the channels:read and groups:read scopes "
-                        "(deploy/slack/manifest-*.yaml) and reinstall the app",
-                    )
-                )
-                continue
-            checks.append(
-                Check(name, Status.FAIL, f"{setting.channel}: {code} (run /set-channel again)")
-            )
-            continue
-        channel = info.get("channel") or {}
-        if channel.get("is_archived"):
-            checks.append(Check(name, Status.FAIL, f"#{channel.get('name')} is archived"))
-        elif not channel.get("is_member", True):
-            checks.append(
-                Check(name, Status.FAIL, f"the bot is not in #{channel.get('name')}: /invite it")
-            )
-        else:
-            checks.append(Check(name, Status.OK, f"#{channel.get('name')}, the bot is a member"))
-    return checks
-
-
 async def llm_check(settings: Settings) -> Check:
     from openai import AsyncOpenAI, OpenAIError
 

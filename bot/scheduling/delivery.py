@@ -37,6 +37,7 @@ from bot.scheduling.senders import (
     TransientError,
 )
 from bot.storage.atomic import is_unreachable
+from bot.storage.models.people import Workspace
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ class DeliveryWorker:
         # (SQLite has no row locks; on PostgreSQL SKIP LOCKED does the same across processes).
         self._concurrency = max(concurrency, 1)
         self._in_flight: set[int] = set()
+        #: Each workspace's id on its platform, by ours (never changes once made).
+        self._external_ids: dict[int, str] = {}
         self._claiming = asyncio.Lock()
         #: Said once per outage, not once per poll of every loop.
         self._database_down = False
@@ -162,7 +165,8 @@ class DeliveryWorker:
         limiter = self._limiters.get(row.platform)
         if limiter is not None:
             await limiter.acquire()
-        target, reply = Target.parse(row.target), reply_of(row)
+        workspace = await self._external_id(session, row.workspace_id)
+        target, reply = Target.parse(row.target, workspace), reply_of(row)
         started = self._clock.now()
         try:
             async with asyncio.timeout(self._send_timeout_s):
@@ -220,6 +224,15 @@ class DeliveryWorker:
         row.attempts += 1
         row.last_error = None
         return Outcome.SENT
+
+    async def _external_id(self, session: AsyncSession, workspace_id: int) -> str:
+        known = self._external_ids.get(workspace_id)
+        if known is None:
+            found = await session.scalar(
+                select(Workspace.external_id).where(Workspace.id == workspace_id)
+            )
+            known = self._external_ids[workspace_id] = found or ""
+        return known
 
     async def _went_out_already(
         self, sender: Sender, row: OutboxMessage, target: Target, reply: Reply, now: datetime

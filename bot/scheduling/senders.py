@@ -21,10 +21,13 @@ class TargetKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where a message goes: a channel, or a user's DM ("channel:123", "user:456")."""
+    """Where a message goes: a channel, or a user's DM ("channel:123", "user:456"), in
+    `workspace` (the platform's id of it: a Slack app installed in many speaks to each
+    with its own token)."""
 
     kind: TargetKind
     id: str
+    workspace: str = field(default="", compare=False)
 
     @classmethod
     def channel(cls, channel_id: str) -> Self:
@@ -35,11 +38,11 @@ class Target:
         return cls(TargetKind.USER, user_id)
 
     @classmethod
-    def parse(cls, text: str) -> Self:
+    def parse(cls, text: str, workspace: str = "") -> Self:
         kind, sep, ident = text.partition(":")
         if not sep or not ident or kind not in TargetKind.__members__.values():
             raise ValueError(f"not a target: {text!r} (expected channel:<id> or user:<id>)")
-        return cls(TargetKind(kind), ident)
+        return cls(TargetKind(kind), ident, workspace)
 
     def __str__(self) -> str:
         return f"{self.kind.value}:{self.id}"

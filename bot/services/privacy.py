@@ -42,7 +42,7 @@ MEMBER_DATA = {
     "known_people": "platform_profile",
 }
 #: Tables that never name a member.
-NOT_ABOUT_MEMBERS = frozenset({"workspaces", "seen_requests"})
+NOT_ABOUT_MEMBERS = frozenset({"workspaces", "seen_requests", "slack_installations"})
 
 
 async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Member) -> Reply:

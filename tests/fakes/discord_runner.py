@@ -82,8 +82,10 @@ async def enqueue_now(
     reply: Reply,
     day: int = 0,
     guild_id: str = GUILD_ID,
+    platform: str = "discord",
 ) -> str:
-    """Queue a message for the fake server's workspace, due now, as the scheduler would;
+    """Queue a message for the fake server's workspace (or `guild_id` on `platform`),
+    due now, as the scheduler would;
     `day` shifts its local date, so several of a kind can be queued. Returns its key."""
     engine = make_engine(url)
     try:
@@ -97,7 +99,7 @@ async def enqueue_now(
             message = NewMessage(
                 kind=kind,
                 workspace_id=workspace_id,
-                platform="discord",
+                platform=platform,
                 target=target,
                 local_date=local_date,
                 local_time="now",

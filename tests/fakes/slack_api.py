@@ -34,6 +34,8 @@ class Call:
     method: str
     args: dict[str, Any]
     raw: bytes = b""
+    #: The bot token the call was made with ("" without one).
+    token: str = ""
 
 
 #: How many messages one response_url takes (Slack: "up to 5 times within 30 minutes").
@@ -62,6 +64,13 @@ class FakeSlackAPI:
     #: Every response_url past its 30 minutes (a slow answer): 404 "expired_url".
     response_urls_expired: bool = False
     _response_uses: dict[str, int] = field(default_factory=dict)
+    #: Bot tokens Slack knows, by token: their workspace (team id). Empty: any token is
+    #: taken as TEAM_ID's. Otherwise an unknown token is `invalid_auth`, a revoked one
+    #: (an uninstalled workspace's) `token_revoked`, as Slack answers (HTTP 200).
+    tokens: dict[str, str] = field(default_factory=dict)
+    revoked: set[str] = field(default_factory=set)
+    #: Slack's OAuth (tests/fakes/slack_oauth.py), when a test installs the app.
+    oauth: Any = None
 
     @property
     def base_url(self) -> str:
@@ -112,7 +121,17 @@ class FakeSlackAPI:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{name}", self._response_url)
         app.router.add_get("/link", self._socket_mode)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         return app
+
+    async def _authorize(self, request: web.Request) -> web.StreamResponse:
+        if self.oauth is None:
+            return web.Response(status=404, text="no app to install")
+        response: web.StreamResponse = await self.oauth.authorize(request)
+        return response
+
+    def team_of(self, token: str) -> str:
+        return self.tokens.get(token, TEAM_ID) if self.tokens else TEAM_ID
 
     async def _remember(self, call: Call) -> None:
         async with self._changed:
@@ -126,7 +145,16 @@ class FakeSlackAPI:
             args.update(await request.json())
         elif request.can_read_body:
             args.update(dict(await request.post()))
-        await self._remember(Call(method, args))
+        bearer = request.headers.get("Authorization", "")
+        token = bearer.removeprefix("Bearer ") if bearer.startswith("Bearer ") else ""
+        token = token or str(args.get("token") or "")
+        await self._remember(Call(method, args, token=token))
+        if self.oauth is not None and method == "oauth.v2.access":
+            return web.json_response(self.oauth.access(request.headers, args))
+        if self.tokens and token in self.revoked:
+            return web.json_response({"ok": False, "error": "token_revoked"})
+        if self.tokens and token not in self.tokens:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
         if method in self.fail_next:
             status, body, headers = self.fail_next.pop(method)
             return web.json_response(body, status=status, headers=headers)
@@ -134,7 +162,7 @@ class FakeSlackAPI:
             # Slack's rate limits: HTTP 429 and Retry-After, in seconds.
             limited = {"ok": False, "error": "ratelimited"}
             return web.json_response(limited, status=429, headers={"Retry-After": str(wait)})
-        return web.json_response(self._answer(method, args))
+        return web.json_response(self._answer(method, args, self.team_of(token)))
 
     def _over_budget(self, method: str) -> int:
         """Seconds to wait if `method` is past its calls a minute, else 0."""
@@ -146,7 +174,7 @@ class FakeSlackAPI:
         self._answered_at[method] = [*recent, now]
         return 0
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], team: str) -> dict[str, Any]:
         if method == "apps.connections.open":
             ws_url = self.root_url.replace("http://", "ws://")
             return {"ok": True, "url": f"{ws_url}/link"}
@@ -156,7 +184,7 @@ class FakeSlackAPI:
                 "url": "https://cohort.slack.com/",
                 "team": "Cohort",
                 "user": "pathbot",
-                "team_id": TEAM_ID,
+                "team_id": team,
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
             }
@@ -267,11 +295,12 @@ def slash_command_fields(
     user_name: str = "ada",
     channel_id: str = "C0STUDY01",
     command: str = "/pathbot",
+    team_id: str = TEAM_ID,
 ) -> dict[str, str]:
     """What Slack sends for `/pathbot TEXT` (form fields over HTTP, the payload in Socket Mode)."""
     return {
         "token": "legacy-verification-token",
-        "team_id": TEAM_ID,
+        "team_id": team_id,
         "team_domain": "cohort",
         "channel_id": channel_id,
         "channel_name": "directmessage" if channel_id.startswith("D") else "study-hall",
@@ -291,12 +320,14 @@ def slash_command_body(fake: FakeSlackAPI, text: str, **fields: str) -> str:
     return urlencode(slash_command_fields(fake, text, **fields))
 
 
-def event_body(event: dict[str, Any], *, event_id: str | None = None) -> str:
+def event_body(
+    event: dict[str, Any], *, event_id: str | None = None, team_id: str = TEAM_ID
+) -> str:
     """An Events API callback as Slack posts it; each has its own event_id unless given."""
     return json.dumps(
         {
             "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
+            "team_id": team_id,
             "api_app_id": "A0PATHBOT",
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(_IDS):08d}",
@@ -312,6 +343,7 @@ def dm_event_body(
     user_id: str,
     channel: str = "D0ADA0001",
     event_id: str | None = None,
+    team_id: str = TEAM_ID,
     **extra: Any,
 ) -> str:
     """A DM to the bot, as a message event."""
@@ -323,10 +355,10 @@ def dm_event_body(
         "text": text,
         "ts": "1790000000.000100",
         "event_ts": "1790000000.000100",
-        "team": TEAM_ID,
+        "team": team_id,
         **extra,
     }
-    return event_body(message, event_id=event_id)
+    return event_body(message, event_id=event_id, team_id=team_id)
 
 
 @asynccontextmanager

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.install import REDIRECT_PATH
 from bot.adapters.slack.scopes import METHOD_SCOPES, SUBSCRIBED_EVENTS, bot_scopes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +68,5 @@ def test_socket_mode_has_no_urls_and_http_has_them() -> None:
         http["settings"]["interactivity"]["request_url"],
     ]
     assert all(url.endswith("/slack/events") for url in urls)
+    # Installs into many workspaces come back to the OAuth redirect pathbot serves.
+    assert http["oauth_config"]["redirect_urls"] == ["https://bot.example.com" + REDIRECT_PATH]

@@ -21,8 +21,10 @@ from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.clients import SlackClients
 from bot.adapters.slack.home import REFRESH_AFTER, publish_home
 from bot.adapters.slack.modals import LOG_MODAL, field_errors, log_line, log_modal
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
@@ -79,14 +81,18 @@ class SlackAdapter(SlackPoster):
         dm_store: DmChannelStore | None = None,
         people: KnownPeople | None = None,
         needs_person: Collection[str] | None = None,
+        clients: SlackClients | None = None,
+        oauth: AsyncOAuthSettings | None = None,
     ) -> None:
         """`command_names` (the core's commands and aliases) lets hints read "/pathbot
         log"; `needs_person`: the commands (and aliases) for which Slack is asked who the
-        caller is when that is not known yet (admin commands, /join); None: every one."""
-        super().__init__(client, dm_store)
+        caller is when that is not known yet (admin commands, /join); None: every one.
+        `clients` and `oauth`: installs into many workspaces (Slack's OAuth flow), each
+        request authorized by its workspace's installation, each answered with its token."""
+        super().__init__(client, dm_store, clients)
         self._handler = handler
         self._spelling = CommandSpelling(command, command_names)
-        self._people = PeopleCache(self._reply_client, clock, people_ttl, people)
+        self._people = PeopleCache(self.clients, clock, people_ttl, people)
         self._needs_person = None if needs_person is None else frozenset(needs_person)
         #: Home tabs being drawn again after a command, kept so none is collected midway.
         self._refreshing: set[asyncio.Future[None]] = set()
@@ -97,7 +103,9 @@ class SlackAdapter(SlackPoster):
             request_verification_enabled=True,
             name="pathbot",
             logger=_bolt_logger(),
+            oauth_settings=oauth,
         )
+        self._oauth = oauth
         # Before any listener: a request Slack repeats (a retry, a replay) is acked again
         # and nothing else; `log 30m` retried once must not log an hour.
         self.app.use(self._drop_repeats)
@@ -124,7 +132,8 @@ class SlackAdapter(SlackPoster):
         line = plain_text(str(command.get("text") or "")).strip() or "help"
         if line.lower() == "log" and command.get("trigger_id"):
             # Nothing to log yet: a form asks for it (Slack allows 3 s for the trigger).
-            await self._reply_client.views_open(
+            clients = await self.clients.for_team(str(command.get("team_id") or ""))
+            await clients.replies.views_open(
                 trigger_id=str(command["trigger_id"]), view=log_modal()
             )
             return
@@ -137,8 +146,8 @@ class SlackAdapter(SlackPoster):
         )
         reply = await self._handle(caller, line)
         if reply.attachment is not None:
-            reply = await self._deliver_attachment_by_dm(caller.user_id, reply)
-        await self._answer(respond, reply, caller.user_id)
+            reply = await self._deliver_attachment_by_dm(caller.workspace_id, caller.user_id, reply)
+        await self._answer(respond, reply, caller)
 
     async def _drop_repeats(
         self, body: Mapping[str, Any], next: Callable[[], Awaitable[None]]
@@ -152,6 +161,8 @@ class SlackAdapter(SlackPoster):
 
     async def _on_uninstalled(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
         team = str(body.get("team_id") or "")
+        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
+            return  # only people's own tokens (pathbot keeps none): the bot is still in
         if team:
             why = (
                 "the app was uninstalled"
@@ -159,6 +170,12 @@ class SlackAdapter(SlackPoster):
                 else ("the app's tokens were revoked")
             )
             await self._handler.workspace_gone(Platform.SLACK, team, why)
+            if self._oauth is not None and self._oauth.installation_store is not None:
+                # Its token is dead: forgotten, so nothing tries it again.
+                await self._oauth.installation_store.async_delete_installation(
+                    enterprise_id=None, team_id=team
+                )
+            self.clients.forget(team)
 
     async def _on_user_change(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
         user = event.get("user") or {}
@@ -179,7 +196,8 @@ class SlackAdapter(SlackPoster):
             line=text,
         )
         reply = await self._handle(caller, text)
-        await self._post(str(event["channel"]), reply, client=self._reply_client)
+        clients = await self.clients.for_team(caller.workspace_id)
+        await self._post(clients.replies, str(event["channel"]), reply)
 
     async def _on_action(
         self,
@@ -207,14 +225,14 @@ class SlackAdapter(SlackPoster):
         # The button may sit under a message others see; its answer is the clicker's alone.
         reply = reply.model_copy(update={"ephemeral": True})
         if reply.attachment is not None:
-            reply = await self._deliver_attachment_by_dm(caller.user_id, reply)
+            reply = await self._deliver_attachment_by_dm(caller.workspace_id, user_id, reply)
         if not body.get("response_url"):
             # No message to answer under (e.g. a button outside a message): their DM.
-            await self.send(f"dm:{user_id}", reply)
+            await self.send(f"dm:{user_id}", reply, caller.workspace_id)
             return
-        await self._answer(respond, reply, user_id)
+        await self._answer(respond, reply, caller)
 
-    async def _answer(self, respond: AsyncRespond, reply: Reply, user_id: str) -> None:
+    async def _answer(self, respond: AsyncRespond, reply: Reply, caller: Caller) -> None:
         """Answer through the request's response_url; one Slack no longer takes (used
         five times, or older than 30 minutes: a slow /ask) goes to the member's DM."""
         message = render(reply)
@@ -234,7 +252,7 @@ class SlackAdapter(SlackPoster):
             answered.status_code,
             str(answered.body)[:40],
         )
-        await self.send(f"dm:{user_id}", reply)
+        await self.send(f"dm:{caller.user_id}", reply, caller.workspace_id)
 
     async def _caller(
         self, *, team_id: str, user_id: str, user_name: str, channel_id: str | None, line: str
@@ -250,6 +268,10 @@ class SlackAdapter(SlackPoster):
             channel_id=channel_id,
             timezone=person.timezone,
         )
+
+    def spelled(self, reply: Reply) -> Reply:
+        """`reply` with its command hints as Slack types them ("/pathbot join")."""
+        return self._spelling.reply(reply)
 
     async def _handle(self, caller: Caller, line: str) -> Reply:
         try:
@@ -284,7 +306,7 @@ class SlackAdapter(SlackPoster):
             await ack(response_action="errors", errors=field_errors(refusal))
             return
         await ack()  # closes the form; what was logged follows in their DM
-        await self.send(f"dm:{caller.user_id}", reply)
+        await self.send(f"dm:{caller.user_id}", reply, caller.workspace_id)
 
     async def _on_home_opened(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
         if event.get("tab") != "home":
@@ -302,4 +324,5 @@ class SlackAdapter(SlackPoster):
 
     async def _publish_home(self, caller: Caller) -> None:
         # /today and /progress, asked as the member would (neither redraws the tab).
-        await publish_home(self._reply_client, self._handle, caller, self._spelling.command)
+        clients = await self.clients.for_team(caller.workspace_id)
+        await publish_home(clients.replies, self._handle, caller, self._spelling.command)

@@ -19,8 +19,8 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.clients import NotInstalled, SlackClients
 from bot.clock import Clock
 from bot.storage.known_people import Known, KnownPeople
 
@@ -45,12 +45,12 @@ class Person:
 class PeopleCache:
     def __init__(
         self,
-        client: AsyncWebClient,
+        clients: SlackClients,
         clock: Clock,
         ttl: timedelta = DEFAULT_TTL,
         store: KnownPeople | None = None,
     ) -> None:
-        self._client = client
+        self._clients = clients
         self._clock = clock
         self._ttl = ttl
         self._store = store
@@ -65,7 +65,7 @@ class PeopleCache:
         if known is not None and known.refreshed_at + self._ttl > now:
             return _person(known)
         if needed:
-            fetched = await self._fetch(user_id, now)
+            fetched = await self._fetch(team_id, user_id, now)
             if fetched is not None:
                 await self._remember(team_id, user_id, fetched, now)
                 return _person(fetched)
@@ -100,9 +100,13 @@ class PeopleCache:
             self._memory = {k: v for k, v in self._memory.items() if v[0] > now}
         self._memory[(team_id, user_id)] = (now + MEMORY_TTL, known)
 
-    async def _fetch(self, user_id: str, now: datetime) -> Known | None:
+    async def _fetch(self, team_id: str, user_id: str, now: datetime) -> Known | None:
         try:
-            response = await self._client.users_info(user=user_id)
+            clients = await self._clients.for_team(team_id)
+            response = await clients.replies.users_info(user=user_id)
+        except NotInstalled as error:
+            log.warning("users.info: %s", error)
+            return None
         except SlackApiError as error:
             log.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
             return None

@@ -1,5 +1,6 @@
 """The Slack adapter's outbound half: a target resolved (a channel, or a member's DM
-opened once and remembered), a reply posted as Block Kit, a file uploaded."""
+opened once and remembered), a reply posted as Block Kit, a file uploaded, each with
+the token of the workspace it is for."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import re
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.clients import NotInstalled, OneToken, SlackClients
 from bot.adapters.slack.render import render
 from bot.replies import Attachment, Reply
 from bot.storage.dm_channels import DmChannelStore
@@ -19,35 +20,44 @@ log = logging.getLogger(__name__)
 
 
 class SlackPoster:
-    def __init__(self, client: AsyncWebClient, dm_store: DmChannelStore | None) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        dm_store: DmChannelStore | None,
+        clients: SlackClients | None = None,
+    ) -> None:
+        #: The app's own client: its token in single-workspace mode, none with OAuth.
         self.client = client
-        # Answers outside the outbox (a DM command's reply) wait out a 429 as Slack asks
-        # (Retry-After); the outbox's own sends surface it, so the worker paces itself.
-        self._reply_client = AsyncWebClient(
-            token=client.token,
-            base_url=client.base_url,
-            retry_handlers=[*client.retry_handlers, AsyncRateLimitErrorRetryHandler(2)],
-        )
-        self._dm_channels: dict[str, str] = {}
+        self.clients: SlackClients = clients or OneToken(client)
+        #: Each workspace with its own token (Slack's OAuth), rather than one for all.
+        self.many_workspaces = not isinstance(self.clients, OneToken)
+        self._dm_channels: dict[tuple[str, str], str] = {}
         #: DM channels remembered across restarts (conversations.open is Tier 3).
         self._dm_store = dm_store
 
-    async def _deliver_attachment_by_dm(self, user_id: str, reply: Reply) -> Reply:
+    async def _deliver_attachment_by_dm(self, team: str, user_id: str, reply: Reply) -> Reply:
         # A file posted through response_url is impossible and one posted to the channel
         # would be public, so it goes to the caller's DM with the bot.
         assert reply.attachment is not None
         filename = reply.attachment.filename
         try:
-            channel = await self.resolve_target(f"dm:{user_id}")
-            await self._upload(channel, reply.attachment)
-        except (SlackApiError, SlackRequestError, aiohttp.ClientError, OSError) as error:
+            clients = await self.clients.for_team(team)
+            channel = await self.resolve_target(f"dm:{user_id}", team)
+            await self._upload(clients.api, channel, reply.attachment)
+        except (
+            SlackApiError,
+            SlackRequestError,
+            NotInstalled,
+            aiohttp.ClientError,
+            OSError,
+        ) as error:
             log.warning("could not DM %s to %s: %s", filename, user_id, error)
             note = f"I couldn't send you {filename} (Slack refused the upload; ask an admin)."
         else:
             note = f"I sent you {filename} in a direct message."
         return reply.model_copy(update={"lines": [*reply.lines, note], "attachment": None})
 
-    async def resolve_target(self, target: str) -> str:
+    async def resolve_target(self, target: str, team: str = "") -> str:
         """A channel id for `C123`, `channel:C123`, or the DM channel for `dm:U1` / `user:U1`."""
         kind, sep, ident = target.partition(":")
         if not sep:
@@ -56,26 +66,26 @@ class SlackPoster:
             raise ValueError(f"not a Slack target: {target!r} (use a channel id or dm:<user id>)")
         if kind == "channel":
             return ident
-        cached = self._dm_channels.get(ident)
+        cached = self._dm_channels.get((team, ident))
         if cached is None and self._dm_store is not None:
             cached = await self._dm_store.get(ident)
         if cached is None:
-            response = await self.client.conversations_open(users=ident)
+            clients = await self.clients.for_team(team)
+            response = await clients.api.conversations_open(users=ident)
             cached = str(response["channel"]["id"])
             if self._dm_store is not None:
                 await self._dm_store.put(ident, cached)
-        self._dm_channels[ident] = cached
+        self._dm_channels[(team, ident)] = cached
         return cached
 
-    async def send(self, target: str, reply: Reply) -> str:
-        """Post `reply` to a channel or a member's DM; returns the message ts."""
-        return await self._post(await self.resolve_target(target), reply)
+    async def send(self, target: str, reply: Reply, team: str = "") -> str:
+        """Post `reply` to a channel or a member's DM in `team`; returns the message ts."""
+        clients = await self.clients.for_team(team)
+        return await self._post(clients.api, await self.resolve_target(target, team), reply)
 
-    async def _post(
-        self, channel: str, reply: Reply, *, client: AsyncWebClient | None = None
-    ) -> str:
+    async def _post(self, client: AsyncWebClient, channel: str, reply: Reply) -> str:
         message = render(reply)
-        response = await (client or self.client).chat_postMessage(
+        response = await client.chat_postMessage(
             channel=channel,
             text=message.text,
             blocks=message.blocks,
@@ -84,11 +94,11 @@ class SlackPoster:
             unfurl_media=False,
         )
         if reply.attachment is not None:
-            await self._upload(channel, reply.attachment)
+            await self._upload(client, channel, reply.attachment)
         return str(response.get("ts") or "")
 
-    async def _upload(self, channel: str, attachment: Attachment) -> None:
-        await self.client.files_upload_v2(
+    async def _upload(self, client: AsyncWebClient, channel: str, attachment: Attachment) -> None:
+        await client.files_upload_v2(
             channel=channel,
             content=attachment.content,
             filename=attachment.filename,

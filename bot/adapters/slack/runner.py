@@ -20,10 +20,13 @@ import aiohttp
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.serving import PlatformSession, run_platform
+from bot.adapters.serving import PlatformSession, Route, run_platform
 from bot.adapters.slack.app import SlackAdapter
+from bot.adapters.slack.clients import Installed
+from bot.adapters.slack.install import INSTALL_PATH, REDIRECT_PATH, oauth_settings
 from bot.adapters.slack.protocols import CommandHandler
 from bot.adapters.slack.sender import SlackSender
 from bot.caller import Platform
@@ -32,7 +35,7 @@ from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec, Permission
 from bot.config import Settings
 from bot.errors import Fatal, Unreachable, reason
-from bot.ops.http import serving_http
+from bot.ops.http import Handler, serving_http
 from bot.services.context import Core
 from bot.storage.dm_channels import DmChannels, DmChannelStore
 from bot.storage.known_people import KnownPeople
@@ -154,39 +157,81 @@ def _needs_person(commands: Sequence[CommandSpec]) -> set[str]:
     return {name for spec in wanted for name in (spec.name, *spec.aliases)}
 
 
+async def _welcome(
+    adapter: SlackAdapter, dispatcher: Dispatcher, installation: Installation
+) -> None:
+    """A new (or renewed) install: its token replaces any kept one, and the installer
+    hears from the bot what to do next."""
+    team = installation.team_id or ""
+    adapter.clients.forget(team)
+    reply = adapter.spelled(await dispatcher.workspace_joined(Platform.SLACK, team))
+    if not installation.user_id:
+        return
+    try:
+        await adapter.send(f"dm:{installation.user_id}", reply, team)
+    except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
+        # The install itself worked: the welcome is a courtesy, never a failure.
+        log.warning("slack: could not welcome the installer: %s", reason(error))
+
+
+def _adapter(settings: Settings, core: Core, dispatcher: Dispatcher) -> SlackAdapter:
+    """One SLACK_BOT_TOKEN, or (SLACK_CLIENT_ID) each installed workspace's own token."""
+    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
+    options = {
+        "command_names": names,
+        "dm_store": DmChannels(core.sessions, Platform.SLACK.value, core.clock),
+        "people": KnownPeople(core.sessions, Platform.SLACK.value),
+        "needs_person": _needs_person(dispatcher.commands()),
+    }
+    if not settings.slack_installs:
+        return build_adapter(settings, dispatcher, core.clock, **options)  # type: ignore[arg-type]
+    installed: list[SlackAdapter] = []
+
+    async def on_install(installation: Installation) -> None:
+        await _welcome(installed[0], dispatcher, installation)
+
+    oauth = oauth_settings(settings, core.sessions, core.clock, on_install)
+    assert oauth.installation_store is not None
+    base = AsyncWebClient(base_url=settings.slack_api_url)  # no token: each team has its own
+    adapter = SlackAdapter(
+        dispatcher,
+        client=base,
+        signing_secret=_secret(settings.slack_signing_secret),
+        clock=core.clock,
+        clients=Installed(oauth.installation_store, base),
+        oauth=oauth,
+        **options,  # type: ignore[arg-type]
+    )
+    installed.append(adapter)
+    return adapter
+
+
 @asynccontextmanager
 async def open_platform(settings: Settings, core: Core) -> AsyncIterator[PlatformSession]:
-    """Slack on this core: its outbox sender, `serve` (until cancelled), and in HTTP
-    mode the events route for `pathbot run`'s HTTP server to serve."""
-    if not _secret(settings.slack_bot_token):
-        raise Fatal("SLACK_BOT_TOKEN is not set")
+    """Slack on this core: its outbox sender, `serve` (until cancelled), and the routes
+    for `pathbot run`'s HTTP server (events in HTTP mode, the install with OAuth)."""
+    if not settings.slack_installs and not _secret(settings.slack_bot_token):
+        raise Fatal("SLACK_BOT_TOKEN is not set (or SLACK_CLIENT_ID, to install into many)")
     dispatcher = Dispatcher(core)
-    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
-    adapter = build_adapter(
-        settings,
-        dispatcher,
-        core.clock,
-        command_names=names,
-        dm_store=DmChannels(core.sessions, Platform.SLACK.value, core.clock),
-        people=KnownPeople(core.sessions, Platform.SLACK.value),
-        needs_person=_needs_person(dispatcher.commands()),
-    )
+    adapter = _adapter(settings, core, dispatcher)
     app_token = _app_token_or_http(settings)
-    await check_token(adapter)
+    if not settings.slack_installs:
+        await check_token(adapter)  # with OAuth each workspace's token is checked as used
     sender = SlackSender(adapter)
+    server = adapter.app.server(path=EVENTS_PATH)
+    routes: dict[Route, Handler] = {}
+    if settings.slack_installs:
+        routes[("GET", INSTALL_PATH)] = server.handle_get_requests
+        routes[("GET", REDIRECT_PATH)] = server.handle_get_requests
+        log.info("pathbot installs into Slack workspaces at %s", INSTALL_PATH)
     if not app_token:
         log.info("pathbot is on Slack over HTTP: events at %s on the HTTP server", EVENTS_PATH)
+        routes[("POST", EVENTS_PATH)] = server.handle_post_requests
 
         async def listening_http() -> tuple[bool, str]:
             return True, f"HTTP events at {EVENTS_PATH}"
 
-        yield PlatformSession(
-            "slack",
-            sender,
-            _forever,
-            ready=listening_http,
-            http_routes={EVENTS_PATH: adapter.app.server(path=EVENTS_PATH).handle_post_requests},
-        )
+        yield PlatformSession("slack", sender, _forever, ready=listening_http, http_routes=routes)
         return
     async with socket_mode(adapter, app_token) as handler:
         log.info("pathbot is on Slack over Socket Mode")
@@ -195,12 +240,16 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
             up = bool(await handler.client.is_connected())
             return up, "Socket Mode connected" if up else "Socket Mode reconnecting"
 
-        yield PlatformSession("slack", sender, _forever, ready=connected)
+        yield PlatformSession("slack", sender, _forever, ready=connected, http_routes=routes)
 
 
-def http_paths(settings: Settings) -> list[str]:
-    """The paths Slack needs on `pathbot run`'s HTTP server (none in Socket Mode)."""
-    return [] if _secret(settings.slack_app_token) else [EVENTS_PATH]
+def http_routes(settings: Settings) -> list[Route]:
+    """The routes Slack needs on `pathbot run`'s HTTP server: its events (not in Socket
+    Mode) and, to install into many workspaces, the OAuth install and redirect."""
+    routes: list[Route] = [] if _secret(settings.slack_app_token) else [("POST", EVENTS_PATH)]
+    if settings.slack_installs:
+        routes += [("GET", INSTALL_PATH), ("GET", REDIRECT_PATH)]
+    return routes
 
 
 async def run(settings: Settings) -> None:

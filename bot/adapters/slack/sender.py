@@ -13,6 +13,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.adapters.slack.app import SlackAdapter
+from bot.adapters.slack.clients import NotInstalled
 from bot.replies import Reply
 from bot.scheduling.ratelimit import KeyedPacer
 from bot.scheduling.senders import (
@@ -61,18 +62,21 @@ class SlackSender:
         if target.kind is TargetKind.CHANNEL:
             await self._per_channel.wait(target.id)
         try:
-            await self._adapter.send(where, reply)
+            await self._adapter.send(where, reply, target.workspace)
         except ValueError as error:
             raise PermanentError(str(error)) from error
+        except NotInstalled as error:
+            # Uninstalled (its token forgotten): like Slack's account_inactive.
+            raise PermanentError(str(error), Failure.REMOVED) from error
         except SlackApiError as error:
-            raise _classify(error, target) from error
+            raise _classify(error, target, self._adapter.many_workspaces) from error
         except SlackRequestError as error:
             raise TransientError(f"Slack request failed: {error}") from error
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             raise TransientError(f"Slack unreachable: {error}") from error
 
 
-def _classify(error: SlackApiError, target: Target) -> Exception:
+def _classify(error: SlackApiError, target: Target, many_workspaces: bool) -> Exception:
     response = error.response
     code = str(response.get("error") or "unknown_error")
     if response.status_code == 429 or code == "rate_limited":
@@ -84,6 +88,9 @@ def _classify(error: SlackApiError, target: Target) -> Exception:
         return RateLimited(retry_after)
     if response.status_code >= 500 or code in _TRANSIENT_ERRORS:
         return TransientError(f"Slack {response.status_code}: {code}")
+    if code in _TOKEN_REFUSED and many_workspaces:
+        # One installed workspace's token: that workspace is gone, not every other one.
+        return PermanentError(f"Slack refused the workspace's token: {code}", Failure.REMOVED)
     if code in _TOKEN_REFUSED:
         return CredentialsRefused(f"Slack refused the bot token: {code}")
     if code in _REMOVED:

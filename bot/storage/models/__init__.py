@@ -5,6 +5,7 @@ from bot.storage.models.dm_channels import DmChannel
 from bot.storage.models.known_people import KnownPerson
 from bot.storage.models.people import Member, MemberStatus, Pause, Workspace, WorkspaceAdmin
 from bot.storage.models.seen import SeenRequest
+from bot.storage.models.slack_installations import SlackInstallation
 
 __all__ = [
     "CheckIn",
@@ -16,6 +17,7 @@ __all__ = [
     "MemberStatus",
     "Pause",
     "SeenRequest",
+    "SlackInstallation",
     "WeeklyTotal",
     "Workspace",
     "WorkspaceAdmin",

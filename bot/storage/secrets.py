@@ -1,0 +1,58 @@
+"""Secrets kept in the database, encrypted, so that a dump of it alone hands none out.
+
+Fernet (AES-128-CBC with an HMAC, from `cryptography`) under keys derived from
+PATHBOT_SECRET_KEY: any long random string works, not only a Fernet key. Several keys,
+comma-separated, rotate it: the first encrypts, every one decrypts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+#: Shortest key accepted: shorter ones are guessable, and a typo should not pass.
+MIN_KEY_CHARS = 16
+
+
+class SecretKeyError(ValueError):
+    """PATHBOT_SECRET_KEY is missing, too short, or not the key a secret was sealed with."""
+
+
+def _fernet(key: str, purpose: str) -> Fernet:
+    # One derived key per purpose: the same setting can seal tokens and sign links
+    # without one use weakening the other.
+    digest = hashlib.sha256(f"pathbot:{purpose}:{key}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+class SecretBox:
+    def __init__(self, keys: Sequence[str], purpose: str) -> None:
+        cleaned = [key.strip() for key in keys if key.strip()]
+        if not cleaned:
+            raise SecretKeyError(
+                "set PATHBOT_SECRET_KEY (e.g. the output of openssl rand -base64 32)"
+            )
+        if any(len(key) < MIN_KEY_CHARS for key in cleaned):
+            raise SecretKeyError(
+                f"PATHBOT_SECRET_KEY is too short: use at least {MIN_KEY_CHARS} random characters"
+            )
+        self._box = MultiFernet([_fernet(key, purpose) for key in cleaned])
+
+    @classmethod
+    def from_setting(cls, setting: str | None, purpose: str) -> SecretBox:
+        return cls((setting or "").split(","), purpose)
+
+    def seal(self, plain: str) -> str:
+        return self._box.encrypt(plain.encode()).decode("ascii")
+
+    def open(self, sealed: str) -> str:
+        try:
+            return self._box.decrypt(sealed.encode("ascii")).decode()
+        except (InvalidToken, ValueError):
+            raise SecretKeyError(
+                "a stored secret does not open with PATHBOT_SECRET_KEY: was the key changed? "
+                "Put the old key after the new one (comma-separated) to rotate"
+            ) from None
