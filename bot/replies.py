@@ -6,7 +6,9 @@ an embed, the Slack adapter into blocks; none of them decide what it says.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +31,52 @@ class Attachment(BaseModel):
     filename: str
     content_type: str
     content: str
+
+
+class ProgressCard(BaseModel):
+    """The figures a progress card is drawn from (`bot.cards`), kept with the reply so
+    an adapter draws it where it is shown and the outbox stores a few numbers, not a PNG."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["progress"] = "progress"
+    name: str
+    #: "day 22 of 112 (19% done)", "complete (100%)", "starts in 3 days (0%)".
+    path: str
+    percent: int = Field(ge=0, le=100)
+    week: int | None
+    total_weeks: int
+    week_minutes: int
+    #: The week's target range in minutes (the curriculum's, or the member's own goal).
+    week_target: tuple[int, int]
+    streak: int
+    longest: int
+    pace: str
+    #: Minutes logged on each of the last 28 days, oldest first, ending `last_day`;
+    #: -1 for a day with a check-in but no hours.
+    recent: list[int] = Field(max_length=28)
+    last_day: date
+
+
+class BoardCardRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rank: int
+    name: str
+    minutes: int
+    streak: int
+
+
+class LeaderboardCard(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["leaderboard"] = "leaderboard"
+    title: str
+    subtitle: str = ""
+    rows: list[BoardCardRow] = Field(max_length=10)
+
+
+Card = Annotated[ProgressCard | LeaderboardCard, Field(discriminator="kind")]
 
 
 class ActionStyle(StrEnum):
@@ -78,6 +126,8 @@ class Reply(BaseModel):
     #: Open a discussion thread under the posted message with this name, where the
     #: platform has threads to open (Discord; the daily post when a workspace opts in).
     thread: str | None = None
+    #: A picture of the reply's figures, drawn by the adapter that shows it (`bot.cards`).
+    card: Card | None = None
 
     @classmethod
     def error(cls, message: str, *hints: str, title: str = "Sorry") -> Reply:

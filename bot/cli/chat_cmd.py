@@ -53,7 +53,8 @@ def run_console(*, user: str, workspace: str, now: str | None, as_json: bool, ad
             if now is not None:
                 when = await resolve_now(now, caller, core.sessions, settings.timezone)
                 core = replace(core, clock=FakeClock(when))
-            await chat(Dispatcher(core), caller, as_json, due_check(core, caller))
+            cards = settings.data_dir / "cards"
+            await chat(Dispatcher(core), caller, as_json, due_check(core, caller), cards)
 
     try:
         asyncio.run(go())

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.replies import Reply, ReplyField
+from bot.replies import BoardCardRow, LeaderboardCard, Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.hours import hours_text, week_start
 from bot.services.streaks import active_dates_by_member, compute_streaks
@@ -187,7 +187,15 @@ def render(found: Board, me: tuple[int, int] | None = None) -> Reply:
     lines = []
     if me is not None and all(entry.rank != me[0] for entry in found.entries):
         lines.append(f"… you: #{me[0]} with {hours_text(me[1])}")
-    return Reply(title=title, lines=lines, fields=rows, ephemeral=False)
+    card = LeaderboardCard(
+        title=f"Leaderboard, {label}",
+        subtitle=f"from {found.week_start:%A %Y-%m-%d}" if found.week_start else "all time",
+        rows=[
+            BoardCardRow(rank=e.rank, name=e.name, minutes=e.minutes, streak=e.streak)
+            for e in found.entries[:10]
+        ],
+    )
+    return Reply(title=title, lines=lines, fields=rows, ephemeral=False, card=card)
 
 
 async def leaderboard(

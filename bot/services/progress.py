@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.models import Curriculum
 from bot.curriculum.planner_calendar import PathCalendar
 from bot.curriculum.planner_models import DayStatus
-from bot.replies import Reply, ReplyField
+from bot.replies import ProgressCard, Reply, ReplyField
 from bot.services.context import Core
 from bot.services.hours import hours_text
 from bot.services.plan import week_minutes
 from bot.services.streaks import StreakStats, active_dates_by_member, compute_streaks
 from bot.services.timeline import calendar_for, current_week
-from bot.storage.models import Member, Workspace
+from bot.storage.models import HourLog, Member, Workspace
 
 #: Within this much of the plan counts as on track.
 ON_TRACK_MINUTES = 60
+#: Days the progress card's heat-strip shows.
+RECENT_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class Progress:
     percent: int
     expected_minutes: int
     streaks: StreakStats
+    #: Minutes logged on each of the last RECENT_DAYS days (oldest first, ending today);
+    #: -1 for a day with a check-in and no hours.
+    recent: list[int]
 
 
 def expected_minutes(curriculum: Curriculum, calendar: PathCalendar, today: date) -> int:
@@ -79,7 +85,20 @@ async def member_progress(
         percent=percent,
         expected_minutes=expected_minutes(core.curriculum, calendar, today),
         streaks=streaks,
+        recent=await _recent(db, member.id, today, dates),
     )
+
+
+async def _recent(db: AsyncSession, member_id: int, today: date, active: set[date]) -> list[int]:
+    first = today - timedelta(days=RECENT_DAYS - 1)
+    rows = await db.execute(
+        select(HourLog.local_date, func.sum(HourLog.minutes))
+        .where(HourLog.member_id == member_id, HourLog.local_date >= first)
+        .group_by(HourLog.local_date)
+    )
+    minutes = {day: int(total or 0) for day, total in rows.all()}
+    days = [first + timedelta(days=offset) for offset in range(RECENT_DAYS)]
+    return [minutes.get(day) or (-1 if day in active else 0) for day in days]
 
 
 def counted(count: int, noun: str) -> str:
@@ -121,9 +140,25 @@ async def progress(db: AsyncSession, core: Core, member: Member, workspace: Work
         if result.week is not None
         else "not started"
     )
+    target = core.curriculum.week(result.week).hours if result.week else None
+    card = ProgressCard(
+        name=member.display_name,
+        path=path_text(result),
+        percent=result.percent,
+        week=result.week,
+        total_weeks=len(core.curriculum.weeks()),
+        week_minutes=result.week_minutes,
+        week_target=(round(target.min * 60), round(target.max * 60)) if target else (0, 0),
+        streak=streaks.current,
+        longest=streaks.longest,
+        pace=pace(result),
+        recent=result.recent,
+        last_day=result.today,
+    )
     return Reply(
         title=f"Your progress ({result.today.isoformat()})",
         lines=[pace(result)],
+        card=card,
         fields=[
             ReplyField(name=f"Week {result.week or 1}", value=week_value),
             ReplyField(name="Total", value=hours_text(result.total_minutes)),

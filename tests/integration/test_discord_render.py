@@ -69,6 +69,6 @@ def test_attachment_becomes_a_file() -> None:
 
     rendered = render(reply)
 
-    assert rendered.file is not None
-    assert rendered.file.filename == "me.json"
-    assert rendered.file.fp.read() == b"{}"
+    (file,) = rendered.files
+    assert file.filename == "me.json"
+    assert file.fp.read() == b"{}"

@@ -59,6 +59,7 @@ def test_scripted_json_chat(env: Path) -> None:
     ]
     assert [r["ok"] for r in replies] == [True] * 6 + [False, False]
     for reply in replies:
+        drawn = {"card_file"} if reply["command"] in {"progress", "leaderboard"} else set()
         assert set(reply) == {
             "command",
             "ok",
@@ -68,7 +69,13 @@ def test_scripted_json_chat(env: Path) -> None:
             "ephemeral",
             "attachment",
             "actions",
+            "card",
+            *drawn,
         }
+        if drawn:  # the card, drawn into the data directory
+            card = Path(reply["card_file"])
+            assert card.parent == env / "data" / "cards"
+            assert card.read_bytes().startswith(b"\x89PNG")
     assert [a["command"] for a in replies[1]["actions"]] == [
         "/checkin done",
         "/checkin partial",

@@ -15,7 +15,7 @@ from bot.adapters.slack.scopes import METHOD_SCOPES, SUBSCRIBED_EVENTS, bot_scop
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     *sorted((ROOT / "bot" / "adapters" / "slack").glob("*.py")),
-    ROOT / "bot/ops/platform_checks.py",
+    ROOT / "bot/ops/slack_checks.py",
 ]
 MANIFESTS = sorted((ROOT / "deploy" / "slack").glob("manifest-*.yaml"))
 

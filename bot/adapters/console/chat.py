@@ -12,24 +12,38 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.console.scheduled import DueCheck
 from bot.caller import Caller
+from bot.cards import card_filename, render_card
 from bot.commands.dispatcher import Dispatcher, Outcome
 from bot.replies import Reply
 
 PROMPT = "you> "
 
 
-def to_json(outcome: Outcome) -> str:
-    """The stable JSON line: the reply's fields plus `command` (None when unknown)."""
+def to_json(outcome: Outcome, card_file: Path | None = None) -> str:
+    """The stable JSON line: the reply's fields plus `command` (None when unknown), and
+    where its card was written (`card_file`)."""
     # `thread` is for the platform posting a scheduled message, not a chat answer.
     data = outcome.reply.model_dump(mode="json", exclude={"thread"})
-    return json.dumps({"command": outcome.command, **data}, ensure_ascii=False)
+    extra = {"card_file": str(card_file)} if card_file is not None else {}
+    return json.dumps({"command": outcome.command, **data, **extra}, ensure_ascii=False)
 
 
-def to_text(reply: Reply) -> str:
+def save_card(reply: Reply, directory: Path | None) -> Path | None:
+    """The reply's card drawn into `directory` (replacing the last of its kind)."""
+    if reply.card is None or directory is None:
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / card_filename(reply.card)
+    path.write_bytes(render_card(reply.card))
+    return path
+
+
+def to_text(reply: Reply, card_file: Path | None = None) -> str:
     parts = [reply.title, *reply.lines]
     for field in reply.fields:
         # A value of several lines (the examples in /help COMMAND) goes under its name.
@@ -48,6 +62,8 @@ def to_text(reply: Reply) -> str:
         attachment = reply.attachment
         text += f"\n--- {attachment.filename} ({attachment.content_type}) ---\n"
         text += attachment.content.rstrip("\n") + "\n--- end ---"
+    if card_file is not None:
+        text += f"\nCard: {card_file}"
     return text
 
 
@@ -58,16 +74,24 @@ def is_command(line: str) -> bool:
 
 
 async def run_lines(
-    dispatcher: Dispatcher, caller: Caller, lines: Iterable[str], out: TextIO, as_json: bool
+    dispatcher: Dispatcher,
+    caller: Caller,
+    lines: Iterable[str],
+    out: TextIO,
+    as_json: bool,
+    cards: Path | None = None,
 ) -> int:
-    """Answer each command line; returns how many replies were refusals."""
+    """Answer each command line; returns how many replies were refusals. A reply's card
+    is drawn into `cards` (a PNG), and its path printed."""
     refused = 0
     for line in lines:
         if not is_command(line):
             continue
         outcome = await dispatcher.dispatch(caller, line)
         refused += not outcome.reply.ok
-        out.write((to_json(outcome) if as_json else to_text(outcome.reply)) + "\n")
+        card = save_card(outcome.reply, cards)
+        shown = to_json(outcome, card) if as_json else to_text(outcome.reply, card)
+        out.write(shown + "\n")
         if not as_json:
             out.write("\n")
         out.flush()
@@ -108,7 +132,11 @@ async def _announce_every_minute(due: DueCheck) -> None:
 
 
 async def interactive(
-    dispatcher: Dispatcher, caller: Caller, as_json: bool, due: DueCheck | None = None
+    dispatcher: Dispatcher,
+    caller: Caller,
+    as_json: bool,
+    due: DueCheck | None = None,
+    cards: Path | None = None,
 ) -> int:
     print(f"pathbot console chat as {caller.display_name} in {caller.workspace_id}.")
     print("Type /help for the commands, /quit (or Ctrl-D) to leave.")
@@ -124,7 +152,7 @@ async def interactive(
             line = await asyncio.to_thread(next, lines, None)
             if line is None:
                 return refused
-            refused += await run_lines(dispatcher, caller, [line], sys.stdout, as_json)
+            refused += await run_lines(dispatcher, caller, [line], sys.stdout, as_json, cards)
             if due is not None:
                 await announce(due, sys.stdout)
     finally:
@@ -133,12 +161,16 @@ async def interactive(
 
 
 async def chat(
-    dispatcher: Dispatcher, caller: Caller, as_json: bool, due: DueCheck | None = None
+    dispatcher: Dispatcher,
+    caller: Caller,
+    as_json: bool,
+    due: DueCheck | None = None,
+    cards: Path | None = None,
 ) -> int:
     """Interactive on a terminal (with scheduled messages shown as they fire); else scripted.
 
     A scripted chat prints only replies, so its output stays one reply per command.
     """
     if sys.stdin.isatty():
-        return await interactive(dispatcher, caller, as_json, due)
-    return await run_lines(dispatcher, caller, sys.stdin, sys.stdout, as_json)
+        return await interactive(dispatcher, caller, as_json, due, cards)
+    return await run_lines(dispatcher, caller, sys.stdin, sys.stdout, as_json, cards)

@@ -21,8 +21,8 @@ def message_kwargs(rendered: RenderedReply) -> dict[str, Any]:
         "embed": rendered.embed,
         "allowed_mentions": discord.AllowedMentions.none(),
     }
-    if rendered.file is not None:
-        kwargs["file"] = rendered.file
+    if rendered.files:
+        kwargs["files"] = rendered.files
     if rendered.view is not None:
         kwargs["view"] = rendered.view
     return kwargs

@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.answers import message_kwargs
-from bot.adapters.discord.render import render
+from bot.adapters.discord.render import render, render_embed
 from bot.replies import Reply
 from bot.storage.dm_channels import DmChannelStore
 
@@ -63,7 +63,7 @@ class PostingClient(discord.Client):
         """Did the bot post this reply there since `since`? (Its recent messages: Discord
         returns no nonce there, so the embed's title and text identify it.)"""
         channel_id = await self.resolve_target(target)
-        embed = render(reply).embed
+        embed = render_embed(reply)
         after = discord.utils.time_snowflake(since - timedelta(seconds=1))
         recent = await self.http.logs_from(channel_id, limit=50, after=after)
         me = self.user.id if self.user is not None else None

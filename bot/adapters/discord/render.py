@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.cards import card_filename, render_card
 from bot.replies import ActionStyle, Reply, ReplyAction
 from bot.text import clip, neutralize_mentions
 
@@ -45,7 +46,8 @@ _STYLES = {
 @dataclass(frozen=True, slots=True)
 class RenderedReply:
     embed: discord.Embed
-    file: discord.File | None
+    #: The reply's attachment and its card (a PNG the embed shows as its image).
+    files: list[discord.File]
     ephemeral: bool
     #: The reply's actions as buttons, or None; see `render_view`.
     view: discord.ui.View | None = None
@@ -74,11 +76,15 @@ def render_embed(reply: Reply) -> discord.Embed:
     return embed
 
 
-def render_file(reply: Reply) -> discord.File | None:
-    if reply.attachment is None:
-        return None
-    data = io.BytesIO(reply.attachment.content.encode("utf-8"))
-    return discord.File(data, filename=reply.attachment.filename)
+def render_files(reply: Reply) -> list[discord.File]:
+    files = []
+    if reply.attachment is not None:
+        data = io.BytesIO(reply.attachment.content.encode("utf-8"))
+        files.append(discord.File(data, filename=reply.attachment.filename))
+    if reply.card is not None:
+        png = io.BytesIO(render_card(reply.card))
+        files.append(discord.File(png, filename=card_filename(reply.card)))
+    return files
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +142,8 @@ def render_view(reply: Reply) -> discord.ui.View | None:
 
 
 def render(reply: Reply) -> RenderedReply:
-    return RenderedReply(
-        render_embed(reply), render_file(reply), reply.ephemeral, render_view(reply)
-    )
+    embed = render_embed(reply)
+    if reply.card is not None:
+        # Shown inside the embed, from the file sent with it.
+        embed.set_image(url=f"attachment://{card_filename(reply.card)}")
+    return RenderedReply(embed, render_files(reply), reply.ephemeral, render_view(reply))

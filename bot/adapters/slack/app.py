@@ -145,8 +145,7 @@ class SlackAdapter(SlackPoster):
             line=line,
         )
         reply = await self._handle(caller, line)
-        if reply.attachment is not None:
-            reply = await self._deliver_attachment_by_dm(caller.workspace_id, caller.user_id, reply)
+        reply = await self._deliver_files_by_dm(caller.workspace_id, caller.user_id, reply)
         await self._answer(respond, reply, caller)
 
     async def _drop_repeats(
@@ -224,8 +223,7 @@ class SlackAdapter(SlackPoster):
         reply = await self._handle(caller, line)
         # The button may sit under a message others see; its answer is the clicker's alone.
         reply = reply.model_copy(update={"ephemeral": True})
-        if reply.attachment is not None:
-            reply = await self._deliver_attachment_by_dm(caller.workspace_id, user_id, reply)
+        reply = await self._deliver_files_by_dm(caller.workspace_id, user_id, reply)
         if not body.get("response_url"):
             # No message to answer under (e.g. a button outside a message): their DM.
             await self.send(f"dm:{user_id}", reply, caller.workspace_id)

@@ -13,7 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.clients import NotInstalled, OneToken, SlackClients
 from bot.adapters.slack.render import render
-from bot.replies import Attachment, Reply
+from bot.cards import card_filename, render_card
+from bot.replies import Reply
 from bot.storage.dm_channels import DmChannelStore
 
 log = logging.getLogger(__name__)
@@ -35,15 +36,19 @@ class SlackPoster:
         #: DM channels remembered across restarts (conversations.open is Tier 3).
         self._dm_store = dm_store
 
-    async def _deliver_attachment_by_dm(self, team: str, user_id: str, reply: Reply) -> Reply:
-        # A file posted through response_url is impossible and one posted to the channel
-        # would be public, so it goes to the caller's DM with the bot.
-        assert reply.attachment is not None
-        filename = reply.attachment.filename
+    async def _deliver_files_by_dm(self, team: str, user_id: str, reply: Reply) -> Reply:
+        """A reply's attachment and card, uploaded to the caller's DM with the bot: a file
+        posted through response_url is impossible and one posted to the channel would be
+        public. The reply says so, and carries neither any more."""
+        files = _files(reply)
+        if not files:
+            return reply
+        filename = " and ".join(name for name, _ in files)
         try:
             clients = await self.clients.for_team(team)
             channel = await self.resolve_target(f"dm:{user_id}", team)
-            await self._upload(clients.api, channel, reply.attachment)
+            for name, content in files:
+                await self._upload(clients.api, channel, name, content)
         except (
             SlackApiError,
             SlackRequestError,
@@ -55,7 +60,8 @@ class SlackPoster:
             note = f"I couldn't send you {filename} (Slack refused the upload; ask an admin)."
         else:
             note = f"I sent you {filename} in a direct message."
-        return reply.model_copy(update={"lines": [*reply.lines, note], "attachment": None})
+        update = {"lines": [*reply.lines, note], "attachment": None, "card": None}
+        return reply.model_copy(update=update)
 
     async def resolve_target(self, target: str, team: str = "") -> str:
         """A channel id for `C123`, `channel:C123`, or the DM channel for `dm:U1` / `user:U1`."""
@@ -93,14 +99,23 @@ class SlackPoster:
             unfurl_links=False,
             unfurl_media=False,
         )
-        if reply.attachment is not None:
-            await self._upload(client, channel, reply.attachment)
+        for name, content in _files(reply):
+            await self._upload(client, channel, name, content)
         return str(response.get("ts") or "")
 
-    async def _upload(self, client: AsyncWebClient, channel: str, attachment: Attachment) -> None:
+    async def _upload(
+        self, client: AsyncWebClient, channel: str, filename: str, content: str | bytes
+    ) -> None:
         await client.files_upload_v2(
-            channel=channel,
-            content=attachment.content,
-            filename=attachment.filename,
-            title=attachment.filename,
+            channel=channel, content=content, filename=filename, title=filename
         )
+
+
+def _files(reply: Reply) -> list[tuple[str, str | bytes]]:
+    """The files a reply comes with: its attachment, and its card drawn as a PNG."""
+    files: list[tuple[str, str | bytes]] = []
+    if reply.attachment is not None:
+        files.append((reply.attachment.filename, reply.attachment.content))
+    if reply.card is not None:
+        files.append((card_filename(reply.card), render_card(reply.card)))
+    return files
