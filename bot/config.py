@@ -143,6 +143,8 @@ class Settings(BaseSettings):
             )
             if secret is not None
         ]
+        if self.secret_key is not None:  # each key of a rotation list, on its own too
+            values += [key.strip() for key in self.secret_key.get_secret_value().split(",")]
         password = make_url(self.resolved_database_url).password if self.database_url else None
         if password:
             values.append(str(password))

@@ -11,20 +11,31 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 from pydantic import SecretStr
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
+from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack import runner as slack_runner
+from bot.adapters.slack.clients import Installed
+from bot.adapters.slack.install import oauth_settings
 from bot.adapters.slack.scopes import bot_scopes
+from bot.adapters.slack.sender import SlackSender
+from bot.clock import FakeClock
+from bot.commands.dispatcher import Dispatcher
 from bot.config import Settings, load_settings
+from bot.curriculum.models import Curriculum
 from bot.errors import Fatal
 from bot.ops.doctor import Status
 from bot.replies import Reply
 from bot.scheduling.senders import Target
+from bot.services.context import Core
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models import SlackInstallation, Workspace
 from bot.storage.outbox import MessageKind, OutboxMessage, OutboxStatus
@@ -244,7 +255,8 @@ async def test_an_uninstalled_workspace_is_forgotten_and_the_other_goes_on(
                 assert not acme.active
                 assert await db.get(SlackInstallation, BETA.team_id) is not None
 
-            # A reminder queued for Acme before it left is not sent with a dead token.
+            # A reminder for Acme, still queued or queued by a process not yet told,
+            # is not sent: there is no token for it any more.
             before = len(slack.called("chat.postMessage"))
             key = await enqueue_now(
                 deployment.database_url,
@@ -271,10 +283,19 @@ async def test_an_uninstalled_workspace_is_forgotten_and_the_other_goes_on(
         beta = _text(await _slash(deployment, "progress", "U0BOB0001", BETA.team_id))
         assert "day" in beta.lower()
 
-        # Acme installs again: welcomed back, and its new token is used.
+        # Acme installs again: welcomed back with its new token, which is used from now on.
+        old_tokens = {t for t, team in slack.tokens.items() if team == ACME.team_id}
+        before = len(slack.called("chat.postMessage"))
         assert (await _install(deployment, ACME))[0] == 200
+        welcome = (await slack.wait_for("chat.postMessage", before + 1))[before]
+        assert slack.tokens[welcome.token] == ACME.team_id
+        assert welcome.token not in old_tokens
         answer = _text(await _slash(deployment, "progress", "U0ADA0001", ACME.team_id))
         assert "day" in answer.lower()
+        dm = dm_event_body("today", user_id="U0ADA0001", team_id=ACME.team_id)
+        assert await _event(deployment, dm) == 200
+        reply = (await slack.wait_for("chat.postMessage", before + 2))[before + 1]
+        assert reply.token == welcome.token
 
 
 async def test_install_links_are_refused_when_used_forged_or_cancelled(
@@ -347,6 +368,10 @@ async def test_doctor_checks_every_installed_workspace(
     assert acme.status is Status.FAIL
     assert "PATHBOT_SECRET_KEY" in acme.detail
 
+    # pathbot run with a key that does not open the stored tokens: one line, at once.
+    with pytest.raises(Fatal, match="PATHBOT_SECRET_KEY"):
+        await slack_runner.run(rotated)
+
 
 @pytest.mark.parametrize(
     ("missing", "said"),
@@ -361,3 +386,46 @@ async def test_installing_without_a_key_or_secret_is_one_clear_line(
         settings = _settings(slack, oauth, url, tmp_path).model_copy(update={missing: None})
         with pytest.raises(Fatal, match=said):
             await slack_runner.run(settings)
+
+
+async def test_a_token_renewed_by_another_process_is_picked_up(
+    database: Database, shipped_curriculum: Curriculum
+) -> None:
+    """Acme installed again through another process: this one still holds the old token,
+    which Slack now refuses; the send reads the stored one and goes out, nothing dead."""
+    async with running_fake_slack() as slack:
+        settings = _settings(slack, FakeSlackOAuth(slack), database.url, Path("."))
+        clock = FakeClock(datetime(2027, 1, 4, 9, tzinfo=UTC))
+        oauth = oauth_settings(settings, database.sessions, clock)
+        store = oauth.installation_store
+        assert store is not None
+        base = AsyncWebClient(base_url=slack.base_url)
+        adapter = SlackAdapter(
+            Dispatcher(Core(database.sessions, clock, shipped_curriculum)),
+            client=base,
+            signing_secret=SIGNING_SECRET,
+            clock=clock,
+            clients=Installed(store, base),
+            oauth=oauth,
+        )
+        sender = SlackSender(adapter)
+        slack.tokens |= {"xoxb-old": ACME.team_id, "xoxb-new": ACME.team_id}
+
+        def installed(token: str) -> Installation:
+            return Installation(
+                team_id=ACME.team_id, bot_token=token, bot_id="B1", bot_user_id="U0BOT", user_id=""
+            )
+
+        await store.async_save(installed("xoxb-old"))
+        target = Target.parse("channel:C0DAILY01", ACME.team_id)
+        await sender.send(target, Reply(title="first"), idempotency_key="k1")
+        await store.async_save(installed("xoxb-new"))  # as another process would
+        slack.revoked.add("xoxb-old")
+        await sender.send(target, Reply(title="second"), idempotency_key="k2")
+
+    posts = slack.called("chat.postMessage")
+    assert [(c.token, c.args["text"]) for c in posts] == [
+        ("xoxb-old", "first"),
+        ("xoxb-old", "second"),  # refused: token_revoked
+        ("xoxb-new", "second"),
+    ]

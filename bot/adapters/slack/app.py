@@ -26,6 +26,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.clients import SlackClients
 from bot.adapters.slack.home import REFRESH_AFTER, publish_home
+from bot.adapters.slack.install import NOT_INSTALLED, cached_authorize
+from bot.adapters.slack.installations import InstallationStore
 from bot.adapters.slack.modals import LOG_MODAL, field_errors, log_line, log_modal
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
 from bot.adapters.slack.posting import SlackPoster
@@ -104,8 +106,18 @@ class SlackAdapter(SlackPoster):
             name="pathbot",
             logger=_bolt_logger(),
             oauth_settings=oauth,
+            # An AsyncAuthorize instance, which bolt accepts beside oauth_settings; its
+            # annotation only names plain functions.
+            authorize=cached_authorize(oauth, client, _bolt_logger()),  # type: ignore[arg-type]
+            user_facing_authorize_error_message=NOT_INSTALLED,
         )
         self._oauth = oauth
+        #: The installed workspaces (Slack's OAuth), if this app installs into many.
+        self.installations = (
+            oauth.installation_store
+            if oauth is not None and isinstance(oauth.installation_store, InstallationStore)
+            else None
+        )
         # Before any listener: a request Slack repeats (a retry, a replay) is acked again
         # and nothing else; `log 30m` retried once must not log an hour.
         self.app.use(self._drop_repeats)
@@ -188,7 +200,9 @@ class SlackAdapter(SlackPoster):
         if not text:
             return
         caller = await self._caller(
-            team_id=str(event.get("team") or body.get("team_id") or ""),
+            # The workspace the app is installed in (as bolt authorized it), before the
+            # sender's own (another, in a Slack Connect channel).
+            team_id=str(body.get("team_id") or event.get("team") or ""),
             user_id=str(event.get("user") or ""),
             user_name="",
             channel_id=None,
@@ -214,7 +228,7 @@ class SlackAdapter(SlackPoster):
         team = body.get("team") or {}
         channel_id = str((body.get("channel") or {}).get("id") or "")
         caller = await self._caller(
-            team_id=str(user.get("team_id") or team.get("id") or ""),
+            team_id=str(team.get("id") or user.get("team_id") or ""),
             user_id=user_id,
             user_name=str(user.get("username") or user.get("name") or ""),
             channel_id=None if not channel_id or channel_id.startswith("D") else channel_id,
@@ -292,7 +306,7 @@ class SlackAdapter(SlackPoster):
         user = body.get("user") or {}
         line = log_line((view.get("state") or {}).get("values") or {})
         caller = await self._caller(
-            team_id=str(user.get("team_id") or (body.get("team") or {}).get("id") or ""),
+            team_id=str((body.get("team") or {}).get("id") or user.get("team_id") or ""),
             user_id=str(user.get("id") or ""),
             user_name=str(user.get("username") or user.get("name") or ""),
             channel_id=None,

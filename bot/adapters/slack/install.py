@@ -10,12 +10,14 @@ import html
 import logging
 
 from slack_bolt import BoltResponse
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_callback_options import (
     AsyncCallbackOptions,
     AsyncFailureArgs,
     AsyncSuccessArgs,
 )
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.adapters.slack.installations import InstallationStore, OAuthStates, OnInstall
@@ -40,6 +42,30 @@ _FAILURES = {
     "storage_error": "pathbot could not save the install (only single workspaces, with "
     "the bot, can install; the server log says more).",
 }
+
+
+#: What someone in a workspace without pathbot (removed, say) is told by a command.
+NOT_INSTALLED = (
+    "pathbot is not installed in this workspace (or was removed): "
+    "an admin can add it again from the organiser's install link."
+)
+
+
+def cached_authorize(
+    oauth: AsyncOAuthSettings | None, client: AsyncWebClient, logger: logging.Logger
+) -> AsyncInstallationStoreAuthorize | None:
+    """Bolt's authorization by installation, with auth.test remembered per token: every
+    request still finds its workspace's token, but Slack is not asked about it each time
+    inside the 3 s a request has."""
+    if oauth is None or oauth.installation_store is None:
+        return None
+    return AsyncInstallationStoreAuthorize(
+        logger=logger,
+        installation_store=oauth.installation_store,
+        bot_only=True,
+        cache_enabled=True,
+        client=client,
+    )
 
 
 def authorize_url(api_url: str) -> str:
@@ -107,7 +133,9 @@ def oauth_settings(
         box = SecretBox.from_setting(key, "slack-tokens")
     except SecretKeyError as error:
         raise Fatal(f"installing into many Slack workspaces: {error}") from None
-    state_key = hashlib.sha256(f"pathbot:slack-oauth-state:{key}".encode()).digest()
+    # The first key only: adding a key to rotate must not void install links under way.
+    first = (key or "").split(",")[0].strip()
+    state_key = hashlib.sha256(f"pathbot:slack-oauth-state:{first}".encode()).digest()
     public = (settings.public_url or "").rstrip("/")
     return AsyncOAuthSettings(
         client_id=(settings.slack_client_id or "").strip(),

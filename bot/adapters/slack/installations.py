@@ -20,7 +20,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -60,6 +60,9 @@ class InstallationStore(AsyncInstallationStore):
         if not installation.bot_token or not installation.team_id:
             # An org-wide (Enterprise Grid) install has no team, and a user-only one no bot.
             raise BoltError("only installs into one workspace, with a bot, are supported")
+        if installation.bot_refresh_token:
+            # Rotating tokens expire in 12 hours; pathbot keeps long-lived ones only.
+            raise BoltError("turn token rotation off in the app's OAuth settings")
         values: dict[str, Any] = {
             "enterprise_id": installation.enterprise_id,
             "team_name": (installation.team_name or "")[:200] or None,
@@ -135,6 +138,14 @@ class InstallationStore(AsyncInstallationStore):
         if user_id is None:
             await self.forget(team_id)
 
+    async def check_key(self) -> None:
+        """Raises SecretKeyError when PATHBOT_SECRET_KEY does not open the stored tokens
+        (a changed key), so `pathbot run` says so at once instead of at each send."""
+        async with self._sessions() as db:
+            row = await db.scalar(select(SlackInstallation).limit(1))
+        if row is not None:
+            self._box.open(row.bot_token)
+
     async def forget(self, team_id: str | None) -> None:
         """The workspace uninstalled the app (or revoked its tokens): its token goes."""
         async with self._sessions() as db, db.begin():
@@ -166,7 +177,8 @@ class OAuthStates(AsyncOAuthStateStore):
     async def async_consume(self, state: str) -> bool:
         body, _, mac = state.rpartition(".")
         issued, _, nonce = body.partition(".")
-        if not nonce or not issued.isdigit() or not hmac.compare_digest(mac, self._mac(body)):
+        expected = self._mac(body).encode()
+        if not nonce or not issued.isdigit() or not hmac.compare_digest(mac.encode(), expected):
             return False
         age = self._clock.now().timestamp() - int(issued)
         if not 0 <= age <= STATE_TTL.total_seconds():

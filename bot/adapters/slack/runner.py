@@ -39,6 +39,7 @@ from bot.ops.http import Handler, serving_http
 from bot.services.context import Core
 from bot.storage.dm_channels import DmChannels, DmChannelStore
 from bot.storage.known_people import KnownPeople
+from bot.storage.secrets import SecretKeyError
 
 log = logging.getLogger(__name__)
 
@@ -167,11 +168,19 @@ async def _welcome(
     reply = adapter.spelled(await dispatcher.workspace_joined(Platform.SLACK, team))
     if not installation.user_id:
         return
+    await adapter.send(f"dm:{installation.user_id}", reply, team)
+
+
+async def check_stored_tokens(adapter: SlackAdapter) -> None:
+    """One clear line when PATHBOT_SECRET_KEY does not open the stored tokens (a key
+    changed without keeping the old one), before any send finds out."""
+    store = adapter.installations
+    if store is None:
+        return
     try:
-        await adapter.send(f"dm:{installation.user_id}", reply, team)
-    except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as error:
-        # The install itself worked: the welcome is a courtesy, never a failure.
-        log.warning("slack: could not welcome the installer: %s", reason(error))
+        await store.check_key()
+    except SecretKeyError as error:
+        raise Fatal(f"Slack installations: {error}") from None
 
 
 def _adapter(settings: Settings, core: Core, dispatcher: Dispatcher) -> SlackAdapter:
@@ -186,9 +195,19 @@ def _adapter(settings: Settings, core: Core, dispatcher: Dispatcher) -> SlackAda
     if not settings.slack_installs:
         return build_adapter(settings, dispatcher, core.clock, **options)  # type: ignore[arg-type]
     installed: list[SlackAdapter] = []
+    welcoming: set[asyncio.Future[None]] = set()
+
+    async def welcome(installation: Installation) -> None:
+        try:
+            await _welcome(installed[0], dispatcher, installation)
+        except Exception as error:  # the install worked: a welcome is never its failure
+            log.warning("slack: could not welcome the installer: %s", reason(error))
 
     async def on_install(installation: Installation) -> None:
-        await _welcome(installed[0], dispatcher, installation)
+        # Beside the install page, not before it: the page does not wait on Slack.
+        task = asyncio.ensure_future(welcome(installation))
+        welcoming.add(task)
+        task.add_done_callback(welcoming.discard)
 
     oauth = oauth_settings(settings, core.sessions, core.clock, on_install)
     assert oauth.installation_store is not None
@@ -217,6 +236,8 @@ async def open_platform(settings: Settings, core: Core) -> AsyncIterator[Platfor
     app_token = _app_token_or_http(settings)
     if not settings.slack_installs:
         await check_token(adapter)  # with OAuth each workspace's token is checked as used
+    else:
+        await check_stored_tokens(adapter)
     sender = SlackSender(adapter)
     server = adapter.app.server(path=EVENTS_PATH)
     routes: dict[Route, Handler] = {}

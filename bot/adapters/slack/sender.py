@@ -25,6 +25,7 @@ from bot.scheduling.senders import (
     TargetKind,
     TransientError,
 )
+from bot.storage.secrets import SecretKeyError
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,10 @@ class SlackSender:
         if target.kind is TargetKind.CHANNEL:
             await self._per_channel.wait(target.id)
         try:
-            await self._adapter.send(where, reply, target.workspace)
+            await self._send(where, reply, target.workspace)
+        except SecretKeyError as error:
+            # No message is at fault: the key changed. Deliveries pause, nothing is lost.
+            raise CredentialsRefused(str(error)) from error
         except ValueError as error:
             raise PermanentError(str(error)) from error
         except NotInstalled as error:
@@ -74,6 +78,18 @@ class SlackSender:
             raise TransientError(f"Slack request failed: {error}") from error
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             raise TransientError(f"Slack unreachable: {error}") from error
+
+    async def _send(self, where: str, reply: Reply, team: str) -> None:
+        try:
+            await self._adapter.send(where, reply, team)
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "")
+            if not self._adapter.many_workspaces or code not in _TOKEN_REFUSED | _REMOVED:
+                raise
+            # The token kept in memory may be older than the stored one (the workspace
+            # installed again, through another process): once more with the stored one.
+            self._adapter.clients.forget(team)
+            await self._adapter.send(where, reply, team)
 
 
 def _classify(error: SlackApiError, target: Target, many_workspaces: bool) -> Exception:
