@@ -1,9 +1,12 @@
 # pathbot: one image for the bot; PostgreSQL runs beside it (see README "Deployment").
 FROM python:3.11-slim
 
-# Non-root, with its data (SQLite, Chroma index, lock file) on a volume.
+# Non-root, with its data (SQLite, Chroma index, lock file) on a volume. DejaVu Sans
+# draws the progress and leaderboard cards (names in most scripts, not only Latin).
 RUN useradd --create-home --uid 10001 pathbot \
- && mkdir -p /data && chown pathbot:pathbot /data
+ && mkdir -p /data && chown pathbot:pathbot /data \
+ && apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 # Dependencies first, so a code change does not reinstall them. chromadb pulls in the

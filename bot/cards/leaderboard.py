@@ -23,7 +23,7 @@ from bot.services.hours import hours_text
 _ROW = 52
 _TOP = 100
 #: Room for the widest place ("10,000") in its badge.
-_NAME_LEFT = PAD + 84
+_NAME_LEFT = PAD + 92
 
 
 def render_leaderboard(card: LeaderboardCard) -> bytes:
