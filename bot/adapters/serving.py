@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError
+from bot.dashboard.web import Dashboard
 from bot.errors import Fatal, Unreachable
 from bot.ops.http import Handler, LateRoute, Probe, Readiness, add_routes, serving_http
 from bot.ops.readiness import (
@@ -203,6 +204,7 @@ async def serve_core(
         # connecting, while a platform that cannot be reached yet is retried.
         app = web.Application()
         add_routes(app, core.metrics, readiness)
+        Dashboard(core).add_routes(app)
         late = {route: LateRoute() for name in platforms for route in _http_routes(name, settings)}
         for (method, path), route in late.items():
             app.router.add_route(method, path, route.handle)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands.invocation import Invocation
 from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.replies import Reply
-from bot.services import onboarding, report, workspaces
+from bot.services import dashboard_access, onboarding, report, workspaces
 from bot.services.context import UserError
 
 
@@ -57,6 +57,10 @@ async def _admin_remove(inv: Invocation) -> Reply:
     if user == inv.caller.user_id and not inv.caller.is_platform_admin:
         raise UserError("You can't remove yourself", "Ask another admin to do it.")
     return await workspaces.remove_admin(inv.db, inv.workspace, user)
+
+
+async def _dashboard(inv: Invocation) -> Reply:
+    return dashboard_access.organiser_link(inv.core, inv.workspace, inv.caller.user_id)
 
 
 async def _report(inv: Invocation) -> Reply:
@@ -148,6 +152,13 @@ ADMIN_COMMANDS = (
         params=(Param("user", Kind.USER, "A mention or user id."),),
         permission=Permission.ADMIN,
         examples=("/admin-remove @carol",),
+    ),
+    CommandSpec(
+        "dashboard",
+        "A private one-time link to the cohort's web dashboard.",
+        _dashboard,
+        permission=Permission.ADMIN,
+        writes=False,
     ),
     CommandSpec(
         "report",

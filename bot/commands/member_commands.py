@@ -12,6 +12,7 @@ from bot.services import (
     ask,
     calendar_file,
     checkins,
+    dashboard_access,
     exercises,
     hours,
     leaderboard,
@@ -127,6 +128,10 @@ async def _ask(inv: Invocation) -> Reply:
 
 async def _export(inv: Invocation) -> Reply:
     return await privacy.export(inv.db, inv.core, inv.workspace, inv.joined)
+
+
+async def _me(inv: Invocation) -> Reply:
+    return dashboard_access.member_link(inv.core, inv.workspace, inv.joined)
 
 
 async def _calendar(inv: Invocation) -> Reply:
@@ -264,6 +269,12 @@ MEMBER_COMMANDS = (
         _export,
         writes=False,
         slow=True,
+    ),
+    CommandSpec(
+        "me",
+        "A private link to your page: progress, streak calendar and plan.",
+        _me,
+        writes=False,
     ),
     CommandSpec(
         "calendar",

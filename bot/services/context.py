@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.curriculum.models import Curriculum
 from bot.metrics import Metrics
+from bot.services.dashboard_links import DashboardLinks
 
 
 class Source(Protocol):
@@ -57,6 +58,9 @@ class Core:
     asker: Asker | None = None
     #: What /metrics shows; one per process.
     metrics: Metrics = field(default_factory=Metrics)
+    #: Sign-in links for the web dashboard (/dashboard, /me), when PATHBOT_SECRET_KEY
+    #: and PATHBOT_PUBLIC_URL are set.
+    links: DashboardLinks | None = None
 
     def local_now(self, timezone: str) -> datetime:
         return self.clock.now().astimezone(ZoneInfo(timezone))

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.curriculum.loader import load_curriculum
 from bot.services.context import Asker, Core
+from bot.services.dashboard_links import DashboardLinks
 from bot.storage import migrate
 from bot.storage.engine import make_engine, make_sessions
 
@@ -39,9 +40,18 @@ async def open_core(
             curriculum=curriculum,
             default_timezone=settings.timezone,
             asker=asker,
+            links=dashboard_links(settings, clock),
         )
     finally:
         await engine.dispose()
+
+
+def dashboard_links(settings: Settings, clock: Clock) -> DashboardLinks | None:
+    """Sign-in links for the dashboard, when it can be reached and links can be sealed."""
+    key = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    if not key.strip() or not (settings.public_url or "").strip():
+        return None
+    return DashboardLinks(key, settings.public_url or "", clock)
 
 
 def default_asker(settings: Settings) -> AskService | None:

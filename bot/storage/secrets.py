@@ -48,6 +48,15 @@ class SecretBox:
     def seal(self, plain: str) -> str:
         return self._box.encrypt(plain.encode()).decode("ascii")
 
+    def seal_at(self, plain: str, now: int) -> str:
+        """Sealed with `now` (Unix seconds) as its time, for `open_at`'s expiry."""
+        return self._box.encrypt_at_time(plain.encode(), now).decode("ascii")
+
+    def open_at(self, sealed: str, ttl_s: int, now: int) -> str:
+        """Opened if sealed by us at most `ttl_s` seconds before `now`; raises
+        cryptography's InvalidToken otherwise (forged, tampered, expired, or from the future)."""
+        return self._box.decrypt_at_time(sealed.encode("ascii"), ttl_s, now).decode()
+
     def open(self, sealed: str) -> str:
         try:
             return self._box.decrypt(sealed.encode("ascii")).decode()

@@ -1,0 +1,1 @@
+"""The organisers' web dashboard, on `pathbot run`'s HTTP server (see `web.py`)."""

@@ -1,0 +1,332 @@
+"""The dashboard's pages on `pathbot run`'s HTTP server.
+
+Sign-in is by a one-time link from /dashboard (organisers) or /me (members); it sets a
+sealed session cookie naming one workspace, and every page reads only that workspace
+(no page takes a workspace from the URL). Forms carry a CSRF token derived from the
+session; every response has a strict Content-Security-Policy (no inline script or
+style, nothing from elsewhere) and the other security headers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable
+from importlib.resources import files
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.cards import render_card
+from bot.dashboard import figures
+from bot.scheduling.outbox import retry_dead
+from bot.services import at_risk, leaderboard, progress, replays, report
+from bot.services.context import Core
+from bot.services.dashboard_links import SESSION_TTL, Grant, Role
+from bot.services.hours import hours_text
+from bot.storage.models import Member, Workspace
+from bot.storage.outbox import OutboxMessage, OutboxStatus
+
+COOKIE = "pathbot_dashboard"
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Never a sign-in link in another site's logs.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+ORGANISER_NAV = (
+    ("/dashboard", "Overview"),
+    ("/dashboard/members", "Members"),
+    ("/dashboard/slipping", "Slipping"),
+    ("/dashboard/leaderboard", "Leaderboard"),
+    ("/dashboard/deliveries", "Deliveries"),
+    ("/dashboard/me", "Me"),
+)
+Page = Callable[[web.Request, AsyncSession, Grant, Workspace], Awaitable[web.StreamResponse]]
+
+
+def _shade(minutes: int) -> int:
+    if minutes <= 0:
+        return 1 if minutes < 0 else 0
+    return min(1 + minutes // 120, 4)
+
+
+class Dashboard:
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._templates = Environment(
+            loader=PackageLoader("bot.dashboard", "templates"),
+            autoescape=select_autoescape(default=True),
+        )
+        self._templates.globals.update(hours=hours_text, shade=_shade)
+        self._css = (files("bot.dashboard") / "static" / "dashboard.css").read_bytes()
+
+    def add_routes(self, app: web.Application) -> None:
+        app.on_response_prepare.append(_security_headers)
+        get, post = app.router.add_get, app.router.add_post
+        get("/dashboard/static/dashboard.css", self._stylesheet)
+        get("/dashboard/login", self._login)
+        post("/dashboard/logout", self._logout)
+        get("/dashboard", self._page(self._overview, Role.ORGANISER))
+        get("/dashboard/members", self._page(self._members, Role.ORGANISER))
+        get("/dashboard/slipping", self._page(self._slipping, Role.ORGANISER))
+        get("/dashboard/leaderboard", self._page(self._leaderboard, Role.ORGANISER))
+        get("/dashboard/leaderboard.png", self._page(self._leaderboard_png, Role.ORGANISER))
+        get("/dashboard/deliveries", self._page(self._deliveries, Role.ORGANISER))
+        post("/dashboard/deliveries/retry", self._page(self._retry, Role.ORGANISER, form=True))
+        get("/dashboard/report.csv", self._page(self._report, Role.ORGANISER))
+        get("/dashboard/me", self._page(self._me, Role.MEMBER))
+        get("/dashboard/me/progress.png", self._page(self._me_png, Role.MEMBER))
+
+    # -- sign-in -----------------------------------------------------------------------
+
+    async def _login(self, request: web.Request) -> web.StreamResponse:
+        links = self._core.links
+        if links is None:
+            return self._message(
+                "The dashboard is not set up", "Set PATHBOT_SECRET_KEY and PATHBOT_PUBLIC_URL.", 503
+            )
+        grant = links.open_link(request.query.get("token", ""))
+        if grant is None:
+            return self._message(
+                "This link is not valid any more",
+                "Links work for 15 minutes. Ask the bot for a new one: /dashboard, or /me.",
+                401,
+            )
+        async with self._core.sessions() as db, db.begin():
+            first = await replays.first_time(
+                db, f"dashboard-link:{grant.nonce}", self._core.clock.now()
+            )
+        if not first:
+            return self._message(
+                "This link was used already",
+                "Each link works once. Ask the bot for a new one.",
+                401,
+            )
+        home = "/dashboard" if grant.role is Role.ORGANISER else "/dashboard/me"
+        response = _see_other(home)
+        response.set_cookie(
+            COOKIE,
+            links.session(grant),
+            max_age=int(SESSION_TTL.total_seconds()),
+            path="/dashboard",
+            httponly=True,
+            samesite="Strict",
+            secure=links.public_url.startswith("https://"),
+        )
+        return response
+
+    async def _logout(self, request: web.Request) -> web.StreamResponse:
+        grant = self._grant(request)
+        form = await request.post()
+        if grant is None or not hmac.compare_digest(str(form.get("csrf", "")), _csrf(grant)):
+            return self._message("Not signed out", "The form was not this session's.", 403)
+        response = self._message("Signed out", "Open a new link from the bot to come back.", 200)
+        response.del_cookie(COOKIE, path="/dashboard")
+        return response
+
+    def _grant(self, request: web.Request) -> Grant | None:
+        links = self._core.links
+        value = request.cookies.get(COOKIE)
+        return links.open_session(value) if links is not None and value else None
+
+    def _page(
+        self, page: Page, role: Role, *, form: bool = False
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            grant = self._grant(request)
+            if grant is None:
+                return self._message(
+                    "Please sign in", "Ask the bot for a link: /dashboard (organisers) or /me.", 401
+                )
+            if role is Role.ORGANISER and grant.role is not Role.ORGANISER:
+                return self._message(
+                    "For organisers only", "Your own page is at /dashboard/me.", 403
+                )
+            if form:
+                posted = await request.post()
+                if not hmac.compare_digest(str(posted.get("csrf", "")), _csrf(grant)):
+                    return self._message(
+                        "The form has expired", "Reload the page and try again.", 403
+                    )
+            async with self._core.sessions() as db, db.begin():
+                workspace = await db.get(Workspace, grant.workspace_id)
+                if workspace is None or not workspace.active:
+                    return self._message("This workspace is gone", "", 404)
+                return await page(request, db, grant, workspace)
+
+        return handle
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def _render(
+        self,
+        name: str,
+        title: str,
+        grant: Grant | None,
+        here: str = "",
+        status: int = 200,
+        **context: Any,
+    ) -> web.Response:
+        nav: tuple[tuple[str, str], ...] = ()
+        if grant is not None:
+            nav = ORGANISER_NAV if grant.role is Role.ORGANISER else (("/dashboard/me", "Me"),)
+        html = self._templates.get_template(name).render(
+            title=title, nav=nav, here=here, csrf=_csrf(grant) if grant else "", **context
+        )
+        return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+    def _message(self, title: str, hint: str, status: int) -> web.Response:
+        return self._render("message.html", title, None, status=status, message=title, hint=hint)
+
+    async def _stylesheet(self, request: web.Request) -> web.StreamResponse:
+        return web.Response(body=self._css, content_type="text/css")
+
+    async def _overview(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        found = await figures.overview(db, self._core, ws)
+        return self._render("overview.html", "The cohort at a glance", grant, "/dashboard", o=found)
+
+    async def _members(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        page = (
+            int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1
+        )
+        found = await figures.heatmap(db, self._core, ws, page)
+        return self._render("members.html", "Members by week", grant, "/dashboard/members", h=found)
+
+    async def _slipping(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        people = await at_risk.slipping(db, self._core, ws)
+        return self._render(
+            "slipping.html", "Who is slipping", grant, "/dashboard/slipping", people=people
+        )
+
+    async def _leaderboard(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        board = await leaderboard.board(db, self._core, ws, leaderboard.Period.THIS)
+        return self._render(
+            "leaderboard.html",
+            "Leaderboard, this week",
+            grant,
+            "/dashboard/leaderboard",
+            board=board,
+        )
+
+    async def _leaderboard_png(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        card = leaderboard.render(
+            await leaderboard.board(db, self._core, ws, leaderboard.Period.THIS)
+        ).card
+        assert card is not None
+        return web.Response(body=render_card(card), content_type="image/png")
+
+    async def _deliveries(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        found = await figures.deliveries(db, ws)
+        retried = request.query.get("retried", "")
+        note = f"Message {retried} is queued again." if retried.isdigit() else ""
+        return self._render(
+            "deliveries.html", "Deliveries", grant, "/dashboard/deliveries", d=found, retried=note
+        )
+
+    async def _retry(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        posted = await request.post()
+        wanted = str(posted.get("id", ""))
+        row_id = await db.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.id == (int(wanted) if wanted.isdigit() else -1),
+                OutboxMessage.workspace_id == ws.id,  # never another workspace's row
+                OutboxMessage.status == OutboxStatus.DEAD.value,
+            )
+        )
+        if row_id is None:
+            return self._message(
+                "No such dead message here", "It may have been retried already.", 404
+            )
+        await retry_dead(db, self._core.clock.now(), [row_id])
+        # Returned, not raised: raising would roll the retry back.
+        return _see_other(f"/dashboard/deliveries?retried={row_id}")
+
+    async def _report(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        attachment = (await report.cohort_report(db, self._core, ws)).attachment
+        assert attachment is not None
+        return web.Response(
+            text=attachment.content,
+            content_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
+        )
+
+    async def _member(self, db: AsyncSession, grant: Grant, ws: Workspace) -> Member | None:
+        return await db.scalar(
+            select(Member)
+            .where(Member.workspace_id == ws.id, Member.user_id == grant.user_id)
+            .options(selectinload(Member.pauses))
+        )
+
+    async def _me(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        member = await self._member(db, grant, ws)
+        if member is None:
+            return self._render(
+                "message.html",
+                "You haven't joined yet",
+                grant,
+                status=404,
+                message="You haven't joined yet",
+                hint="Start with /join in chat.",
+            )
+        found = await progress.member_progress(db, self._core, member, ws)
+        week = self._core.curriculum.week(found.week) if found.week else None
+        return self._render(
+            "me.html",
+            f"{member.display_name}'s path",
+            grant,
+            "/dashboard/me",
+            p=found,
+            path=progress.path_text(found),
+            pace=progress.pace(found),
+            week=week,
+        )
+
+    async def _me_png(
+        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
+    ) -> web.StreamResponse:
+        member = await self._member(db, grant, ws)
+        if member is None:
+            raise web.HTTPNotFound()
+        card = (await progress.progress(db, self._core, member, ws)).card
+        assert card is not None
+        return web.Response(body=render_card(card), content_type="image/png")
+
+
+def _see_other(path: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": path})
+
+
+def _csrf(grant: Grant) -> str:
+    # The session's nonce is sealed in an HttpOnly cookie no other site can read.
+    return hashlib.sha256(f"pathbot-csrf:{grant.nonce}".encode()).hexdigest()[:32]
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    if request.path.startswith("/dashboard"):
+        response.headers.update(HEADERS)
