@@ -66,12 +66,16 @@ class Dashboard:
             autoescape=select_autoescape(default=True),
         )
         self._templates.globals.update(hours=hours_text, shade=_shade)
-        self._css = (files("bot.dashboard") / "static" / "dashboard.css").read_bytes()
+        static = files("bot.dashboard") / "static"
+        self._static = {
+            "dashboard.css": ((static / "dashboard.css").read_bytes(), "text/css"),
+            "favicon.svg": ((static / "favicon.svg").read_bytes(), "image/svg+xml"),
+        }
 
     def add_routes(self, app: web.Application) -> None:
         app.on_response_prepare.append(_security_headers)
         get, post = app.router.add_get, app.router.add_post
-        get("/dashboard/static/dashboard.css", self._stylesheet)
+        get("/dashboard/static/{name}", self._static_file)
         get("/dashboard/login", self._login)
         post("/dashboard/logout", self._logout)
         get("/dashboard", self._page(self._overview, Role.ORGANISER))
@@ -186,8 +190,12 @@ class Dashboard:
     def _message(self, title: str, hint: str, status: int) -> web.Response:
         return self._render("message.html", title, None, status=status, message=title, hint=hint)
 
-    async def _stylesheet(self, request: web.Request) -> web.StreamResponse:
-        return web.Response(body=self._css, content_type="text/css")
+    async def _static_file(self, request: web.Request) -> web.StreamResponse:
+        found = self._static.get(request.match_info["name"])
+        if found is None:
+            raise web.HTTPNotFound()
+        body, content_type = found
+        return web.Response(body=body, content_type=content_type)
 
     async def _overview(
         self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
