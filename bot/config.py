@@ -55,11 +55,12 @@ class Settings(BaseSettings):
     #: SLACK_BOT_TOKEN: the app's client id and secret (Basic Information).
     slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
     slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
-    #: Encrypts what must not leak with a database dump (installed workspaces' tokens).
+    #: Encrypts what must not leak with a database dump (installed workspaces' tokens)
+    #: and seals the dashboard's sign-in links and sessions.
     #: Several, comma-separated: the first encrypts, all decrypt (to rotate the key).
     secret_key: SecretStr | None = Field(default=None, alias="PATHBOT_SECRET_KEY")
-    #: Where people reach `pathbot run`'s HTTP server from outside (behind HTTPS):
-    #: Slack's OAuth redirect is built on it.
+    #: Where people reach `pathbot run`'s HTTP server from outside (behind HTTPS): the
+    #: dashboard's sign-in links and Slack's OAuth redirect are built on it.
     public_url: str | None = Field(default=None, alias="PATHBOT_PUBLIC_URL")
     #: Discord's REST API and gateway, for the bot and `pathbot doctor` (tests: fakes on
     #: 127.0.0.1). Left at Discord's, discord.py's own addresses are used.
