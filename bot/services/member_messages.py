@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FakeClock
-from bot.replies import Reply, ReplyField
+from bot.replies import LeaderboardCard, Reply, ReplyField
 from bot.services.context import Core
 from bot.services.reminders import last_week_leaderboard
 from bot.storage.models import Member, Workspace
@@ -93,6 +93,10 @@ def _redact(reply: Reply, names: set[str]) -> Reply:
             text = text.replace(name, FORGOTTEN)
         return text
 
+    card = reply.card
+    if isinstance(card, LeaderboardCard):
+        rows = [row.model_copy(update={"name": clean(row.name)}) for row in card.rows]
+        card = card.model_copy(update={"rows": rows})
     return reply.model_copy(
         update={
             "title": clean(reply.title),
@@ -101,5 +105,7 @@ def _redact(reply: Reply, names: set[str]) -> Reply:
                 ReplyField(name=clean(f.name), value=clean(f.value), inline=f.inline)
                 for f in reply.fields
             ],
+            # The card's rows too: its picture is drawn from them when shown again.
+            "card": card,
         }
     )
