@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands.invocation import Invocation
 from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.replies import Reply
-from bot.services import dashboard_access, onboarding, report, workspaces
+from bot.services import at_risk, dashboard_access, onboarding, report, workspaces
 from bot.services.context import UserError
 
 
@@ -57,6 +57,22 @@ async def _admin_remove(inv: Invocation) -> Reply:
     if user == inv.caller.user_id and not inv.caller.is_platform_admin:
         raise UserError("You can't remove yourself", "Ask another admin to do it.")
     return await workspaces.remove_admin(inv.db, inv.workspace, user)
+
+
+async def _at_risk(inv: Invocation) -> Reply:
+    return await at_risk.at_risk_reply(inv.db, inv.core, inv.workspace)
+
+
+async def _at_risk_rules(inv: Invocation) -> Reply:
+    behind, silent = inv.args.integer("behind"), inv.args.integer("silent")
+    assert behind is not None
+    assert silent is not None
+    return at_risk.set_rules(inv.workspace, behind, silent)
+
+
+async def _digest(inv: Invocation) -> Reply:
+    channel = inv.args.text("channel") or inv.caller.channel_id
+    return at_risk.set_digest(inv.workspace, inv.args.require_text("where"), channel)
 
 
 async def _dashboard(inv: Invocation) -> Reply:
@@ -152,6 +168,41 @@ ADMIN_COMMANDS = (
         params=(Param("user", Kind.USER, "A mention or user id."),),
         permission=Permission.ADMIN,
         examples=("/admin-remove @carol",),
+    ),
+    CommandSpec(
+        "at-risk",
+        "Who is slipping: behind plan, silent, blocked, or about to lose a long streak.",
+        _at_risk,
+        permission=Permission.ADMIN,
+        writes=False,
+    ),
+    CommandSpec(
+        "at-risk-rules",
+        "When a member counts as slipping: hours behind the plan, days silent.",
+        _at_risk_rules,
+        params=(
+            Param("behind", Kind.DURATION, "Hours behind the plan, e.g. 5h."),
+            Param(
+                "silent",
+                Kind.INTEGER,
+                "Days without a check-in or a log.",
+                minimum=1,
+                maximum=at_risk.MAX_SILENT_DAYS,
+            ),
+        ),
+        permission=Permission.ADMIN,
+        examples=("/at-risk-rules 5h 3", "/at-risk-rules 10h 7"),
+    ),
+    CommandSpec(
+        "digest",
+        "Where the weekly organiser digest goes: admins' DMs, a channel, or off.",
+        _digest,
+        params=(
+            Param("where", Kind.CHOICE, "dm, channel or off.", choices=("dm", "channel", "off")),
+            Param("channel", Kind.CHANNEL, "The channel (default: this one).", required=False),
+        ),
+        permission=Permission.ADMIN,
+        examples=("/digest dm", "/digest channel", "/digest off"),
     ),
     CommandSpec(
         "dashboard",

@@ -1,28 +1,30 @@
 """Who is slipping: members behind plan, silent, blocked, or about to lose a long streak,
-each with one line of why and their last activity (the dashboard; /at-risk next)."""
+each with one line of why and their last activity: /at-risk, the weekly organiser
+digest, the dashboard."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
+from bot.curriculum.planner_calendar import PathCalendar
+from bot.replies import Reply
 from bot.services.checkins import CheckInStatus
-from bot.services.context import Core
+from bot.services.context import Core, UserError
 from bot.services.hours import hours_text
 from bot.services.progress import expected_minutes
 from bot.services.streaks import active_dates_by_member, compute_streaks
-from bot.services.timeline import calendar_for
-from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, Workspace
+from bot.services.timeline import paused_dates
+from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, Pause, Workspace
 
-#: Defaults: hours behind the plan, days without a check-in or a log, a streak worth
-#: warning about, and how far back a `blocked` check-in counts.
-BEHIND_HOURS = 5
-SILENT_DAYS = 3
+#: A streak worth warning about, and how far back a `blocked` check-in counts (the
+#: hours-behind and silent-days thresholds are each workspace's: /at-risk-rules).
 LONG_STREAK = 7
+#: How far back a streak is read for the warning.
+STREAK_WINDOW = timedelta(days=35)
 BLOCKED_WITHIN_DAYS = 7
 
 
@@ -35,34 +37,100 @@ class Slipping:
 
 
 async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[Slipping]:
-    members = list(
-        await db.scalars(
-            select(Member)
-            .where(Member.workspace_id == workspace.id, Member.status == MemberStatus.ACTIVE.value)
-            .options(selectinload(Member.pauses))
-            .order_by(Member.display_name)
-        )
-    )
-    if not members:
-        return []
-    ids = [member.id for member in members]
-    activity = union_all(
-        select(CheckIn.member_id.label("member_id"), CheckIn.local_date.label("day")).where(
-            CheckIn.member_id.in_(ids)
-        ),
-        select(HourLog.member_id, HourLog.local_date).where(HourLog.workspace_id == workspace.id),
-    ).subquery()
-    last = dict(
+    """Every active member who is slipping, by name. Built to stay fast at 10,000
+    members: plain rows rather than ORM objects, one plan per start date and pauses,
+    and last activity read over the last few days only, then over all time for just
+    the members silent that long."""
+    rows = (
         (
             await db.execute(
-                select(activity.c.member_id, func.max(activity.c.day)).group_by(
-                    activity.c.member_id
+                select(
+                    Member.id,
+                    Member.display_name,
+                    Member.user_id,
+                    Member.start_date,
+                    Member.timezone,
+                    Member.total_minutes,
                 )
+                .where(
+                    Member.workspace_id == workspace.id, Member.status == MemberStatus.ACTIVE.value
+                )
+                .order_by(Member.display_name, Member.id)
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
+    if not rows:
+        return []
+    # The active members as a subquery, not a list of ids: 10,000 bound parameters cost
+    # more to send than the query costs to run.
+    active = select(Member.id).where(
+        Member.workspace_id == workspace.id, Member.status == MemberStatus.ACTIVE.value
+    )
+    pauses: dict[int, list[Pause]] = {}
+    for pause in await db.scalars(select(Pause).where(Pause.member_id.in_(active))):
+        pauses.setdefault(pause.member_id, []).append(pause)
     today = core.local_today(workspace.timezone)
-    recent_blocks = await db.execute(
+    window = workspace.risk_silent_days + 2  # zones apart, and yesterday for streaks
+    last = await _last_active(db, workspace, active, since=today - timedelta(days=window))
+    silent_ids = [row[0] for row in rows if row[0] not in last]
+    if silent_ids:
+        last |= await _last_active(db, workspace, silent_ids, since=None)
+    blocked = await _blocked(db, active, today)
+    todays: dict[str, date] = {}
+    expected: dict[tuple[date, tuple[date, ...], date], int] = {}
+    found: list[Slipping] = []
+    streak_watch: list[tuple[int, str, str, date, list[Pause]]] = []
+    for member_id, name, user_id, start, zone, total in rows:
+        member_today = todays.get(zone) or todays.setdefault(zone, core.local_today(zone))
+        entry = Slipping(name, user_id, last.get(member_id))
+        if start <= member_today:
+            paused = tuple(paused_dates(pauses.get(member_id, []), member_today))
+            key = (start, paused, member_today)
+            if key not in expected:
+                calendar = PathCalendar.build(start, core.curriculum.total_days, list(paused))
+                expected[key] = expected_minutes(core.curriculum, calendar, member_today)
+            gap = expected[key] - total
+            if gap > workspace.risk_behind_hours * 60:
+                entry.reasons.append(f"{hours_text(gap)} behind the plan")
+            silent_since = entry.last_active or start
+            if (member_today - silent_since).days >= workspace.risk_silent_days:
+                entry.reasons.append(f"silent for {(member_today - silent_since).days} days")
+        if member_id in blocked:
+            note = (blocked[member_id] or "").strip()
+            entry.reasons.append("blocked" + (f": {note[:120]}" if note else ""))
+        if entry.last_active == member_today - timedelta(days=1):
+            streak_watch.append((member_id, name, user_id, member_today, pauses.get(member_id, [])))
+        if entry.reasons:
+            found.append(entry)
+    starts = {row[0]: row[3] for row in rows}
+    found += await _streaks_at_stake(db, core, workspace, streak_watch, starts, found)
+    return found
+
+
+async def _last_active(
+    db: AsyncSession, workspace: Workspace, ids: Select[int] | list[int], since: date | None
+) -> dict[int, date]:
+    """Each member's latest day with a check-in or a log (on or after `since`)."""
+    checkins = select(CheckIn.member_id.label("member_id"), CheckIn.local_date.label("day"))
+    checkins = checkins.where(CheckIn.member_id.in_(ids))
+    logs = select(HourLog.member_id, HourLog.local_date).where(
+        HourLog.workspace_id == workspace.id, HourLog.member_id.in_(ids)
+    )
+    if since is not None:
+        checkins = checkins.where(CheckIn.local_date >= since)
+        logs = logs.where(HourLog.local_date >= since)
+    activity = union_all(checkins, logs).subquery()
+    result = await db.execute(
+        select(activity.c.member_id, func.max(activity.c.day)).group_by(activity.c.member_id)
+    )
+    return dict(result.tuples().all())
+
+
+async def _blocked(db: AsyncSession, ids: Select[int], today: date) -> dict[int, str | None]:
+    """The latest `blocked` check-in's note of the last week, per member."""
+    result = await db.execute(
         select(CheckIn.member_id, CheckIn.note)
         .where(
             CheckIn.member_id.in_(ids),
@@ -71,52 +139,131 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
         )
         .order_by(CheckIn.local_date)
     )
-    # The latest note wins (ordered by date).
-    blocked = dict(recent_blocks.tuples().all())
-    found: list[Slipping] = []
-    streak_watch: list[Member] = []
-    for member in members:
-        member_today = core.local_today(member.timezone)
-        entry = Slipping(member.display_name, member.user_id, last.get(member.id))
-        if member.start_date <= member_today:
-            calendar = calendar_for(member, core.curriculum, member_today)
-            gap = expected_minutes(core.curriculum, calendar, member_today) - member.total_minutes
-            if gap > BEHIND_HOURS * 60:
-                entry.reasons.append(f"{hours_text(gap)} behind the plan")
-            silent_since = entry.last_active or member.start_date
-            if (member_today - silent_since).days >= SILENT_DAYS:
-                entry.reasons.append(f"silent for {(member_today - silent_since).days} days")
-        if member.id in blocked:
-            note = (blocked[member.id] or "").strip()
-            entry.reasons.append("blocked" + (f": {note[:120]}" if note else ""))
-        if entry.last_active == member_today - timedelta(days=1):
-            streak_watch.append(member)
-        if entry.reasons:
-            found.append(entry)
-    found += await _streaks_at_stake(db, core, workspace, streak_watch, found)
-    return found
+    return dict(result.tuples().all())
 
 
 async def _streaks_at_stake(
-    db: AsyncSession, core: Core, workspace: Workspace, watch: list[Member], found: list[Slipping]
+    db: AsyncSession,
+    core: Core,
+    workspace: Workspace,
+    watch: list[tuple[int, str, str, date, list[Pause]]],
+    starts: dict[int, date],
+    found: list[Slipping],
 ) -> list[Slipping]:
-    """Members last active yesterday whose long streak ends tonight without a check-in."""
-    dates = await active_dates_by_member(db, [member.id for member in watch])
+    """Members last active yesterday whose long streak ends tonight without a check-in.
+    Only the last STREAK_WINDOW days are read: enough to know a streak is long, and a
+    longer one is said as "35+"."""
+    if not watch:
+        return []
+    since = max(today for *_, today, _ in watch) - STREAK_WINDOW
+    dates = await active_dates_by_member(db, [member_id for member_id, *_ in watch], since)
     listed = {entry.user_id: entry for entry in found}
     extra = []
-    for member in watch:
-        today = core.local_today(member.timezone)
-        calendar = calendar_for(member, core.curriculum, today)
+    for member_id, name, user_id, today, member_pauses in watch:
+        paused = paused_dates(member_pauses, today)
+        calendar = PathCalendar.build(starts[member_id], core.curriculum.total_days, paused)
         streak = compute_streaks(
-            calendar, today, dates[member.id], workspace.streak_freezes_per_week
+            calendar, today, dates[member_id], workspace.streak_freezes_per_week
         )
         if streak.current < LONG_STREAK:
             continue
-        reason = f"a {streak.current}-day streak ends tonight without a check-in"
-        if member.user_id in listed:
-            listed[member.user_id].reasons.append(reason)
+        length = (
+            f"{streak.current}" if streak.current < STREAK_WINDOW.days else f"{STREAK_WINDOW.days}+"
+        )
+        reason = f"a {length}-day streak ends tonight without a check-in"
+        if user_id in listed:
+            listed[user_id].reasons.append(reason)
         else:
-            extra.append(
-                Slipping(member.display_name, member.user_id, today - timedelta(days=1), [reason])
-            )
+            extra.append(Slipping(name, user_id, today - timedelta(days=1), [reason]))
     return extra
+
+
+#: Lines a reply lists before "… and N more" (a chat message has room for a page).
+SHOWN = 20
+MAX_BEHIND_HOURS = 100
+MAX_SILENT_DAYS = 30
+
+
+def _lines(people: list[Slipping]) -> list[str]:
+    lines = [
+        f"{person.name}: {'; '.join(person.reasons)} "
+        f"(last active {person.last_active.isoformat() if person.last_active else 'never'})"
+        for person in people[:SHOWN]
+    ]
+    if len(people) > SHOWN:
+        lines.append(f"… and {len(people) - SHOWN} more: the dashboard lists everyone")
+    return lines
+
+
+async def at_risk_reply(db: AsyncSession, core: Core, workspace: Workspace) -> Reply:
+    people = await slipping(db, core, workspace)
+    rules = (
+        f"Behind by {workspace.risk_behind_hours}h or more, silent {workspace.risk_silent_days} "
+        "days, blocked, or a long streak ending tonight (/at-risk-rules to change)."
+    )
+    if not people:
+        return Reply(title="Nobody is slipping", lines=[rules])
+    return Reply(title=f"{len(people)} member(s) slipping", lines=[*_lines(people), rules])
+
+
+def set_rules(workspace: Workspace, behind_minutes: int, silent_days: int) -> Reply:
+    if not 60 <= behind_minutes <= MAX_BEHIND_HOURS * 60 or behind_minutes % 60:
+        raise UserError(
+            f"Hours behind go in whole hours from 1h to {MAX_BEHIND_HOURS}h",
+            "For example: /at-risk-rules 5h 3",
+        )
+    if not 1 <= silent_days <= MAX_SILENT_DAYS:
+        raise UserError(f"Silent days go from 1 to {MAX_SILENT_DAYS}")
+    workspace.risk_behind_hours = behind_minutes // 60
+    workspace.risk_silent_days = silent_days
+    return Reply(
+        title="Slipping rules set",
+        lines=[
+            f"A member is listed when {workspace.risk_behind_hours}h or more behind the plan, "
+            f"or silent for {silent_days} days, or blocked, or about to lose a long streak."
+        ],
+    )
+
+
+def set_digest(workspace: Workspace, where: str, channel: str | None) -> Reply:
+    """/digest dm|channel [CHANNEL]|off: where the weekly organiser digest goes."""
+    if where == "off":
+        workspace.digest_on = False
+        return Reply(title="Weekly digest off", lines=["Turn it on again: /digest dm"])
+    workspace.digest_on = True
+    if where == "dm":
+        workspace.digest_channel = None
+        return Reply(
+            title="Weekly digest by DM",
+            lines=["Every listed admin (/admin-add) gets it in a direct message."],
+        )
+    if channel is None:
+        raise UserError("Pick the channel: /digest channel #organisers")
+    workspace.digest_channel = channel
+    return Reply(title="Weekly digest to a channel", lines=[f"It goes to <#{channel}>."])
+
+
+async def digest_reply(db: AsyncSession, core: Core, workspace: Workspace) -> Reply:
+    """The weekly organiser digest: the cohort in numbers and who is slipping."""
+    people = await slipping(db, core, workspace)
+    counts = await db.execute(
+        select(Member.status, func.count())
+        .where(Member.workspace_id == workspace.id)
+        .group_by(Member.status)
+    )
+    by_status = {status: int(n) for status, n in counts.tuples().all()}
+    cohort = (
+        f"{by_status.get(MemberStatus.ACTIVE.value, 0)} active, "
+        f"{by_status.get(MemberStatus.PAUSED.value, 0)} paused, "
+        f"{by_status.get(MemberStatus.LEFT.value, 0)} left."
+    )
+    lines = [cohort]
+    if people:
+        lines += [f"{len(people)} slipping:", *_lines(people)]
+    else:
+        lines.append("Nobody is slipping this week.")
+    return Reply(
+        title=f"Organiser digest ({core.local_today(workspace.timezone):%A %Y-%m-%d})",
+        lines=lines,
+        ephemeral=False,
+    )

@@ -38,6 +38,8 @@ class MessageKind(StrEnum):
     WEEKLY_SUMMARY = "weekly_summary"
     #: A workspace's admin told that a scheduled message could not be delivered.
     ADMIN_NOTICE = "admin_notice"
+    #: The weekly organiser digest: the cohort in numbers and who is slipping.
+    ORGANISER_DIGEST = "organiser_digest"
 
 
 def user_target(user_id: str) -> str:

@@ -53,6 +53,13 @@ class Workspace(Base):
     last_delivery_error: Mapped[str | None] = mapped_column(Text)
     #: A line for the next admin command, until an admin has seen it.
     admin_notice: Mapped[str | None] = mapped_column(Text)
+    #: Who is slipping (/at-risk, the digest): this many hours behind the plan, or
+    #: this many days without a check-in or a log.
+    risk_behind_hours: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    risk_silent_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    #: The weekly organiser digest: to this channel, or (None) to each listed admin's DMs.
+    digest_channel: Mapped[str | None] = mapped_column(String(64))
+    digest_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     admins: Mapped[list[WorkspaceAdmin]] = relationship(
         back_populates="workspace", cascade="all, delete-orphan", passive_deletes=True
