@@ -45,10 +45,12 @@ from bot.clock import FakeClock
 from bot.commands.dispatcher import Dispatcher
 from bot.config import DEFAULT_CURRICULUM
 from bot.curriculum.loader import load_curriculum
+from bot.services.at_risk import digest_reply
 from bot.services.context import Core
 from bot.storage import migrate
 from bot.storage.base import Base
 from bot.storage.engine import make_engine, make_sessions
+from bot.storage.models import Workspace
 
 START = date(2027, 1, 4)
 DAYS = 112
@@ -223,6 +225,26 @@ async def measure(engine: AsyncEngine, members: int, samples: int) -> dict[str, 
     return timings
 
 
+async def measure_organisers(engine: AsyncEngine, samples: int) -> dict[str, list[float]]:
+    """/at-risk (through the dispatcher, as an admin) and the weekly organiser digest
+    (as the scheduler builds it), over the whole cohort."""
+    core = Core(make_sessions(engine), FakeClock(NOW), load_curriculum(DEFAULT_CURRICULUM))
+    dispatcher = Dispatcher(core)
+    admin = Caller(Platform.CONSOLE, WORKSPACE, "organiser", "Organiser", is_platform_admin=True)
+    timings: dict[str, list[float]] = {"/at-risk": [], "weekly digest": []}
+    for _ in range(samples):
+        began = time.perf_counter()
+        assert (await dispatcher.handle(admin, "/at-risk")).ok
+        timings["/at-risk"].append((time.perf_counter() - began) * 1000)
+        async with core.sessions() as db:
+            workspace = await db.get(Workspace, 1)
+            assert workspace is not None
+            began = time.perf_counter()
+            await digest_reply(db, core, workspace)
+            timings["weekly digest"].append((time.perf_counter() - began) * 1000)
+    return timings
+
+
 def report(title: str, timings: dict[str, list[float]]) -> None:
     print(f"\n{title}")
     print(f"  {'command':<22}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
@@ -244,6 +266,13 @@ async def run_backend(url: str, label: str, members: int, samples: int) -> None:
         report(
             f"{label}, {members:,} members, {samples} samples per command",
             await measure(engine, members, samples),
+        )
+        async with engine.begin() as connection:  # the digest's cohort has started
+            await connection.execute(text("UPDATE workspaces SET cohort_start = :s"), {"s": START})
+        organisers = max(samples // 10, 10)
+        report(
+            f"{label}, {members:,} members, whole-cohort views ({organisers} samples)",
+            await measure_organisers(engine, organisers),
         )
     finally:
         await engine.dispose()

@@ -43,7 +43,8 @@ def render_progress(card: ProgressCard) -> bytes:
     )
     _path_bar(draw, card, 116)
 
-    target = f"{hours_text(card.week_target[0])}–{hours_text(card.week_target[1])}"
+    low, high = card.week_target
+    target = hours_text(low) if low == high else f"{hours_text(low)}–{hours_text(high)}"
     this_week = f"This week: {hours_text(card.week_minutes)} of {target}"
     draw.text((PAD, 162), this_week, font=font(20), fill=TEXT)
     _hours_bar(draw, card, 194)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.invocation import Invocation
-from bot.commands.parsing import ParseError, parse_time_of_day
+from bot.commands.parsing import ParseError, parse_duration, parse_time_of_day
 from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.commands.timezones import parse_timezone
 from bot.curriculum.planner_models import DayStatus
@@ -14,6 +14,7 @@ from bot.services import (
     checkins,
     dashboard_access,
     exercises,
+    goals,
     hours,
     leaderboard,
     member_messages,
@@ -128,6 +129,12 @@ async def _ask(inv: Invocation) -> Reply:
 
 async def _export(inv: Invocation) -> Reply:
     return await privacy.export(inv.db, inv.core, inv.workspace, inv.joined)
+
+
+async def _goal(inv: Invocation) -> Reply:
+    text = inv.args.require_text("goal").strip()
+    minutes = None if text.lower() in {"off", "none", "path"} else parse_duration(text)
+    return goals.set_goal(inv.joined, minutes)
 
 
 async def _me(inv: Invocation) -> Reply:
@@ -269,6 +276,13 @@ MEMBER_COMMANDS = (
         _export,
         writes=False,
         slow=True,
+    ),
+    CommandSpec(
+        "goal",
+        "Your own weekly target (used instead of the path's), or off.",
+        _goal,
+        params=(Param("goal", Kind.TEXT, "Hours a week (8h, 6h30), or off.", rest=True),),
+        examples=("/goal 8h", "/goal off"),
     ),
     CommandSpec(
         "me",

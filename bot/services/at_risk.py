@@ -51,6 +51,7 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
                     Member.start_date,
                     Member.timezone,
                     Member.total_minutes,
+                    Member.weekly_goal_minutes,
                 )
                 .where(
                     Member.workspace_id == workspace.id, Member.status == MemberStatus.ACTIVE.value
@@ -79,18 +80,18 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
         last |= await _last_active(db, workspace, silent_ids, since=None)
     blocked = await _blocked(db, active, today)
     todays: dict[str, date] = {}
-    expected: dict[tuple[date, tuple[date, ...], date], int] = {}
+    expected: dict[tuple[date, tuple[date, ...], date, int | None], int] = {}
     found: list[Slipping] = []
     streak_watch: list[tuple[int, str, str, date, list[Pause]]] = []
-    for member_id, name, user_id, start, zone, total in rows:
+    for member_id, name, user_id, start, zone, total, goal in rows:
         member_today = todays.get(zone) or todays.setdefault(zone, core.local_today(zone))
         entry = Slipping(name, user_id, last.get(member_id))
         if start <= member_today:
             paused = tuple(paused_dates(pauses.get(member_id, []), member_today))
-            key = (start, paused, member_today)
+            key = (start, paused, member_today, goal)
             if key not in expected:
                 calendar = PathCalendar.build(start, core.curriculum.total_days, list(paused))
-                expected[key] = expected_minutes(core.curriculum, calendar, member_today)
+                expected[key] = expected_minutes(core.curriculum, calendar, member_today, goal)
             gap = expected[key] - total
             if gap > workspace.risk_behind_hours * 60:
                 entry.reasons.append(f"{hours_text(gap)} behind the plan")

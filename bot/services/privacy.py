@@ -79,6 +79,7 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             "status": member.status,
             "leaderboard_opt_out": member.leaderboard_opt_out,
             "total_minutes": member.total_minutes,
+            "weekly_goal_minutes": member.weekly_goal_minutes,
             "joined_at": _utc_text(member.joined_at),
         },
         "admin": {"on_workspace_admin_list": on_admin_list is not None},

@@ -36,6 +36,8 @@ class Progress:
     week: int | None
     week_minutes: int
     week_target: str | None
+    #: The week's target range in minutes: the member's goal, else the path week's.
+    week_target_minutes: tuple[int, int] | None
     total_minutes: int
     percent: int
     expected_minutes: int
@@ -45,8 +47,11 @@ class Progress:
     recent: list[int]
 
 
-def expected_minutes(curriculum: Curriculum, calendar: PathCalendar, today: date) -> int:
-    """Minutes the plan expects by the end of yesterday (each week's lower bound)."""
+def expected_minutes(
+    curriculum: Curriculum, calendar: PathCalendar, today: date, goal: int | None = None
+) -> int:
+    """Minutes the plan expects by the end of yesterday (each week's lower bound, or the
+    member's own weekly `goal` in minutes)."""
     status, day = calendar.locate(today)
     if status is DayStatus.NOT_STARTED:
         return 0
@@ -55,7 +60,7 @@ def expected_minutes(curriculum: Curriculum, calendar: PathCalendar, today: date
     for week in curriculum.weeks():
         first = (week.number - 1) * 7
         share = min(max(days_done - first, 0), 7) / 7
-        total += week.hours.min * 60 * share
+        total += (goal if goal is not None else week.hours.min * 60) * share
     return round(total)
 
 
@@ -80,13 +85,31 @@ async def member_progress(
         total_days=calendar.total_days,
         week=week,
         week_minutes=await week_minutes(db, member.id, week) if week else 0,
-        week_target=str(core.curriculum.week(week).hours) if week else None,
+        week_target=target_text(core, member, week),
+        week_target_minutes=target_minutes(core, member, week),
         total_minutes=member.total_minutes,
         percent=percent,
-        expected_minutes=expected_minutes(core.curriculum, calendar, today),
+        expected_minutes=expected_minutes(
+            core.curriculum, calendar, today, member.weekly_goal_minutes
+        ),
         streaks=streaks,
         recent=await _recent(db, member.id, today, dates),
     )
+
+
+def target_minutes(core: Core, member: Member, week: int | None) -> tuple[int, int] | None:
+    if member.weekly_goal_minutes is not None:
+        return member.weekly_goal_minutes, member.weekly_goal_minutes
+    if week is None:
+        return None
+    hours = core.curriculum.week(week).hours
+    return round(hours.min * 60), round(hours.max * 60)
+
+
+def target_text(core: Core, member: Member, week: int | None) -> str | None:
+    if member.weekly_goal_minutes is not None:
+        return f"{hours_text(member.weekly_goal_minutes)} (your goal)"
+    return str(core.curriculum.week(week).hours) if week else None
 
 
 async def _recent(db: AsyncSession, member_id: int, today: date, active: set[date]) -> list[int]:
@@ -140,7 +163,6 @@ async def progress(db: AsyncSession, core: Core, member: Member, workspace: Work
         if result.week is not None
         else "not started"
     )
-    target = core.curriculum.week(result.week).hours if result.week else None
     card = ProgressCard(
         name=member.display_name,
         path=path_text(result),
@@ -148,7 +170,7 @@ async def progress(db: AsyncSession, core: Core, member: Member, workspace: Work
         week=result.week,
         total_weeks=len(core.curriculum.weeks()),
         week_minutes=result.week_minutes,
-        week_target=(round(target.min * 60), round(target.max * 60)) if target else (0, 0),
+        week_target=result.week_target_minutes or (0, 0),
         streak=streaks.current,
         longest=streaks.longest,
         pace=pace(result),

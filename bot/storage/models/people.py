@@ -97,6 +97,8 @@ class Member(Base):
     reminder_time: Mapped[time] = mapped_column(Time)
     start_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=MemberStatus.ACTIVE.value)
+    #: Their own weekly target (/goal), used instead of the path week's hours.
+    weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
     leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Kept in step with hour_logs by the hours service, so all-time ranks need no scan.
     total_minutes: Mapped[int] = mapped_column(Integer, default=0)
