@@ -19,6 +19,7 @@ from bot.services import (
     leaderboard,
     member_messages,
     members,
+    pace,
     plan,
     privacy,
     progress,
@@ -36,7 +37,12 @@ async def _join(inv: Invocation) -> Reply:
         inv.args.day("start"),
         inv.args.text("timezone"),
         inv.args.clock_time("reminder"),
+        inv.args.text("pace"),
     )
+
+
+async def _pace(inv: Invocation) -> Reply:
+    return pace.set_pace(inv.core, inv.workspace, inv.joined, inv.args.require_text("pace"))
 
 
 async def _settings(inv: Invocation) -> Reply:
@@ -164,9 +170,28 @@ MEMBER_COMMANDS = (
             Param("start", Kind.DATE, "First day (default: cohort start or next Monday).", False),
             Param("timezone", Kind.TIMEZONE, "Your time zone (default: the workspace's).", False),
             Param("reminder", Kind.TIME, "Daily reminder time (default 09:00).", False),
+            Param(
+                "pace",
+                Kind.CHOICE,
+                "A cohort under way: keep its pace (cohort) or start week 1 (own).",
+                False,
+                choices=("cohort", "own"),
+            ),
         ),
         permission=Permission.EVERYONE,
-        examples=("/join", "/join 2027-01-04 Europe/Berlin 08:00", "/join Asia/Kolkata 7pm"),
+        examples=(
+            "/join",
+            "/join 2027-01-04 Europe/Berlin 08:00",
+            "/join Asia/Kolkata 7pm",
+            "/join own",
+        ),
+    ),
+    CommandSpec(
+        "pace",
+        "Joined late: keep the cohort's pace (counting from your join day) or your own plan.",
+        _pace,
+        params=(Param("pace", Kind.CHOICE, "cohort or own.", choices=("cohort", "own")),),
+        examples=("/pace own", "/pace cohort"),
     ),
     CommandSpec(
         "settings",

@@ -52,6 +52,7 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
                     Member.timezone,
                     Member.total_minutes,
                     Member.weekly_goal_minutes,
+                    Member.counts_from,
                 )
                 .where(
                     Member.workspace_id == workspace.id, Member.status == MemberStatus.ACTIVE.value
@@ -80,22 +81,24 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
         last |= await _last_active(db, workspace, silent_ids, since=None)
     blocked = await _blocked(db, active, today)
     todays: dict[str, date] = {}
-    expected: dict[tuple[date, tuple[date, ...], date, int | None], int] = {}
+    expected: dict[tuple[date, tuple[date, ...], date, int | None, date | None], int] = {}
     found: list[Slipping] = []
     streak_watch: list[tuple[int, str, str, date, list[Pause]]] = []
-    for member_id, name, user_id, start, zone, total, goal in rows:
+    for member_id, name, user_id, start, zone, total, goal, counts_from in rows:
         member_today = todays.get(zone) or todays.setdefault(zone, core.local_today(zone))
         entry = Slipping(name, user_id, last.get(member_id))
         if start <= member_today:
             paused = tuple(paused_dates(pauses.get(member_id, []), member_today))
-            key = (start, paused, member_today, goal)
+            key = (start, paused, member_today, goal, counts_from)
             if key not in expected:
                 calendar = PathCalendar.build(start, core.curriculum.total_days, list(paused))
-                expected[key] = expected_minutes(core.curriculum, calendar, member_today, goal)
+                expected[key] = expected_minutes(
+                    core.curriculum, calendar, member_today, goal, counts_from
+                )
             gap = expected[key] - total
             if gap > workspace.risk_behind_hours * 60:
                 entry.reasons.append(f"{hours_text(gap)} behind the plan")
-            silent_since = entry.last_active or start
+            silent_since = entry.last_active or max(start, counts_from or start)
             if (member_today - silent_since).days >= workspace.risk_silent_days:
                 entry.reasons.append(f"silent for {(member_today - silent_since).days} days")
         if member_id in blocked:
@@ -105,7 +108,7 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
             streak_watch.append((member_id, name, user_id, member_today, pauses.get(member_id, [])))
         if entry.reasons:
             found.append(entry)
-    starts = {row[0]: row[3] for row in rows}
+    starts = {row[0]: (row[3], row[7]) for row in rows}
     found += await _streaks_at_stake(db, core, workspace, streak_watch, starts, found)
     return found
 
@@ -148,7 +151,7 @@ async def _streaks_at_stake(
     core: Core,
     workspace: Workspace,
     watch: list[tuple[int, str, str, date, list[Pause]]],
-    starts: dict[int, date],
+    starts: dict[int, tuple[date, date | None]],
     found: list[Slipping],
 ) -> list[Slipping]:
     """Members last active yesterday whose long streak ends tonight without a check-in.
@@ -162,9 +165,10 @@ async def _streaks_at_stake(
     extra = []
     for member_id, name, user_id, today, member_pauses in watch:
         paused = paused_dates(member_pauses, today)
-        calendar = PathCalendar.build(starts[member_id], core.curriculum.total_days, paused)
+        start, counts_from = starts[member_id]
+        calendar = PathCalendar.build(start, core.curriculum.total_days, paused)
         streak = compute_streaks(
-            calendar, today, dates[member_id], workspace.streak_freezes_per_week
+            calendar, today, dates[member_id], workspace.streak_freezes_per_week, counts_from
         )
         if streak.current < LONG_STREAK:
             continue

@@ -85,7 +85,7 @@ async def board(
         today = core.local_today(member.timezone)
         calendar = calendar_for(member, core.curriculum, today)
         streak = compute_streaks(
-            calendar, today, dates[member.id], workspace.streak_freezes_per_week
+            calendar, today, dates[member.id], workspace.streak_freezes_per_week, member.counts_from
         ).current
         scored.append((minutes, streak, member))
     scored.sort(key=lambda row: (-row[0], -row[1], row[2].display_name.casefold()))

@@ -73,7 +73,10 @@ async def join(
     start: date | None,
     timezone: str | None,
     reminder: time | None,
+    pace: str | None = None,
 ) -> Reply:
+    """`pace`, for a cohort already under way: "cohort" keeps its pace (counting from
+    today, the default), "own" starts week 1 today on one's own plan."""
     member = await find_member(db, workspace, caller.user_id)
     if member is not None and member.status != MemberStatus.LEFT:
         raise UserError(
@@ -91,8 +94,13 @@ async def join(
     # ...and their place on the path, unless they name a new start: the time away
     # was an open pause (see leave), which ends now.
     keeps_place = member is not None and start is None
+    chosen = start is not None
     start = start or (member.start_date if member is not None else None)
     start = start or workspace.cohort_start or next_monday(today)
+    # Joining a cohort already under way: its pace, counting from today, or one's own.
+    late = not keeps_place and not chosen and start < today
+    if pace == "own" and not keeps_place and not chosen:
+        start, late = today, False
     if not keeps_place and abs(start - today) > MAX_START_OFFSET:
         raise UserError("Pick a start date within a year of today")
     if member is not None:
@@ -115,24 +123,37 @@ async def join(
     member.status = MemberStatus.ACTIVE.value
     member.timezone = zone
     member.start_date = start
+    if not keeps_place:
+        member.counts_from = today if late else None
     if reminder is not None or is_new:
         member.reminder_time = reminder or DEFAULT_REMINDER
     await db.flush()
     await relist(db, member)
     when = "today" if start == today else f"on {start:%A %Y-%m-%d}"
     weeks = core.curriculum.total_days // 7
+    lines = [
+        "See /today for the day's plan, /log 1h30 to log time, /checkin done when you're done."
+    ]
     if keeps_place:
         welcome, first = "Welcome back", "Your path picks up where you left it."
+    elif late:
+        welcome = "Welcome"
+        first = (
+            f"The cohort is on day {(today - start).days + 1} of its {weeks}-week path: you "
+            "keep pace with it, and only days from today count toward your progress, "
+            "hours and streak."
+        )
+        lines.append("To start at week 1 on your own plan instead: /pace own")
     elif start < today:
         welcome, first = "Welcome", f"Your {weeks}-week path started on {start:%A %Y-%m-%d}."
     else:
         welcome, first = "Welcome", f"Your {weeks}-week path starts {when}."
+        cohort = workspace.cohort_start
+        if pace == "own" and cohort is not None and cohort < today:
+            lines.append("You're on your own plan. To follow the cohort's days: /pace cohort")
     return Reply(
         title=f"{welcome}, {neutralize_mentions(name)}!",
-        lines=[
-            first,
-            "See /today for the day's plan, /log 1h30 to log time, /checkin done when you're done.",
-        ],
+        lines=[first, *lines],
         fields=[
             ReplyField(
                 name="Time zone",

@@ -76,6 +76,7 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             "timezone": member.timezone,
             "reminder_time": member.reminder_time.strftime("%H:%M"),
             "start_date": member.start_date.isoformat(),
+            "counts_from": member.counts_from.isoformat() if member.counts_from else None,
             "status": member.status,
             "leaderboard_opt_out": member.leaderboard_opt_out,
             "total_minutes": member.total_minutes,

@@ -48,10 +48,24 @@ class Progress:
 
 
 def expected_minutes(
-    curriculum: Curriculum, calendar: PathCalendar, today: date, goal: int | None = None
+    curriculum: Curriculum,
+    calendar: PathCalendar,
+    today: date,
+    goal: int | None = None,
+    counts_from: date | None = None,
 ) -> int:
     """Minutes the plan expects by the end of yesterday (each week's lower bound, or the
-    member's own weekly `goal` in minutes)."""
+    member's own weekly `goal` in minutes); from `counts_from` on only, for a late
+    joiner keeping the cohort's pace."""
+    expected = _expected_by(curriculum, calendar, today, goal)
+    if counts_from is not None and counts_from > calendar.start:
+        expected -= _expected_by(curriculum, calendar, min(counts_from, today), goal)
+    return max(expected, 0)
+
+
+def _expected_by(
+    curriculum: Curriculum, calendar: PathCalendar, today: date, goal: int | None
+) -> int:
     status, day = calendar.locate(today)
     if status is DayStatus.NOT_STARTED:
         return 0
@@ -72,7 +86,9 @@ async def member_progress(
     status, day = calendar.locate(today)
     week = current_week(calendar, today)
     dates = (await active_dates_by_member(db, [member.id]))[member.id]
-    streaks = compute_streaks(calendar, today, dates, workspace.streak_freezes_per_week)
+    streaks = compute_streaks(
+        calendar, today, dates, workspace.streak_freezes_per_week, member.counts_from
+    )
     if status is DayStatus.COMPLETE:
         percent = 100
     else:
@@ -90,7 +106,7 @@ async def member_progress(
         total_minutes=member.total_minutes,
         percent=percent,
         expected_minutes=expected_minutes(
-            core.curriculum, calendar, today, member.weekly_goal_minutes
+            core.curriculum, calendar, today, member.weekly_goal_minutes, member.counts_from
         ),
         streaks=streaks,
         recent=await _recent(db, member.id, today, dates),

@@ -72,6 +72,7 @@ async def cohort_report(db: AsyncSession, core: Core, workspace: Workspace) -> R
             today,
             dates[member.id],
             workspace.streak_freezes_per_week,
+            member.counts_from,
         ).current
         writer.writerow(
             [

@@ -30,8 +30,14 @@ class StreakStats:
 
 
 def compute_streaks(
-    calendar: PathCalendar, today: date, active_dates: Collection[date], freezes_per_week: int
+    calendar: PathCalendar,
+    today: date,
+    active_dates: Collection[date],
+    freezes_per_week: int,
+    counts_from: date | None = None,
 ) -> StreakStats:
+    """`counts_from`: days before it (a late joiner keeping the cohort's pace) move
+    the path on but are never missed."""
     # One pass with a running path day (instead of calendar.locate per date):
     # leaderboards run this for every member near the top.
     paused = set(calendar.paused)
@@ -44,6 +50,9 @@ def compute_streaks(
             day += one
             continue
         path_day += 1
+        if counts_from is not None and day < counts_from:
+            day += one
+            continue
         if day in active_dates:
             current += 1
             active += 1

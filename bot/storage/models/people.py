@@ -96,6 +96,10 @@ class Member(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     reminder_time: Mapped[time] = mapped_column(Time)
     start_date: Mapped[date] = mapped_column(Date)
+    #: Joined a cohort already under way and keeps pace with it: the plan runs from
+    #: `start_date` (the cohort's), but only days from this one count (progress, hours
+    #: behind, missed days, streaks). None: every day from the start counts.
+    counts_from: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=MemberStatus.ACTIVE.value)
     #: Their own weekly target (/goal), used instead of the path week's hours.
     weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
