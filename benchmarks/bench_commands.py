@@ -52,6 +52,15 @@ from bot.storage.base import Base
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models import Workspace
 
+#: As migration 0013 fills members.last_active_on (the rows are loaded past the services).
+LAST_ACTIVE_BACKFILL = (
+    "UPDATE members SET last_active_on ="
+    " (SELECT max(local_date) FROM hour_logs WHERE hour_logs.member_id = members.id)",
+    "UPDATE members SET last_active_on ="
+    " (SELECT max(local_date) FROM checkins WHERE checkins.member_id = members.id)"
+    " WHERE EXISTS (SELECT 1 FROM checkins WHERE checkins.member_id = members.id"
+    " AND (members.last_active_on IS NULL OR checkins.local_date > members.last_active_on))",
+)
 START = date(2027, 1, 4)
 DAYS = 112
 NOW = datetime(2027, 4, 25, 18, 0, tzinfo=UTC)  # day 112, a Sunday evening
@@ -176,6 +185,8 @@ async def seed(engine: AsyncEngine, members: int, days: int = DAYS) -> int:
                 await raw.executemany(sql, [tuple(_sqlite(v) for v in row) for row in rows])
         for index in indexes:
             await connection.execute(CreateIndex(index))
+        for statement in LAST_ACTIVE_BACKFILL:
+            await connection.execute(text(statement))
         if engine.dialect.name == "postgresql":
             for table in tables:
                 await connection.execute(

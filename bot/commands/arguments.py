@@ -199,6 +199,8 @@ def _best_error_is(param: Param, word: str, params: list[Param]) -> bool:
     if pattern is None or not pattern.match(word):
         return False
     later = params[params.index(param) + 1 :]
+    if any(other.kind is Kind.CHOICE and word.lower() in other.choices for other in later):
+        return False  # `/join own`: a later parameter's very word, not a bad zone
     return not any(
         (p := _LOOKS_LIKE.get(other.kind)) is not None and p.match(word) for other in later
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.curriculum.planner_calendar import PathCalendar
@@ -18,7 +18,7 @@ from bot.services.hours import hours_text
 from bot.services.progress import expected_minutes
 from bot.services.streaks import active_dates_by_member, compute_streaks
 from bot.services.timeline import paused_dates
-from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, Pause, Workspace
+from bot.storage.models import CheckIn, Member, MemberStatus, Pause, Workspace
 
 #: A streak worth warning about, and how far back a `blocked` check-in counts (the
 #: hours-behind and silent-days thresholds are each workspace's: /at-risk-rules).
@@ -39,8 +39,7 @@ class Slipping:
 async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[Slipping]:
     """Every active member who is slipping, by name. Built to stay fast at 10,000
     members: plain rows rather than ORM objects, one plan per start date and pauses,
-    and last activity read over the last few days only, then over all time for just
-    the members silent that long."""
+    and each member's last activity from their row (`members.last_active_on`)."""
     rows = (
         (
             await db.execute(
@@ -53,6 +52,7 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
                     Member.total_minutes,
                     Member.weekly_goal_minutes,
                     Member.counts_from,
+                    Member.last_active_on,
                 )
                 .where(
                     Member.workspace_id == workspace.id, Member.status == MemberStatus.ACTIVE.value
@@ -74,19 +74,14 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
     for pause in await db.scalars(select(Pause).where(Pause.member_id.in_(active))):
         pauses.setdefault(pause.member_id, []).append(pause)
     today = core.local_today(workspace.timezone)
-    window = workspace.risk_silent_days + 2  # zones apart, and yesterday for streaks
-    last = await _last_active(db, workspace, active, since=today - timedelta(days=window))
-    silent_ids = [row[0] for row in rows if row[0] not in last]
-    if silent_ids:
-        last |= await _last_active(db, workspace, silent_ids, since=None)
     blocked = await _blocked(db, active, today)
     todays: dict[str, date] = {}
     expected: dict[tuple[date, tuple[date, ...], date, int | None, date | None], int] = {}
     found: list[Slipping] = []
     streak_watch: list[tuple[int, str, str, date, list[Pause]]] = []
-    for member_id, name, user_id, start, zone, total, goal, counts_from in rows:
+    for member_id, name, user_id, start, zone, total, goal, counts_from, last in rows:
         member_today = todays.get(zone) or todays.setdefault(zone, core.local_today(zone))
-        entry = Slipping(name, user_id, last.get(member_id))
+        entry = Slipping(name, user_id, last)
         if start <= member_today:
             paused = tuple(paused_dates(pauses.get(member_id, []), member_today))
             key = (start, paused, member_today, goal, counts_from)
@@ -111,25 +106,6 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
     starts = {row[0]: (row[3], row[7]) for row in rows}
     found += await _streaks_at_stake(db, core, workspace, streak_watch, starts, found)
     return found
-
-
-async def _last_active(
-    db: AsyncSession, workspace: Workspace, ids: Select[int] | list[int], since: date | None
-) -> dict[int, date]:
-    """Each member's latest day with a check-in or a log (on or after `since`)."""
-    checkins = select(CheckIn.member_id.label("member_id"), CheckIn.local_date.label("day"))
-    checkins = checkins.where(CheckIn.member_id.in_(ids))
-    logs = select(HourLog.member_id, HourLog.local_date).where(
-        HourLog.workspace_id == workspace.id, HourLog.member_id.in_(ids)
-    )
-    if since is not None:
-        checkins = checkins.where(CheckIn.local_date >= since)
-        logs = logs.where(HourLog.local_date >= since)
-    activity = union_all(checkins, logs).subquery()
-    result = await db.execute(
-        select(activity.c.member_id, func.max(activity.c.day)).group_by(activity.c.member_id)
-    )
-    return dict(result.tuples().all())
 
 
 async def _blocked(db: AsyncSession, ids: Select[int], today: date) -> dict[int, str | None]:

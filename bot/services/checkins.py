@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import ActionStyle, Reply, ReplyAction
+from bot.services import last_active
 from bot.services.context import Core, UserError
 from bot.services.members import require_active
 from bot.services.text_rules import accept_note
@@ -77,6 +78,7 @@ async def check_in(
     row.status = status.value
     row.note = note
     row.updated_at = core.clock.now()
+    await last_active.touch(db, member.id, today)
     lines = [_REPLIES[status]]
     if note:
         lines.append(f"Note: {neutralize_mentions(note)}")

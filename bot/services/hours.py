@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.replies import Reply, ReplyField
+from bot.services import last_active
 from bot.services.context import Core, UserError
 from bot.services.members import require_active
 from bot.services.text_rules import accept_note
@@ -89,6 +90,7 @@ async def log_hours(
         )
     )
     await _add_to_totals(db, member, day, minutes)
+    await last_active.touch(db, member.id, day)
     lines = [
         f"{hours_text(minutes)} on {day.isoformat()}"
         + (f": {neutralize_mentions(note)}" if note else "")
@@ -127,6 +129,7 @@ async def undo_last(db: AsyncSession, core: Core, member: Member) -> Reply:
         raise UserError("There's no hour log left to undo", "Log time with /log 1h.")
     minutes, day = removed
     await _add_to_totals(db, member, day, -minutes)
+    await last_active.recount(db, member.id)
     return Reply(
         title="Undone",
         lines=[f"Removed {hours_text(minutes)} on {day.isoformat()}."],

@@ -71,5 +71,20 @@ async def _run(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
         config.attributes["connection"] = connection
         action(config)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(in_sync)
+    if engine.dialect.name != "sqlite":
+        async with engine.begin() as connection:
+            await connection.run_sync(in_sync)
+        return
+    # SQLite changes a table by copying it to a new one and dropping the old (Alembic's
+    # batch mode); with foreign keys on, that DROP would cascade and delete every row
+    # pointing at it (a downgrade of `members` would take the hour logs with it). The
+    # pragma is ignored inside a transaction, so it is set before the migration's.
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await connection.commit()
+        try:
+            async with connection.begin():
+                await connection.run_sync(in_sync)
+        finally:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await connection.commit()

@@ -24,6 +24,8 @@ async def test_every_help_example_works_when_typed(pathbot: Bot) -> None:
             who = replace(caller_for(f"u{number}x{index}", admin=True), channel_id="C42")
             if spec.name != "join":
                 assert (await pathbot.say(who, "/join 2027-01-04 UTC")).ok
+            if spec.name == "pace":  # choosing a pace needs a cohort under way
+                assert (await pathbot.say(who, "/cohort-start 2027-01-04")).ok
             if spec.name == "admin-remove":
                 assert (await pathbot.say(who, "/admin-add @carol")).ok
             reply = await pathbot.say(who, example)

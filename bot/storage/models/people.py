@@ -101,6 +101,8 @@ class Member(Base):
     #: behind, missed days, streaks). None: every day from the start counts.
     counts_from: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=MemberStatus.ACTIVE.value)
+    #: The latest day with a check-in or a log (kept by bot.services.last_active).
+    last_active_on: Mapped[date | None] = mapped_column(Date)
     #: Their own weekly target (/goal), used instead of the path week's hours.
     weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
     leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
