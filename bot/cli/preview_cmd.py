@@ -21,7 +21,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         days: Annotated[int, typer.Option(min=1, max=140, help="Days to simulate.")] = 7,
         members: Annotated[int, typer.Option(min=1, max=200, help="Sample members.")] = 5,
-        nudge: Annotated[str, typer.Option(help="Evening nudge time HH:MM, or 'off'.")] = "21:00",
+        nudge: Annotated[
+            str,
+            typer.Option(help="The workspace's evening nudge (/nudge-time): HH:MM, or 'off'."),
+        ] = "off",
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
     ) -> None:
         """Seed a sample cohort on a throw-away database and print what the bot would send."""

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from bot.commands.invocation import Invocation
+from bot.commands.parsing import parse_time_of_day
 from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.replies import Reply
-from bot.services import at_risk, dashboard_access, onboarding, report, workspaces
+from bot.services import (
+    at_risk,
+    dashboard_access,
+    onboarding,
+    reminder_controls,
+    report,
+    workspaces,
+)
 from bot.services.context import UserError
 
 
@@ -57,6 +65,12 @@ async def _admin_remove(inv: Invocation) -> Reply:
     if user == inv.caller.user_id and not inv.caller.is_platform_admin:
         raise UserError("You can't remove yourself", "Ask another admin to do it.")
     return await workspaces.remove_admin(inv.db, inv.workspace, user)
+
+
+async def _nudge_time(inv: Invocation) -> Reply:
+    text = inv.args.require_text("time").strip()
+    at = None if text.lower() == "off" else parse_time_of_day(text)
+    return reminder_controls.set_nudge_time(inv.workspace, at)
 
 
 async def _at_risk(inv: Invocation) -> Reply:
@@ -168,6 +182,14 @@ ADMIN_COMMANDS = (
         params=(Param("user", Kind.USER, "A mention or user id."),),
         permission=Permission.ADMIN,
         examples=("/admin-remove @carol",),
+    ),
+    CommandSpec(
+        "nudge-time",
+        "The evening nudge for members who haven't checked in yet (their zone), or off.",
+        _nudge_time,
+        params=(Param("time", Kind.TEXT, "HH:MM, or off.", rest=True),),
+        permission=Permission.ADMIN,
+        examples=("/nudge-time 19:30", "/nudge-time off"),
     ),
     CommandSpec(
         "at-risk",

@@ -6,6 +6,7 @@ from bot.commands.invocation import Invocation
 from bot.commands.parsing import ParseError, parse_duration, parse_time_of_day
 from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.commands.timezones import parse_timezone
+from bot.commands.weekdays import describe_days, parse_days
 from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply
 from bot.services import (
@@ -23,6 +24,7 @@ from bot.services import (
     plan,
     privacy,
     progress,
+    reminder_controls,
 )
 from bot.services.context import UserError
 from bot.storage.models import MemberStatus
@@ -60,6 +62,11 @@ async def _settings(inv: Invocation) -> Reply:
         return members.set_name(member, value)
     if key == "reminders":
         return members.set_reminders(member, _on_off(value, "reminders"))
+    if key == "days":
+        mask = parse_days(value)
+        return reminder_controls.set_days(member, mask, describe_days(mask))
+    if key == "nudge":
+        return reminder_controls.set_nudges(member, _on_off(value, "nudge"))
     return await members.set_leaderboard(inv.db, member, _on_off(value, "leaderboard"))
 
 
@@ -137,6 +144,12 @@ async def _export(inv: Invocation) -> Reply:
     return await privacy.export(inv.db, inv.core, inv.workspace, inv.joined)
 
 
+async def _snooze(inv: Invocation) -> Reply:
+    return await reminder_controls.snooze(
+        inv.db, inv.core, inv.workspace, inv.joined, inv.args.text("when")
+    )
+
+
 async def _goal(inv: Invocation) -> Reply:
     text = inv.args.require_text("goal").strip()
     minutes = None if text.lower() in {"off", "none", "path"} else parse_duration(text)
@@ -203,7 +216,15 @@ MEMBER_COMMANDS = (
                 Kind.CHOICE,
                 "What to change.",
                 required=False,
-                choices=("timezone", "reminder", "reminders", "name", "leaderboard"),
+                choices=(
+                    "timezone",
+                    "reminder",
+                    "reminders",
+                    "days",
+                    "nudge",
+                    "name",
+                    "leaderboard",
+                ),
             ),
             Param("value", Kind.TEXT, "The new value.", required=False, rest=True),
         ),
@@ -301,6 +322,21 @@ MEMBER_COMMANDS = (
         _export,
         writes=False,
         slow=True,
+    ),
+    CommandSpec(
+        "snooze",
+        "Put today's reminder off: in 1 hour, 3 hours, or tonight (once a day).",
+        _snooze,
+        params=(
+            Param(
+                "when",
+                Kind.CHOICE,
+                "1h, 3h or tonight.",
+                required=False,
+                choices=("1h", "3h", "tonight"),
+            ),
+        ),
+        examples=("/snooze", "/snooze 1h"),
     ),
     CommandSpec(
         "goal",

@@ -27,6 +27,7 @@ from bot.services.at_risk import digest_reply
 from bot.services.checkins import checkin_actions_for
 from bot.services.context import Core
 from bot.services.plan import render_day
+from bot.services.reminder_controls import later_action
 from bot.services.reminders import (
     DueMember,
     day_plan_for,
@@ -210,17 +211,27 @@ class _Planner:
     async def _anything_new_for_members(self) -> bool:
         """A cheap pre-check, so the full due-member scan runs only when it can find something."""
         rows = await self.db.execute(
-            select(Member.user_id, Member.timezone, Member.reminder_time).where(
-                *dm_recipients(self.workspace.id)
-            )
+            select(
+                Member.user_id,
+                Member.timezone,
+                Member.reminder_time,
+                Member.snooze_date,
+                Member.snoozed_until,
+            ).where(*dm_recipients(self.workspace.id))
         )
-        for user_id, timezone, reminder in rows.all():
+        for user_id, timezone, reminder, snooze_date, snoozed_until in rows.all():
             zone = ZoneInfo(timezone)
             today = self.now.astimezone(zone).date()
             target = Target.user(user_id)
+            snoozed = snoozed_until if snooze_date == today else None
+            if snoozed is not None and self._wanted(
+                MessageKind.SNOOZED_REMINDER, target, today, snoozed
+            ):
+                return True
             walls = [(MessageKind.REMINDER, reminder)]
-            if self.config.nudge_time is not None:
-                walls.append((MessageKind.NUDGE, self.config.nudge_time))
+            nudge_time = self.workspace.nudge_time or self.config.nudge_time
+            if nudge_time is not None:
+                walls.append((MessageKind.NUDGE, nudge_time))
             for kind, wall in walls:
                 if self._wanted(kind, target, today, localtime.resolve(today, wall, zone)):
                     return True
@@ -239,9 +250,17 @@ class _Planner:
                 messages.append(
                     self._message(MessageKind.REMINDER, target, member.local_date, zone, due, reply)
                 )
-            if self.config.nudge_time is None:
+            snoozed = member.snoozed_until
+            kind = MessageKind.SNOOZED_REMINDER
+            if snoozed is not None and self._wanted(kind, target, member.local_date, snoozed):
+                reply = await self._reminder(member)
+                messages.append(
+                    self._message(kind, target, member.local_date, zone, snoozed, reply)
+                )
+            nudge_time = self.workspace.nudge_time or self.config.nudge_time
+            if nudge_time is None or not member.nudges:
                 continue
-            nudge_due = localtime.resolve(member.local_date, self.config.nudge_time, zone)
+            nudge_due = localtime.resolve(member.local_date, nudge_time, zone)
             if self._wanted(MessageKind.NUDGE, target, member.local_date, nudge_due):
                 reply = Reply(
                     title=f"Still time today, {member.display_name}",
@@ -265,7 +284,10 @@ class _Planner:
             title=f"Hi {member.display_name}, your plan for today",
             lines=[day.title, *day.lines, CHECKIN_HINT],
             fields=day.fields,
-            actions=checkin_actions_for(self.workspace.external_id),
+            actions=[
+                *checkin_actions_for(self.workspace.external_id),
+                later_action(self.workspace.external_id),
+            ],
         )
 
     async def weekly_summaries(self) -> list[NewMessage]:

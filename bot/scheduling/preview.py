@@ -55,7 +55,8 @@ async def run_preview(curriculum: Curriculum, options: PreviewOptions) -> list[D
             begin -= timedelta(hours=14)
             core = Core(sessions=sessions, clock=FakeClock(begin), curriculum=curriculum)
             await _seed(core, options, begin)
-            config = ScheduleConfig(nudge_time=options.nudge_time)
+            # What `pathbot run` uses: the nudge is the workspace's (/nudge-time), seeded.
+            config = ScheduleConfig()
             end = datetime.combine(options.start + timedelta(days=options.days), time(0), UTC)
             # UTC-12's last day ends twelve hours after UTC's; keep only the asked-for days.
             sent = await simulate(core, begin, end + timedelta(hours=12), config)
@@ -74,6 +75,7 @@ async def _seed(core: Core, options: PreviewOptions, now: datetime) -> None:
             cohort_start=options.start,
             daily_channel="cohort",
             daily_post_time=time(8, 0),
+            nudge_time=options.nudge_time,
             leaderboard_channel="leaderboard",
             streak_freezes_per_week=1,
             created_at=now,

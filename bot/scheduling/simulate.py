@@ -116,17 +116,23 @@ async def next_due_after(
     config = config or ScheduleConfig()
     times: list[datetime] = []
     weekly = (config.weekly_weekday, config.weekly_time)
+    nudges: set[time] = {config.nudge_time} if config.nudge_time is not None else set()
     for workspace in await db.scalars(select(Workspace)):
         post = workspace.daily_post_time or config.default_post_time
         times += _candidates(after, workspace.timezone, [post], weekly)
+        if workspace.nudge_time is not None:
+            nudges.add(workspace.nudge_time)
     members = await db.execute(
         select(Member.timezone, Member.reminder_time)
         .where(Member.status == MemberStatus.ACTIVE.value)
         .distinct()
     )
     for timezone, reminder in members.all():
-        wall = [reminder] if config.nudge_time is None else [reminder, config.nudge_time]
-        times += _candidates(after, timezone, wall, weekly)
+        times += _candidates(after, timezone, [reminder, *sorted(nudges)], weekly)
+    # Snoozed reminders come at an instant of their own.
+    times += list(
+        await db.scalars(select(Member.snoozed_until).where(Member.snoozed_until > after))
+    )
     later = [instant for instant in times if instant > after]
     return min(later, default=None)
 

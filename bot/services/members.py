@@ -179,7 +179,10 @@ def _known_zone(name: str | None) -> str | None:
 def show_settings(member: Member) -> Reply:
     return Reply(
         title="Your settings",
-        lines=["Change one with /settings timezone|reminder|reminders|name|leaderboard VALUE."],
+        lines=[
+            "Change one with "
+            "/settings timezone|reminder|reminders|days|nudge|name|leaderboard VALUE."
+        ],
         fields=[
             ReplyField(name="Name", value=safe_name(member)),
             ReplyField(name="Time zone", value=member.timezone),
@@ -188,6 +191,8 @@ def show_settings(member: Member) -> Reply:
                 name="Reminders",
                 value="on" if member.dm_off_reason is None else f"off: {member.dm_off_reason}",
             ),
+            ReplyField(name="Reminder days", value=_days(member.reminder_days)),
+            ReplyField(name="Evening nudge", value="on" if member.nudges else "off"),
             ReplyField(name="Start date", value=member.start_date.isoformat()),
             ReplyField(
                 name="On the leaderboard", value="no" if member.leaderboard_opt_out else "yes"
@@ -195,6 +200,13 @@ def show_settings(member: Member) -> Reply:
             ReplyField(name="Status", value=member.status),
         ],
     )
+
+
+def _days(mask: int) -> str:
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    if mask == 0b1111111:
+        return "every day"
+    return ", ".join(name for n, name in enumerate(names) if mask & (1 << n))
 
 
 def set_timezone(member: Member, timezone: str) -> Reply:

@@ -81,6 +81,8 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             "leaderboard_opt_out": member.leaderboard_opt_out,
             "total_minutes": member.total_minutes,
             "weekly_goal_minutes": member.weekly_goal_minutes,
+            "reminder_days": member.reminder_days,
+            "evening_nudge": member.nudges,
             "joined_at": _utc_text(member.joined_at),
         },
         "admin": {"on_workspace_admin_list": on_admin_list is not None},

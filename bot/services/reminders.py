@@ -7,7 +7,7 @@ them into outbox rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +35,10 @@ class DueMember:
     reminder_time: time
     #: The member's local date the reminder is for (part of the outbox key).
     local_date: date
+    #: They want the evening nudge (when the workspace sends one).
+    nudges: bool = True
+    #: Today's reminder put off until then (/snooze), if it was.
+    snoozed_until: datetime | None = None
 
 
 def dm_recipients(workspace_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -66,6 +70,8 @@ async def members_due_reminder(db: AsyncSession, core: Core, workspace_id: int) 
         status, _ = calendar_for(member, core.curriculum, today).locate(today)
         if status is not DayStatus.ACTIVE or today in dates[member.id]:
             continue
+        if not member.reminder_days & (1 << today.weekday()):
+            continue  # not one of the days they chose (/settings days)
         due.append(
             DueMember(
                 member.id,
@@ -74,6 +80,8 @@ async def members_due_reminder(db: AsyncSession, core: Core, workspace_id: int) 
                 member.timezone,
                 member.reminder_time,
                 today,
+                member.nudges,
+                member.snoozed_until if member.snooze_date == today else None,
             )
         )
     return due

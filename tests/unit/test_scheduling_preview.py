@@ -14,7 +14,18 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_preview_prints_every_message_in_time_order_as_json() -> None:
-    code, out, _ = run("preview", "--from", "2027-01-04", "--days", "8", "--members", "5", "--json")
+    code, out, _ = run(
+        "preview",
+        "--from",
+        "2027-01-04",
+        "--days",
+        "8",
+        "--members",
+        "5",
+        "--nudge",
+        "21:00",
+        "--json",
+    )
     assert code == 0
     messages = [json.loads(line) for line in out.splitlines()]
     assert {"at_utc", "local_time", "kind", "workspace", "target", "text"} <= set(messages[0])

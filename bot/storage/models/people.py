@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.storage.base import Base
+from bot.storage.base import Base, UTCDateTime
 
 
 class MemberStatus(StrEnum):
@@ -60,6 +60,8 @@ class Workspace(Base):
     #: The weekly organiser digest: to this channel, or (None) to each listed admin's DMs.
     digest_channel: Mapped[str | None] = mapped_column(String(64))
     digest_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: The evening nudge for members with no check-in yet (/nudge-time); None: none.
+    nudge_time: Mapped[time | None] = mapped_column(Time)
 
     admins: Mapped[list[WorkspaceAdmin]] = relationship(
         back_populates="workspace", cascade="all, delete-orphan", passive_deletes=True
@@ -101,6 +103,13 @@ class Member(Base):
     #: behind, missed days, streaks). None: every day from the start counts.
     counts_from: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=MemberStatus.ACTIVE.value)
+    #: The weekdays they want reminders on, as bits (Monday 1 … Sunday 64; 127 every day).
+    reminder_days: Mapped[int] = mapped_column(Integer, default=127, server_default="127")
+    #: The evening nudge, when the workspace sends one (/settings nudge off).
+    nudges: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: Today's reminder put off (/snooze): the local day it was for, and when it comes.
+    snooze_date: Mapped[date | None] = mapped_column(Date)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The latest day with a check-in or a log (kept by bot.services.last_active).
     last_active_on: Mapped[date | None] = mapped_column(Date)
     #: Their own weekly target (/goal), used instead of the path week's hours.
