@@ -12,6 +12,7 @@ from bot.replies import Reply
 from bot.services import (
     ask,
     calendar_file,
+    celebrations,
     checkins,
     dashboard_access,
     exercises,
@@ -65,6 +66,10 @@ async def _settings(inv: Invocation) -> Reply:
     if key == "days":
         mask = parse_days(value)
         return reminder_controls.set_days(member, mask, describe_days(mask))
+    if key == "celebrate":
+        member.celebrate = _on_off(value, "celebrate")
+        state = "posted in the cohort channel" if member.celebrate else "kept to yourself"
+        return Reply(title=f"Milestones {state}", lines=["/settings celebrate on|off"])
     if key == "nudge":
         return reminder_controls.set_nudges(member, _on_off(value, "nudge"))
     return await members.set_leaderboard(inv.db, member, _on_off(value, "leaderboard"))
@@ -108,15 +113,19 @@ async def _week(inv: Invocation) -> Reply:
 
 async def _checkin(inv: Invocation) -> Reply:
     status = checkins.parse_status(inv.args.require_text("status"))
-    return await checkins.check_in(inv.db, inv.core, inv.joined, status, inv.args.text("note"))
+    reply = await checkins.check_in(inv.db, inv.core, inv.joined, status, inv.args.text("note"))
+    today = inv.core.local_today(inv.joined.timezone)
+    await celebrations.after_activity(inv.db, inv.core, inv.workspace, inv.joined, today)
+    return reply
 
 
 async def _log(inv: Invocation) -> Reply:
     minutes = inv.args.integer("duration")
     assert minutes is not None  # required parameter
-    return await hours.log_hours(
-        inv.db, inv.core, inv.joined, minutes, inv.args.text("note"), inv.args.day("date")
-    )
+    day = inv.args.day("date") or inv.core.local_today(inv.joined.timezone)
+    reply = await hours.log_hours(inv.db, inv.core, inv.joined, minutes, inv.args.text("note"), day)
+    await celebrations.after_log(inv.db, inv.core, inv.workspace, inv.joined, day, minutes)
+    return reply
 
 
 async def _undo(inv: Invocation) -> Reply:
@@ -222,6 +231,7 @@ MEMBER_COMMANDS = (
                     "reminders",
                     "days",
                     "nudge",
+                    "celebrate",
                     "name",
                     "leaderboard",
                 ),

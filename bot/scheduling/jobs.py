@@ -23,6 +23,7 @@ from bot.replies import Reply
 from bot.scheduling import localtime
 from bot.scheduling.outbox import MessageKind, NewMessage, enqueue
 from bot.scheduling.senders import Target
+from bot.services import celebrations
 from bot.services.at_risk import digest_reply
 from bot.services.checkins import checkin_actions_for
 from bot.services.context import Core
@@ -37,7 +38,7 @@ from bot.services.reminders import (
     weekly_summary,
 )
 from bot.services.timeline import calendar_for
-from bot.storage.models import Member, Workspace, WorkspaceAdmin
+from bot.storage.models import Celebration, Member, MemberStatus, Workspace, WorkspaceAdmin
 from bot.storage.outbox import OutboxMessage
 
 CHECKIN_HINT = "Done for today? Reply /checkin done"
@@ -76,6 +77,7 @@ async def enqueue_due(
             *await planner.reminders_and_nudges(),
             *await planner.weekly_summaries(),
             *await planner.organiser_digest(),
+            *await planner.celebrations(),
         ]
         inserted += await enqueue(db, messages, now)
     return inserted
@@ -182,6 +184,32 @@ class _Planner:
             return []
         reply = await last_week_leaderboard(self.db, self.core, ws)
         return [self._message(MessageKind.LEADERBOARD, target, today, self.zone, due, reply)]
+
+    async def celebrations(self) -> list[NewMessage]:
+        """The day's milestones, once, in the daily channel at 20:00 (workspace time)."""
+        ws = self.workspace
+        if ws.daily_channel is None:
+            return []
+        target = Target.channel(ws.daily_channel)
+        due = localtime.resolve(self.today, celebrations.POST_TIME, self.zone)
+        if not self._wanted(MessageKind.CELEBRATIONS, target, self.today, due):
+            return []
+        rows = await self.db.execute(
+            select(Member.display_name, Celebration.text)
+            .join(Member, Member.id == Celebration.member_id)
+            .where(
+                Celebration.workspace_id == ws.id,
+                Celebration.local_date == self.today,
+                Member.celebrate.is_(True),
+                Member.status == MemberStatus.ACTIVE.value,
+            )
+            .order_by(Celebration.id)
+        )
+        found = rows.all()
+        if not found:
+            return []
+        reply = celebrations.post(self.today, list(found))
+        return [self._message(MessageKind.CELEBRATIONS, target, self.today, self.zone, due, reply)]
 
     async def organiser_digest(self) -> list[NewMessage]:
         """Weekly, with the leaderboard: to the digest channel, or each listed admin's DMs."""

@@ -41,28 +41,22 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
     members: plain rows rather than ORM objects, one plan per start date and pauses,
     and each member's last activity from their row (`members.last_active_on`)."""
     rows = (
-        (
-            await db.execute(
-                select(
-                    Member.id,
-                    Member.display_name,
-                    Member.user_id,
-                    Member.start_date,
-                    Member.timezone,
-                    Member.total_minutes,
-                    Member.weekly_goal_minutes,
-                    Member.counts_from,
-                    Member.last_active_on,
-                )
-                .where(
-                    Member.workspace_id == workspace.id, Member.status == MemberStatus.ACTIVE.value
-                )
-                .order_by(Member.display_name, Member.id)
+        await db.execute(
+            select(
+                Member.id,
+                Member.display_name,
+                Member.user_id,
+                Member.start_date,
+                Member.timezone,
+                Member.total_minutes,
+                Member.weekly_goal_minutes,
+                Member.counts_from,
+                Member.last_active_on,
             )
+            .where(Member.workspace_id == workspace.id, Member.status == MemberStatus.ACTIVE.value)
+            .order_by(Member.display_name, Member.id)
         )
-        .tuples()
-        .all()
-    )
+    ).all()
     if not rows:
         return []
     # The active members as a subquery, not a list of ids: 10,000 bound parameters cost
@@ -119,7 +113,7 @@ async def _blocked(db: AsyncSession, ids: Select[int], today: date) -> dict[int,
         )
         .order_by(CheckIn.local_date)
     )
-    return dict(result.tuples().all())
+    return dict(result.all())
 
 
 async def _streaks_at_stake(
@@ -232,7 +226,7 @@ async def digest_reply(db: AsyncSession, core: Core, workspace: Workspace) -> Re
         .where(Member.workspace_id == workspace.id)
         .group_by(Member.status)
     )
-    by_status = {status: int(n) for status, n in counts.tuples().all()}
+    by_status = {status: int(n) for status, n in counts.all()}
     cohort = (
         f"{by_status.get(MemberStatus.ACTIVE.value, 0)} active, "
         f"{by_status.get(MemberStatus.PAUSED.value, 0)} paused, "

@@ -14,6 +14,7 @@ from bot.services.context import Core
 from bot.services.member_messages import forget_messages, pending_for
 from bot.services.progress import counted
 from bot.storage.models import (
+    Celebration,
     CheckIn,
     DmChannel,
     FinishedExercise,
@@ -40,6 +41,7 @@ MEMBER_DATA = {
     "outbox": "pending_messages",
     "dm_channels": "dm_channel",
     "known_people": "platform_profile",
+    "celebrations": "celebrations",
 }
 #: Tables that never name a member.
 NOT_ABOUT_MEMBERS = frozenset({"workspaces", "seen_requests", "slack_installations"})
@@ -83,6 +85,7 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             "weekly_goal_minutes": member.weekly_goal_minutes,
             "reminder_days": member.reminder_days,
             "evening_nudge": member.nudges,
+            "celebrate": member.celebrate,
             "joined_at": _utc_text(member.joined_at),
         },
         "admin": {"on_workspace_admin_list": on_admin_list is not None},
@@ -119,6 +122,14 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
         "dm_channel": await db.scalar(
             select(DmChannel.channel_id).where(*_dm_channel_of(workspace, member))
         ),
+        "celebrations": [
+            {"date": row.local_date.isoformat(), "milestone": row.milestone, "text": row.text}
+            for row in await db.scalars(
+                select(Celebration)
+                .where(Celebration.member_id == member.id)
+                .order_by(Celebration.local_date)
+            )
+        ],
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)
     return Reply(

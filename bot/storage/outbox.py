@@ -38,6 +38,8 @@ class MessageKind(StrEnum):
     WEEKLY_SUMMARY = "weekly_summary"
     #: A workspace's admin told that a scheduled message could not be delivered.
     ADMIN_NOTICE = "admin_notice"
+    #: The day's milestones, in the daily channel in the evening.
+    CELEBRATIONS = "celebrations"
     #: Today's reminder again, when the member put it off (/snooze).
     SNOOZED_REMINDER = "snoozed_reminder"
     #: The weekly organiser digest: the cohort in numbers and who is slipping.

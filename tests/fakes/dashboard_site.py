@@ -101,7 +101,7 @@ async def dashboard_site(database: Database, curriculum: Curriculum) -> AsyncIte
     core = Core(database.sessions, clock, curriculum, links=links)
     await _seed(core)
     async with core.sessions() as db:
-        ids = dict((await db.execute(select(Workspace.external_id, Workspace.id))).tuples().all())
+        ids = dict((await db.execute(select(Workspace.external_id, Workspace.id))).all())
     our_dead = await _dead(core, ids["w1"], "bob")
     their_dead = await _dead(core, ids["w2"], "eve")
     app = web.Application()

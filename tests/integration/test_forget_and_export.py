@@ -33,6 +33,7 @@ async def _a_full_member(pathbot: Bot) -> None:
         (ZELDA, "/join 2027-01-04"),
         (ZELDA, f"/settings name {NAME}"),
         (ZELDA, f"/log 2h {NOTE}"),
+        (ZELDA, "/log 8h"),  # week 1's 10h: a milestone (celebrations)
         (ZELDA, f"/checkin done {NOTE}"),
         (ZELDA, "/finish 1"),
         (ADMIN, "/admin-add zelda-7319"),

@@ -52,9 +52,9 @@ async def test_the_migration_fills_it_from_the_history_and_loses_nothing(
         await migrate.upgrade(engine)
         async with engine.connect() as connection:
             rows = dict(
-                (await connection.execute(text("SELECT user_id, last_active_on FROM members")))
-                .tuples()
-                .all()
+                (
+                    await connection.execute(text("SELECT user_id, last_active_on FROM members"))
+                ).all()
             )
             # Nothing was lost on the way down and up (SQLite rebuilds the table).
             logs = await connection.scalar(text("SELECT count(*) FROM hour_logs"))
