@@ -11,6 +11,7 @@ from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply
 from bot.services import (
     ask,
+    buddies,
     calendar_file,
     celebrations,
     checkins,
@@ -151,6 +152,13 @@ async def _ask(inv: Invocation) -> Reply:
 
 async def _export(inv: Invocation) -> Reply:
     return await privacy.export(inv.db, inv.core, inv.workspace, inv.joined)
+
+
+async def _buddy(inv: Invocation) -> Reply:
+    choice = inv.args.text("state")
+    if choice is None:
+        return await buddies.show(inv.db, inv.core, inv.workspace, inv.joined)
+    return buddies.set_buddy(inv.joined, choice == "on")
 
 
 async def _snooze(inv: Invocation) -> Reply:
@@ -332,6 +340,13 @@ MEMBER_COMMANDS = (
         _export,
         writes=False,
         slow=True,
+    ),
+    CommandSpec(
+        "buddy",
+        "A weekly accountability buddy: on, off, or (alone) who yours is this week.",
+        _buddy,
+        params=(Param("state", Kind.CHOICE, "on or off.", required=False, choices=("on", "off")),),
+        examples=("/buddy on", "/buddy", "/buddy off"),
     ),
     CommandSpec(
         "snooze",

@@ -21,10 +21,9 @@ from bot.curriculum.planner import day_plan
 from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply
 from bot.scheduling import localtime
+from bot.scheduling.cohort_jobs import CohortMessages
 from bot.scheduling.outbox import MessageKind, NewMessage, enqueue
 from bot.scheduling.senders import Target
-from bot.services import celebrations
-from bot.services.at_risk import digest_reply
 from bot.services.checkins import checkin_actions_for
 from bot.services.context import Core
 from bot.services.plan import render_day
@@ -38,7 +37,7 @@ from bot.services.reminders import (
     weekly_summary,
 )
 from bot.services.timeline import calendar_for
-from bot.storage.models import Celebration, Member, MemberStatus, Workspace, WorkspaceAdmin
+from bot.storage.models import Member, Workspace
 from bot.storage.outbox import OutboxMessage
 
 CHECKIN_HINT = "Done for today? Reply /checkin done"
@@ -78,12 +77,13 @@ async def enqueue_due(
             *await planner.weekly_summaries(),
             *await planner.organiser_digest(),
             *await planner.celebrations(),
+            *await planner.buddies(),
         ]
         inserted += await enqueue(db, messages, now)
     return inserted
 
 
-class _Planner:
+class _Planner(CohortMessages):
     """The messages of one workspace at one instant."""
 
     def __init__(
@@ -184,57 +184,6 @@ class _Planner:
             return []
         reply = await last_week_leaderboard(self.db, self.core, ws)
         return [self._message(MessageKind.LEADERBOARD, target, today, self.zone, due, reply)]
-
-    async def celebrations(self) -> list[NewMessage]:
-        """The day's milestones, once, in the daily channel at 20:00 (workspace time)."""
-        ws = self.workspace
-        if ws.daily_channel is None:
-            return []
-        target = Target.channel(ws.daily_channel)
-        due = localtime.resolve(self.today, celebrations.POST_TIME, self.zone)
-        if not self._wanted(MessageKind.CELEBRATIONS, target, self.today, due):
-            return []
-        rows = await self.db.execute(
-            select(Member.display_name, Celebration.text)
-            .join(Member, Member.id == Celebration.member_id)
-            .where(
-                Celebration.workspace_id == ws.id,
-                Celebration.local_date == self.today,
-                Member.celebrate.is_(True),
-                Member.status == MemberStatus.ACTIVE.value,
-            )
-            .order_by(Celebration.id)
-        )
-        found = rows.all()
-        if not found:
-            return []
-        reply = celebrations.post(self.today, list(found))
-        return [self._message(MessageKind.CELEBRATIONS, target, self.today, self.zone, due, reply)]
-
-    async def organiser_digest(self) -> list[NewMessage]:
-        """Weekly, with the leaderboard: to the digest channel, or each listed admin's DMs."""
-        ws = self.workspace
-        weekly = self._weekly_due(self.zone)
-        if not ws.digest_on or ws.cohort_start is None or weekly is None:
-            return []
-        today, due = weekly
-        if today < ws.cohort_start + timedelta(days=7):
-            return []  # nothing to say before the cohort's first week is over
-        if ws.digest_channel is not None:
-            targets = [Target.channel(ws.digest_channel)]
-        else:
-            admins = await self.db.scalars(
-                select(WorkspaceAdmin.user_id).where(WorkspaceAdmin.workspace_id == ws.id)
-            )
-            targets = [Target.user(user_id) for user_id in sorted(admins)]
-        wanted = [t for t in targets if self._wanted(MessageKind.ORGANISER_DIGEST, t, today, due)]
-        if not wanted:
-            return []
-        reply = await digest_reply(self.db, self.core, ws)
-        return [
-            self._message(MessageKind.ORGANISER_DIGEST, target, today, self.zone, due, reply)
-            for target in wanted
-        ]
 
     async def _anything_new_for_members(self) -> bool:
         """A cheap pre-check, so the full due-member scan runs only when it can find something."""

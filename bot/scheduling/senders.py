@@ -17,6 +17,8 @@ from bot.replies import Reply
 class TargetKind(StrEnum):
     CHANNEL = "channel"
     USER = "user"
+    #: A conversation of a few people with the bot (a Slack group DM): "group:U1,U2".
+    GROUP = "group"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +40,16 @@ class Target:
         return cls(TargetKind.USER, user_id)
 
     @classmethod
+    def group(cls, user_ids: list[str]) -> Self:
+        return cls(TargetKind.GROUP, ",".join(user_ids))
+
+    @classmethod
     def parse(cls, text: str, workspace: str = "") -> Self:
         kind, sep, ident = text.partition(":")
         if not sep or not ident or kind not in TargetKind.__members__.values():
-            raise ValueError(f"not a target: {text!r} (expected channel:<id> or user:<id>)")
+            raise ValueError(
+                f"not a target: {text!r} (expected channel:<id>, user:<id> or group:<ids>)"
+            )
         return cls(TargetKind(kind), ident, workspace)
 
     def __str__(self) -> str:

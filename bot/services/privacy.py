@@ -14,6 +14,7 @@ from bot.services.context import Core
 from bot.services.member_messages import forget_messages, pending_for
 from bot.services.progress import counted
 from bot.storage.models import (
+    BuddyGroup,
     Celebration,
     CheckIn,
     DmChannel,
@@ -42,6 +43,7 @@ MEMBER_DATA = {
     "dm_channels": "dm_channel",
     "known_people": "platform_profile",
     "celebrations": "celebrations",
+    "buddy_groups": "buddies",
 }
 #: Tables that never name a member.
 NOT_ABOUT_MEMBERS = frozenset({"workspaces", "seen_requests", "slack_installations"})
@@ -86,6 +88,7 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
             "reminder_days": member.reminder_days,
             "evening_nudge": member.nudges,
             "celebrate": member.celebrate,
+            "buddy": member.buddy,
             "joined_at": _utc_text(member.joined_at),
         },
         "admin": {"on_workspace_admin_list": on_admin_list is not None},
@@ -122,6 +125,14 @@ async def export(db: AsyncSession, core: Core, workspace: Workspace, member: Mem
         "dm_channel": await db.scalar(
             select(DmChannel.channel_id).where(*_dm_channel_of(workspace, member))
         ),
+        "buddies": [
+            {"week": row.week_start.isoformat(), "group": row.group_no}
+            for row in await db.scalars(
+                select(BuddyGroup)
+                .where(BuddyGroup.member_id == member.id)
+                .order_by(BuddyGroup.week_start)
+            )
+        ],
         "celebrations": [
             {"date": row.local_date.isoformat(), "milestone": row.milestone, "text": row.text}
             for row in await db.scalars(

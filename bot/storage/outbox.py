@@ -38,6 +38,8 @@ class MessageKind(StrEnum):
     WEEKLY_SUMMARY = "weekly_summary"
     #: A workspace's admin told that a scheduled message could not be delivered.
     ADMIN_NOTICE = "admin_notice"
+    #: This week's accountability buddies introduced (a DM each; a group DM on Slack).
+    BUDDY_INTRO = "buddy_intro"
     #: The day's milestones, in the daily channel in the evening.
     CELEBRATIONS = "celebrations"
     #: Today's reminder again, when the member put it off (/snooze).

@@ -68,6 +68,8 @@ class SlackPoster:
         kind, sep, ident = target.partition(":")
         if not sep:
             kind, ident = "channel", target
+        if kind == "group":
+            return await self._group_dm(ident, team)
         if not re.fullmatch(r"[A-Z0-9]{2,32}", ident) or kind not in {"channel", "dm", "user"}:
             raise ValueError(f"not a Slack target: {target!r} (use a channel id or dm:<user id>)")
         if kind == "channel":
@@ -82,6 +84,18 @@ class SlackPoster:
             if self._dm_store is not None:
                 await self._dm_store.put(ident, cached)
         self._dm_channels[(team, ident)] = cached
+        return cached
+
+    async def _group_dm(self, users: str, team: str) -> str:
+        """The group DM of these members and the bot (conversations.open, up to 8)."""
+        ids = users.split(",")
+        if not 2 <= len(ids) <= 8 or not all(re.fullmatch(r"[A-Z0-9]{2,32}", i) for i in ids):
+            raise ValueError(f"not a Slack group: {users!r}")
+        cached = self._dm_channels.get((team, users))
+        if cached is None:
+            clients = await self.clients.for_team(team)
+            response = await clients.api.conversations_open(users=users)
+            cached = self._dm_channels[(team, users)] = str(response["channel"]["id"])
         return cached
 
     async def send(self, target: str, reply: Reply, team: str = "") -> str:

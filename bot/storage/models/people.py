@@ -103,6 +103,8 @@ class Member(Base):
     #: behind, missed days, streaks). None: every day from the start counts.
     counts_from: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=MemberStatus.ACTIVE.value)
+    #: Wants a weekly accountability buddy (/buddy on).
+    buddy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Their milestones posted in the cohort channel (/settings celebrate off).
     celebrate: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     #: The weekdays they want reminders on, as bits (Monday 1 … Sunday 64; 127 every day).

@@ -1,0 +1,129 @@
+"""The scheduler's messages about the cohort as a whole, beside the daily ones in
+`jobs.py`: this week's buddies, the day's milestones, the organisers' weekly digest.
+
+A mixin of `jobs._Planner`, which provides the instant, the workspace and the helpers
+declared below.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.replies import Reply
+from bot.scheduling import localtime
+from bot.scheduling.outbox import MessageKind, NewMessage
+from bot.scheduling.senders import Target
+from bot.services import buddies, celebrations
+from bot.services.at_risk import digest_reply
+from bot.services.context import Core
+from bot.storage.models import Celebration, Member, MemberStatus, Workspace, WorkspaceAdmin
+
+
+class CohortMessages:
+    db: AsyncSession
+    core: Core
+    workspace: Workspace
+    now: datetime
+    today: date
+    zone: ZoneInfo
+
+    def _weekly_due(self, zone: ZoneInfo) -> tuple[date, datetime] | None:
+        raise NotImplementedError
+
+    def _wanted(self, kind: MessageKind, target: Target, day: date, due: datetime) -> bool:
+        raise NotImplementedError
+
+    def _message(
+        self,
+        kind: MessageKind,
+        target: Target,
+        day: date,
+        zone: ZoneInfo,
+        due: datetime,
+        reply: Reply,
+    ) -> NewMessage:
+        raise NotImplementedError
+
+    async def buddies(self) -> list[NewMessage]:
+        """Mondays with the leaderboard: this week's buddies paired and introduced."""
+        ws = self.workspace
+        weekly = self._weekly_due(self.zone)
+        if weekly is None or weekly[1] > self.now:
+            return []
+        today, due = weekly
+        monday = today - timedelta(days=today.weekday())
+        groups = await buddies.pair_week(self.db, self.core, ws, monday)
+        started = ws.cohort_start is not None and ws.cohort_start <= today
+        path_week = (today - ws.cohort_start).days // 7 + 1 if started and ws.cohort_start else None
+        if path_week is not None and path_week > len(self.core.curriculum.weeks()):
+            path_week = None
+        messages = []
+        for group in groups:
+            ids = [buddy.user_id for buddy in group]
+            # Slack opens a conversation of the group with the bot; elsewhere, a DM each.
+            targets = (
+                [Target.group(ids)] if ws.platform == "slack" else [Target.user(i) for i in ids]
+            )
+            wanted = [t for t in targets if self._wanted(MessageKind.BUDDY_INTRO, t, today, due)]
+            if wanted:
+                reply = buddies.introduction(self.core, group, monday, path_week)
+                messages += [
+                    self._message(MessageKind.BUDDY_INTRO, t, today, self.zone, due, reply)
+                    for t in wanted
+                ]
+        return messages
+
+    async def celebrations(self) -> list[NewMessage]:
+        """The day's milestones, once, in the daily channel at 20:00 (workspace time)."""
+        ws = self.workspace
+        if ws.daily_channel is None:
+            return []
+        target = Target.channel(ws.daily_channel)
+        due = localtime.resolve(self.today, celebrations.POST_TIME, self.zone)
+        if not self._wanted(MessageKind.CELEBRATIONS, target, self.today, due):
+            return []
+        rows = await self.db.execute(
+            select(Member.display_name, Celebration.text)
+            .join(Member, Member.id == Celebration.member_id)
+            .where(
+                Celebration.workspace_id == ws.id,
+                Celebration.local_date == self.today,
+                Member.celebrate.is_(True),
+                Member.status == MemberStatus.ACTIVE.value,
+            )
+            .order_by(Celebration.id)
+        )
+        found = rows.all()
+        if not found:
+            return []
+        reply = celebrations.post(self.today, list(found))
+        return [self._message(MessageKind.CELEBRATIONS, target, self.today, self.zone, due, reply)]
+
+    async def organiser_digest(self) -> list[NewMessage]:
+        """Weekly, with the leaderboard: to the digest channel, or each listed admin's DMs."""
+        ws = self.workspace
+        weekly = self._weekly_due(self.zone)
+        if not ws.digest_on or ws.cohort_start is None or weekly is None:
+            return []
+        today, due = weekly
+        if today < ws.cohort_start + timedelta(days=7):
+            return []  # nothing to say before the cohort's first week is over
+        if ws.digest_channel is not None:
+            targets = [Target.channel(ws.digest_channel)]
+        else:
+            admins = await self.db.scalars(
+                select(WorkspaceAdmin.user_id).where(WorkspaceAdmin.workspace_id == ws.id)
+            )
+            targets = [Target.user(user_id) for user_id in sorted(admins)]
+        wanted = [t for t in targets if self._wanted(MessageKind.ORGANISER_DIGEST, t, today, due)]
+        if not wanted:
+            return []
+        reply = await digest_reply(self.db, self.core, ws)
+        return [
+            self._message(MessageKind.ORGANISER_DIGEST, target, today, self.zone, due, reply)
+            for target in wanted
+        ]
