@@ -2,7 +2,8 @@
 gone or rewritten when they are forgotten, listed when they export.
 
 A row concerns a member when it is addressed to them (a reminder, a nudge, a weekly
-summary: `target` is their DMs) or names them (a leaderboard posted to a channel).
+summary: `target` is their DMs) or names them (a leaderboard, a buddy introduction,
+the day's milestones, the organisers' digest).
 """
 
 from __future__ import annotations
@@ -23,8 +24,16 @@ from bot.storage.outbox import MessageKind, OutboxMessage, OutboxStatus, user_ta
 from bot.storage.outbox import cancel_pending as cancel
 from bot.text import neutralize_mentions
 
-#: What a forgotten member's name becomes in a leaderboard that already went out.
+#: What a forgotten member's name becomes in a message to others that names them.
 FORGOTTEN = "(a former member)"
+#: Messages to others that can name a member: a queued leaderboard is drawn again
+#: without them; every other copy (and every sent one) loses their name.
+NAMING_OTHERS = (
+    MessageKind.LEADERBOARD,
+    MessageKind.BUDDY_INTRO,
+    MessageKind.CELEBRATIONS,
+    MessageKind.ORGANISER_DIGEST,
+)
 
 
 def _to_member(workspace_id: int, member: Member) -> Any:
@@ -73,14 +82,14 @@ async def forget_messages(
     boards = await db.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.workspace_id == workspace.id)
-        .where(OutboxMessage.kind == MessageKind.LEADERBOARD.value)
+        .where(OutboxMessage.kind.in_([kind.value for kind in NAMING_OTHERS]))
     )
     # As the leaderboard wrote it (mentions neutralised) and as typed.
     names = {member.display_name, neutralize_mentions(member.display_name)}
     for row in boards:
         if not any(name in row.body for name in names):
             continue
-        if row.status == OutboxStatus.PENDING.value:
+        if row.kind == MessageKind.LEADERBOARD.value and row.status == OutboxStatus.PENDING.value:
             as_then = replace(core, clock=FakeClock(row.due_at))
             row.body = (await last_week_leaderboard(db, as_then, workspace)).model_dump_json()
         else:

@@ -39,6 +39,8 @@ async def _a_full_member(pathbot: Bot) -> None:
         (ADMIN, "/admin-add zelda-7319"),
         (bob, "/join 2027-01-04"),
         (bob, "/log 1h"),
+        (ZELDA, "/buddy on"),  # paired with Bob on Monday (buddy_groups)
+        (bob, "/buddy on"),
     ]:
         reply = await pathbot.say(caller, line)
         assert reply.ok, (line, reply)
