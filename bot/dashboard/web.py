@@ -122,7 +122,10 @@ class Dashboard:
             max_age=int(SESSION_TTL.total_seconds()),
             path="/dashboard",
             httponly=True,
-            samesite="Strict",
+            # Lax, not Strict: the link is clicked in Slack or Discord (another site), and
+            # a Strict cookie would not come back on the redirect that follows. Every
+            # form checks its CSRF token, so nothing is done on another site's behalf.
+            samesite="Lax",
             secure=links.public_url.startswith("https://"),
         )
         return response
@@ -206,9 +209,8 @@ class Dashboard:
     async def _members(
         self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
     ) -> web.StreamResponse:
-        page = (
-            int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1
-        )
+        asked = request.query.get("page", "1")
+        page = int(asked) if asked.isdecimal() and len(asked) <= 6 else 1
         found = await figures.heatmap(db, self._core, ws, page)
         return self._render("members.html", "Members by week", grant, "/dashboard/members", h=found)
 
@@ -235,10 +237,10 @@ class Dashboard:
     async def _leaderboard_png(
         self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
     ) -> web.StreamResponse:
-        card = leaderboard.render(
-            await leaderboard.board(db, self._core, ws, leaderboard.Period.THIS)
-        ).card
-        assert card is not None
+        found = await leaderboard.board(db, self._core, ws, leaderboard.Period.THIS)
+        card = leaderboard.render(found).card
+        if card is None:  # nobody on the board yet: the page shows no picture either
+            raise web.HTTPNotFound()
         return web.Response(body=render_card(card), content_type="image/png")
 
     async def _deliveries(
@@ -246,7 +248,7 @@ class Dashboard:
     ) -> web.StreamResponse:
         found = await figures.deliveries(db, ws)
         retried = request.query.get("retried", "")
-        note = f"Message {retried} is queued again." if retried.isdigit() else ""
+        note = f"Message {retried} is queued again." if retried.isdecimal() else ""
         return self._render(
             "deliveries.html", "Deliveries", grant, "/dashboard/deliveries", d=found, retried=note
         )
@@ -258,7 +260,8 @@ class Dashboard:
         wanted = str(posted.get("id", ""))
         row_id = await db.scalar(
             select(OutboxMessage.id).where(
-                OutboxMessage.id == (int(wanted) if wanted.isdigit() else -1),
+                OutboxMessage.id
+                == (int(wanted) if wanted.isdecimal() and len(wanted) < 12 else -1),
                 OutboxMessage.workspace_id == ws.id,  # never another workspace's row
                 OutboxMessage.status == OutboxStatus.DEAD.value,
             )

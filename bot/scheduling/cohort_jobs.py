@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import Reply
@@ -87,20 +87,28 @@ class CohortMessages:
         if not self._wanted(MessageKind.CELEBRATIONS, target, self.today, due):
             return []
         rows = await self.db.execute(
-            select(Member.display_name, Celebration.text)
+            select(Celebration.id, Member.display_name, Celebration.text)
             .join(Member, Member.id == Celebration.member_id)
             .where(
                 Celebration.workspace_id == ws.id,
-                Celebration.local_date == self.today,
+                Celebration.posted.is_(False),
+                Celebration.local_date <= self.today,
                 Member.celebrate.is_(True),
                 Member.status == MemberStatus.ACTIVE.value,
             )
-            .order_by(Celebration.id)
+            .order_by(Celebration.local_date, Celebration.id)
         )
         found = rows.all()
         if not found:
             return []
-        reply = celebrations.post(self.today, list(found))
+        # Marked in the transaction that queues the post: both happen, or neither.
+        await self.db.execute(
+            update(Celebration)
+            .where(Celebration.id.in_([row[0] for row in found]))
+            .values(posted=True)
+            .execution_options(synchronize_session=False)
+        )
+        reply = celebrations.post(self.today, [(name, text) for _, name, text in found])
         return [self._message(MessageKind.CELEBRATIONS, target, self.today, self.zone, due, reply)]
 
     async def organiser_digest(self) -> list[NewMessage]:

@@ -103,17 +103,22 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
 
 
 async def _blocked(db: AsyncSession, ids: Select[int], today: date) -> dict[int, str | None]:
-    """The latest `blocked` check-in's note of the last week, per member."""
+    """Members whose latest check-in of the last week says `blocked`, with its note (a
+    later `done` or `partial` means they got unstuck)."""
     result = await db.execute(
-        select(CheckIn.member_id, CheckIn.note)
+        select(CheckIn.member_id, CheckIn.status, CheckIn.note)
         .where(
             CheckIn.member_id.in_(ids),
-            CheckIn.status == CheckInStatus.BLOCKED.value,
             CheckIn.local_date >= today - timedelta(days=BLOCKED_WITHIN_DAYS),
         )
         .order_by(CheckIn.local_date)
     )
-    return dict(result.all())
+    latest = {member_id: (status, note) for member_id, status, note in result.all()}
+    return {
+        member_id: note
+        for member_id, (status, note) in latest.items()
+        if status == CheckInStatus.BLOCKED.value
+    }
 
 
 async def _streaks_at_stake(

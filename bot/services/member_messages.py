@@ -79,6 +79,16 @@ async def forget_messages(
         .where(_to_member(workspace.id, member))
         .execution_options(synchronize_session=False)
     )
+    # A group conversation's address names each member in it (a Slack buddy group DM).
+    groups = await db.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.workspace_id == workspace.id,
+            OutboxMessage.target.like("group:%"),
+        )
+    )
+    for row in groups:
+        if member.user_id in row.target.removeprefix("group:").split(","):
+            await db.delete(row)
     boards = await db.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.workspace_id == workspace.id)

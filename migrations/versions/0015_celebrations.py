@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("local_date", sa.Date(), nullable=False),
         sa.Column("milestone", sa.String(length=32), nullable=False),
         sa.Column("text", sa.String(length=200), nullable=False),
+        sa.Column("posted", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
             ["workspaces.id"],

@@ -156,3 +156,17 @@ async def test_the_digest_can_go_to_a_channel_or_nowhere(pathbot: Bot) -> None:
     assert (await pathbot.say(BOSS, "/digest off")).ok
     await _tick(pathbot, datetime(2027, 2, 1, 9, tzinfo=UTC))
     assert len(await _digests(pathbot)) == 1
+
+
+async def test_a_later_check_in_clears_blocked(pathbot: Bot) -> None:
+    pathbot.clock.set(datetime(2027, 1, 4, 8, tzinfo=UTC))
+    assert (await pathbot.say(BOSS, "/cohort-start 2027-01-04")).ok
+    cy = caller_for("cy")
+    assert (await pathbot.say(cy, "/join 2027-01-04 UTC 08:00")).ok
+    assert (await pathbot.say(cy, "/checkin blocked the exercise won't run")).ok
+    listed = await pathbot.say(BOSS, "/at-risk")
+    assert any("blocked: the exercise won't run" in line for line in listed.lines)
+    pathbot.clock.set(datetime(2027, 1, 5, 18, tzinfo=UTC))
+    assert (await pathbot.say(cy, "/checkin done")).ok
+    after = await pathbot.say(BOSS, "/at-risk")
+    assert not any(line.startswith("Cy:") and "blocked" in line for line in after.lines)

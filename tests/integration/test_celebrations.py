@@ -82,3 +82,16 @@ async def test_one_milestone_a_day_and_the_month(pathbot: Bot) -> None:
     assert found[-1].text.startswith("finished month 1: ")
     # A second milestone the same day (a 7-day streak, say) waits: one a day.
     assert len({row.local_date for row in found}) == len(found)
+
+
+async def test_a_milestone_after_the_evening_post_goes_in_the_next(pathbot: Bot) -> None:
+    await _cohort(pathbot, "ada", "bob")
+    await _at(pathbot, START + timedelta(days=2))
+    for _ in range(2):
+        assert (await pathbot.say(caller_for("ada"), "/log 5h")).ok  # week 1's 10h
+    await _evening(pathbot, START + timedelta(days=2))
+    await _at(pathbot, START + timedelta(days=2), 22)  # after the post: bob's 10h
+    for _ in range(2):
+        assert (await pathbot.say(caller_for("bob"), "/log 5h")).ok
+    await _evening(pathbot, START + timedelta(days=3))
+    assert await _posts(pathbot) == [["Ada reached week 1's 10h"], ["Bob reached week 1's 10h"]]

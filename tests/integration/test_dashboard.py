@@ -148,6 +148,23 @@ async def test_the_session_cookie_is_http_only_strict_and_for_the_dashboard(site
         assert page.status == 303
         cookie = page.cookies["pathbot_dashboard"]
         assert cookie["httponly"] is True
-        assert cookie["samesite"] == "Strict"
+        assert cookie["samesite"] == "Lax"
         assert cookie["path"] == "/dashboard"
         assert page.headers["Location"] == "/dashboard"
+
+
+async def test_an_empty_board_and_odd_input_never_break_a_page(
+    database: Database, shipped_curriculum: Curriculum
+) -> None:
+    async with dashboard_site(database, shipped_curriculum) as site:
+        site.clock.set(site.clock.now() + timedelta(days=5))  # Monday: a new, empty week
+        async with _browser() as http:
+            await _signed_in(http, site.link())
+            async with http.get(f"{site.url}/dashboard/leaderboard") as page:
+                assert page.status == 200
+                assert "leaderboard.png" not in await page.text()
+            async with http.get(f"{site.url}/dashboard/leaderboard.png") as card:
+                assert card.status == 404
+            for odd in ("²", "-1", "9" * 30, "abc"):
+                async with http.get(f"{site.url}/dashboard/members?page={quote(odd)}") as page:
+                    assert page.status == 200, odd

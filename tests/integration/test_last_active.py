@@ -46,6 +46,11 @@ async def test_the_migration_fills_it_from_the_history_and_loses_nothing(
     assert (await pathbot.say(ADA, "/join 2027-01-04 UTC 08:00")).ok
     assert (await pathbot.say(ADA, "/log 1h --date 2027-01-08")).ok
     assert (await pathbot.say(caller_for("bob"), "/join 2027-01-04 UTC 08:00")).ok
+    assert (await pathbot.say(caller_for("cy"), "/join 2027-01-04 UTC 08:00")).ok
+    assert (await pathbot.say(caller_for("cy"), "/checkin done")).ok  # a check-in only
+    assert (await pathbot.say(caller_for("dee"), "/join 2027-01-04 UTC 08:00")).ok
+    assert (await pathbot.say(caller_for("dee"), "/log 1h --date 2027-01-07")).ok
+    assert (await pathbot.say(caller_for("dee"), "/checkin partial")).ok  # later than the log
     engine = make_engine(database.url)
     try:
         await migrate.downgrade(engine, "0012_counts_from")
@@ -58,10 +63,12 @@ async def test_the_migration_fills_it_from_the_history_and_loses_nothing(
             )
             # Nothing was lost on the way down and up (SQLite rebuilds the table).
             logs = await connection.scalar(text("SELECT count(*) FROM hour_logs"))
-            assert logs == 1
+            assert logs == 2
     finally:
         await engine.dispose()
     assert {user: str(day) if day else None for user, day in rows.items()} == {
         "ada": "2027-01-08",
         "bob": None,
+        "cy": "2027-01-10",
+        "dee": "2027-01-10",
     }

@@ -130,9 +130,12 @@ async def test_tonight_is_on_the_wall_clock_and_a_check_in_cancels_it(pathbot: B
     assert [row.target for row in rows] == ["user:ada"]
 
     pathbot.clock.set(datetime(2027, 3, 28, 19, tzinfo=UTC))  # 21:00: evening already
-    assert not (await pathbot.say(caller_for("cy"), "/snooze tonight")).ok
-    late = await pathbot.say(ADA, "/snooze tonight")
+    cy = caller_for("cy")
+    assert (await pathbot.say(cy, "/join 2027-03-01 Europe/Berlin 08:00")).ok
+    late = await pathbot.say(cy, "/snooze tonight")
     assert not late.ok
+    assert "It's already evening" in late.text()
+    assert (await pathbot.say(cy, "/snooze 1h")).title == "OK, I'll remind you at 22:00"
 
 
 async def test_bad_days_are_refused_and_change_nothing(pathbot: Bot) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base
@@ -26,3 +26,6 @@ class Celebration(Base):
     milestone: Mapped[str] = mapped_column(String(32))
     #: What the cohort channel reads ("finished week 3: 10h logged").
     text: Mapped[str] = mapped_column(String(200))
+    #: In a post already: one recorded after the evening's post (later that night, or a
+    #: backdated log) goes in the next one.
+    posted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -123,7 +123,8 @@ class Member(Base):
     total_minutes: Mapped[int] = mapped_column(Integer, default=0)
     #: Shown on leaderboards: not opted out and not left (kept in step by the members service).
     listed: Mapped[bool] = mapped_column(Boolean, default=True)
-    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Aware UTC on both dialects (SQLite gives back the stored UTC wall time).
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: Why reminders are off (DMs closed, or turned off); None while they are on.
     dm_off_reason: Mapped[str | None] = mapped_column(Text)
     #: Whether the member has been told (once, on their next command).
