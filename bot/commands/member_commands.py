@@ -46,7 +46,9 @@ async def _join(inv: Invocation) -> Reply:
 
 
 async def _pace(inv: Invocation) -> Reply:
-    return pace.set_pace(inv.core, inv.workspace, inv.joined, inv.args.require_text("pace"))
+    return await pace.set_pace(
+        inv.db, inv.core, inv.workspace, inv.joined, inv.args.require_text("pace")
+    )
 
 
 async def _settings(inv: Invocation) -> Reply:

@@ -137,6 +137,16 @@ async def undo_last(db: AsyncSession, core: Core, member: Member) -> Reply:
     )
 
 
+async def replan_logs(db: AsyncSession, core: Core, member: Member) -> None:
+    """The path week (and block) each log counts toward, again: after the member's
+    plan moved (/pace), last week's hours may belong to another week of it."""
+    today = core.local_today(member.timezone)
+    calendar = calendar_for(member, core.curriculum, today)
+    for log in await db.scalars(select(HourLog).where(HourLog.member_id == member.id)):
+        log.path_week = path_week_of(calendar, log.local_date)
+        log.block_index = _block_index(core, calendar.locate(log.local_date)[1], log.path_week)
+
+
 def _block_index(core: Core, path_day: int | None, week: int | None) -> int | None:
     if path_day is None or week is None:
         return None

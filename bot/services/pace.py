@@ -4,12 +4,17 @@ between keeping its pace (counting from the day they joined) and their own plan
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.replies import Reply
 from bot.services.context import Core, UserError
+from bot.services.hours import replan_logs
 from bot.storage.models import Member, Workspace
 
 
-def set_pace(core: Core, workspace: Workspace, member: Member, pace: str) -> Reply:
+async def set_pace(
+    db: AsyncSession, core: Core, workspace: Workspace, member: Member, pace: str
+) -> Reply:
     joined = member.joined_at.astimezone(core.local_now(member.timezone).tzinfo).date()
     cohort = workspace.cohort_start
     today = core.local_today(member.timezone)
@@ -21,6 +26,7 @@ def set_pace(core: Core, workspace: Workspace, member: Member, pace: str) -> Rep
     if pace == "cohort":
         member.start_date = cohort
         member.counts_from = joined if joined > cohort else None
+        await replan_logs(db, core, member)
         day = (today - cohort).days + 1
         return Reply(
             title="Keeping pace with the cohort",
@@ -37,6 +43,7 @@ def set_pace(core: Core, workspace: Workspace, member: Member, pace: str) -> Rep
         )
     member.start_date = max(joined, cohort)
     member.counts_from = None
+    await replan_logs(db, core, member)
     return Reply(
         title="On your own plan",
         lines=[

@@ -62,12 +62,15 @@ async def test_or_starts_week_one_on_their_own_plan_and_can_switch(pathbot: Bot)
     assert "/pace cohort" in joined.text()
     assert _field(await pathbot.say(ZED, "/progress"), "Path") == "day 1 of 112 (0% done)"
 
+    assert (await pathbot.say(ZED, "/log 2h")).ok  # week 1 of their own plan
     switched = await pathbot.say(ZED, "/pace cohort")
     assert switched.ok
     assert "day 22" in switched.lines[0]
     progress = await pathbot.say(ZED, "/progress")
     assert _field(progress, "Path") == "day 22 of 112 (19% done)"
-    assert progress.lines[0] == "You are on track."
+    assert progress.lines[0] == "You are 2h ahead of the plan."  # only from the join day
+    # Today's log moved with the plan: it counts toward the cohort's week 4 now.
+    assert _field(progress, "Week 4") == "2h / 10–12 h"
 
     back = await pathbot.say(ZED, "/pace own")
     assert back.title == "On your own plan"
