@@ -24,7 +24,7 @@ from bot.storage.models import CheckIn, Member, MemberStatus, Pause, Workspace
 #: hours-behind and silent-days thresholds are each workspace's: /at-risk-rules).
 LONG_STREAK = 7
 #: How far back a streak is read for the warning.
-STREAK_WINDOW = timedelta(days=35)
+STREAK_WINDOW = timedelta(days=21)
 BLOCKED_WITHIN_DAYS = 7
 
 
@@ -105,20 +105,25 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
 async def _blocked(db: AsyncSession, ids: Select[int], today: date) -> dict[int, str | None]:
     """Members whose latest check-in of the last week says `blocked`, with its note (a
     later `done` or `partial` means they got unstuck)."""
-    result = await db.execute(
-        select(CheckIn.member_id, CheckIn.status, CheckIn.note)
+    # The latest day per member is found in the database; only blocked rows come back.
+    latest = (
+        select(CheckIn.member_id, func.max(CheckIn.local_date).label("day"))
         .where(
             CheckIn.member_id.in_(ids),
             CheckIn.local_date >= today - timedelta(days=BLOCKED_WITHIN_DAYS),
         )
-        .order_by(CheckIn.local_date)
+        .group_by(CheckIn.member_id)
+        .subquery()
     )
-    latest = {member_id: (status, note) for member_id, status, note in result.all()}
-    return {
-        member_id: note
-        for member_id, (status, note) in latest.items()
-        if status == CheckInStatus.BLOCKED.value
-    }
+    result = await db.execute(
+        select(CheckIn.member_id, CheckIn.note)
+        .join(
+            latest,
+            (latest.c.member_id == CheckIn.member_id) & (latest.c.day == CheckIn.local_date),
+        )
+        .where(CheckIn.status == CheckInStatus.BLOCKED.value)
+    )
+    return dict(result.all())
 
 
 async def _streaks_at_stake(
@@ -131,7 +136,7 @@ async def _streaks_at_stake(
 ) -> list[Slipping]:
     """Members last active yesterday whose long streak ends tonight without a check-in.
     Only the last STREAK_WINDOW days are read: enough to know a streak is long, and a
-    longer one is said as "35+"."""
+    longer one is said as "21+"."""
     if not watch:
         return []
     since = max(today for *_, today, _ in watch) - STREAK_WINDOW
