@@ -1,52 +1,27 @@
 """The scheduler's messages about the cohort as a whole, beside the daily ones in
 `jobs.py`: this week's buddies, the day's milestones, the organisers' weekly digest.
 
-A mixin of `jobs._Planner`, which provides the instant, the workspace and the helpers
-declared below.
+Built on `planning.PlannerBase` (the instant, the workspace, the helpers); `jobs._Planner`
+adds the daily messages.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.replies import Reply
 from bot.scheduling import localtime
 from bot.scheduling.outbox import MessageKind, NewMessage
+from bot.scheduling.planning import PlannerBase
 from bot.scheduling.senders import Target
 from bot.services import buddies, celebrations
 from bot.services.at_risk import digest_reply
-from bot.services.context import Core
-from bot.storage.models import Celebration, Member, MemberStatus, Workspace, WorkspaceAdmin
+from bot.storage.models import Celebration, Member, MemberStatus, WorkspaceAdmin
 
 
-class CohortMessages:
-    db: AsyncSession
-    core: Core
-    workspace: Workspace
-    now: datetime
-    today: date
-    zone: ZoneInfo
-
-    def _weekly_due(self, zone: ZoneInfo) -> tuple[date, datetime] | None:
-        raise NotImplementedError
-
-    def _wanted(self, kind: MessageKind, target: Target, day: date, due: datetime) -> bool:
-        raise NotImplementedError
-
-    def _message(
-        self,
-        kind: MessageKind,
-        target: Target,
-        day: date,
-        zone: ZoneInfo,
-        due: datetime,
-        reply: Reply,
-    ) -> NewMessage:
-        raise NotImplementedError
+class CohortMessages(PlannerBase):
+    """Buddies, milestones and the organisers' digest of one workspace at one instant."""
 
     async def buddies(self) -> list[NewMessage]:
         """Mondays with the leaderboard: this week's buddies paired and introduced."""

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.scheduling.delivery import DeliveryWorker
-from bot.scheduling.jobs import ScheduleConfig
+from bot.scheduling.planning import ScheduleConfig
 from bot.scheduling.senders import RecordingSender
 from bot.scheduling.simulate import Delivered, tick
 from bot.services.context import Core

@@ -8,8 +8,8 @@ unique key does the rest. Tests and the preview call it on a fake clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from bot.replies import Reply
 from bot.scheduling import localtime
 from bot.scheduling.cohort_jobs import CohortMessages
 from bot.scheduling.outbox import MessageKind, NewMessage, enqueue
+from bot.scheduling.planning import ScheduleConfig
 from bot.scheduling.senders import Target
 from bot.services.checkins import checkin_actions_for
 from bot.services.context import Core
@@ -38,23 +39,8 @@ from bot.services.reminders import (
 )
 from bot.services.timeline import calendar_for
 from bot.storage.models import Member, Workspace
-from bot.storage.outbox import OutboxMessage
 
 CHECKIN_HINT = "Done for today? Reply /checkin done"
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleConfig:
-    """Times not stored per workspace; all are local wall times."""
-
-    #: The daily post when the workspace has not set one.
-    default_post_time: time = time(8, 0)
-    #: The evening nudge for members with no check-in yet; None = off.
-    nudge_time: time | None = None
-    #: The weekly leaderboard (workspace's zone) and summary DMs (each member's zone).
-    weekly_time: time = time(9, 0)
-    #: 0 = Monday.
-    weekly_weekday: int = 0
 
 
 async def enqueue_due(
@@ -86,56 +72,6 @@ async def enqueue_due(
 class _Planner(CohortMessages):
     """The messages of one workspace at one instant."""
 
-    def __init__(
-        self,
-        db: AsyncSession,
-        core: Core,
-        workspace: Workspace,
-        now: datetime,
-        config: ScheduleConfig,
-    ) -> None:
-        self.db, self.core, self.workspace, self.now, self.config = db, core, workspace, now, config
-        self.zone = ZoneInfo(workspace.timezone)
-        self.today = now.astimezone(self.zone).date()
-        self.existing: set[tuple[str, str, date]] = set()
-
-    async def load_existing(self) -> None:
-        """Keys already in the outbox around today, so nothing is rendered twice."""
-        rows = await self.db.execute(
-            select(OutboxMessage.kind, OutboxMessage.target, OutboxMessage.local_date).where(
-                OutboxMessage.workspace_id == self.workspace.id,
-                # Members' zones may be up to two dates away from the workspace's.
-                OutboxMessage.local_date >= self.today - timedelta(days=2),
-                OutboxMessage.local_date <= self.today + timedelta(days=2),
-            )
-        )
-        self.existing = {(kind, target, day) for kind, target, day in rows.all()}
-
-    def _message(
-        self,
-        kind: MessageKind,
-        target: Target,
-        day: date,
-        zone: ZoneInfo,
-        due: datetime,
-        reply: Reply,
-    ) -> NewMessage:
-        return NewMessage(
-            kind=kind,
-            workspace_id=self.workspace.id,
-            platform=self.workspace.platform,
-            target=target,
-            local_date=day,
-            local_time=localtime.describe(due, zone),
-            reply=reply,
-            due_at=due,
-            # A message for a day that is over is no use: it expires instead of arriving late.
-            expires_at=localtime.end_of_day(day, zone),
-        )
-
-    def _wanted(self, kind: MessageKind, target: Target, day: date, due: datetime) -> bool:
-        return due <= self.now and (kind.value, str(target), day) not in self.existing
-
     def daily_post(self) -> list[NewMessage]:
         ws = self.workspace
         if ws.daily_channel is None or ws.cohort_start is None:
@@ -160,12 +96,6 @@ class _Planner(CohortMessages):
             }
         )
         return [self._message(MessageKind.DAILY_POST, target, self.today, self.zone, due, reply)]
-
-    def _weekly_due(self, zone: ZoneInfo) -> tuple[date, datetime] | None:
-        today = self.now.astimezone(zone).date()
-        if today.weekday() != self.config.weekly_weekday:
-            return None
-        return today, localtime.resolve(today, self.config.weekly_time, zone)
 
     async def leaderboard(self) -> list[NewMessage]:
         ws = self.workspace

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.curriculum.models import Curriculum
-from bot.scheduling.jobs import ScheduleConfig
+from bot.scheduling.planning import ScheduleConfig
 from bot.scheduling.simulate import Delivered, simulate
 from bot.services.context import Core
 from bot.storage import migrate

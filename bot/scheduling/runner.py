@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.scheduling.delivery import DeliveryWorker
 from bot.scheduling.failures import act_on
-from bot.scheduling.jobs import ScheduleConfig, enqueue_due
+from bot.scheduling.jobs import enqueue_due
 from bot.scheduling.locks import AlwaysLeader, LeaderLock, acquire_sqlite_lock
+from bot.scheduling.planning import ScheduleConfig
 from bot.scheduling.ratelimit import TokenBucket
 from bot.scheduling.retry import RetryPolicy
 from bot.scheduling.senders import Sender

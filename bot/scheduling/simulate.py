@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import FakeClock
 from bot.scheduling import localtime
 from bot.scheduling.delivery import DeliveryWorker
-from bot.scheduling.jobs import ScheduleConfig, enqueue_due
+from bot.scheduling.jobs import enqueue_due
 from bot.scheduling.outbox import reply_of
+from bot.scheduling.planning import ScheduleConfig
 from bot.scheduling.senders import RecordingSender, Sender
 from bot.services.context import Core
 from bot.storage.models import Member, MemberStatus, Workspace

@@ -15,7 +15,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.curriculum.loader import load_curriculum
-from bot.scheduling.jobs import ScheduleConfig
+from bot.scheduling.planning import ScheduleConfig
 from bot.scheduling.simulate import Delivered, simulate
 from bot.services.context import Core
 from bot.storage.models import CheckIn, Member, MemberStatus, Pause, Workspace

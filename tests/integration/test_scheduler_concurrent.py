@@ -8,8 +8,9 @@ from pathlib import Path
 
 from bot.clock import FakeClock
 from bot.curriculum.loader import load_curriculum
-from bot.scheduling.jobs import ScheduleConfig, enqueue_due
+from bot.scheduling.jobs import enqueue_due
 from bot.scheduling.outbox import list_messages
+from bot.scheduling.planning import ScheduleConfig
 from bot.services.context import Core
 from bot.storage.models import Member, Workspace
 from tests.conftest import Database
