@@ -6,7 +6,7 @@ from bot.commands.invocation import Invocation
 from bot.commands.parsing import ParseError, parse_duration, parse_time_of_day
 from bot.commands.table import CommandSpec, Kind, Param, Permission
 from bot.commands.timezones import parse_timezone
-from bot.commands.weekdays import describe_days, parse_days
+from bot.commands.weekdays import parse_days
 from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply
 from bot.services import (
@@ -67,8 +67,7 @@ async def _settings(inv: Invocation) -> Reply:
     if key == "reminders":
         return members.set_reminders(member, _on_off(value, "reminders"))
     if key == "days":
-        mask = parse_days(value)
-        return reminder_controls.set_days(member, mask, describe_days(mask))
+        return reminder_controls.set_days(member, parse_days(value))
     if key == "celebrate":
         member.celebrate = _on_off(value, "celebrate")
         state = "posted in the cohort channel" if member.celebrate else "kept to yourself"
@@ -164,9 +163,7 @@ async def _buddy(inv: Invocation) -> Reply:
 
 
 async def _snooze(inv: Invocation) -> Reply:
-    return await reminder_controls.snooze(
-        inv.db, inv.core, inv.workspace, inv.joined, inv.args.text("when")
-    )
+    return reminder_controls.snooze(inv.core, inv.workspace, inv.joined, inv.args.text("when"))
 
 
 async def _goal(inv: Invocation) -> Reply:

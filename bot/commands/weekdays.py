@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 
 from bot.commands.parsing import ParseError
+from bot.services.weekdays import EVERY_DAY, WEEKDAYS, WEEKENDS
 
-EVERY_DAY = 0b1111111
-WEEKDAYS = 0b0011111
-WEEKENDS = 0b1100000
 _NAMED = {
     "weekdays": WEEKDAYS,
     "weekday": WEEKDAYS,
@@ -20,7 +18,6 @@ _NAMED = {
     "daily": EVERY_DAY,
     "all": EVERY_DAY,
 }
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SPLIT = re.compile(r"[\s,;/+&]+|\band\b")
 _HINT = "Use weekdays, weekends, every, or days such as mon,wed,fri."
@@ -49,13 +46,3 @@ def _is_day_word(word: str, day: int) -> bool:
     """`word` is a start of the day's full name at least three letters long ("wed",
     "wedn", "wednesday"), or a plural ("mondays")."""
     return len(word) >= 3 and (_FULL[day].startswith(word) or word == _FULL[day] + "s")
-
-
-def describe_days(mask: int) -> str:
-    if mask == EVERY_DAY:
-        return "every day"
-    if mask == WEEKDAYS:
-        return "weekdays"
-    if mask == WEEKENDS:
-        return "weekends"
-    return ", ".join(name.title() for n, name in enumerate(DAY_NAMES) if mask & (1 << n))

@@ -13,6 +13,7 @@ from bot.caller import Caller
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core, UserError
 from bot.services.text_rules import MAX_NAME, accept_name
+from bot.services.weekdays import describe_days
 from bot.storage.models import Member, MemberStatus, Pause, WeeklyTotal, Workspace
 from bot.text import name_from_platform, neutralize_mentions
 
@@ -191,7 +192,7 @@ def show_settings(member: Member) -> Reply:
                 name="Reminders",
                 value="on" if member.dm_off_reason is None else f"off: {member.dm_off_reason}",
             ),
-            ReplyField(name="Reminder days", value=_days(member.reminder_days)),
+            ReplyField(name="Reminder days", value=describe_days(member.reminder_days)),
             ReplyField(name="Evening nudge", value="on" if member.nudges else "off"),
             ReplyField(name="Start date", value=member.start_date.isoformat()),
             ReplyField(
@@ -200,13 +201,6 @@ def show_settings(member: Member) -> Reply:
             ReplyField(name="Status", value=member.status),
         ],
     )
-
-
-def _days(mask: int) -> str:
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    if mask == 0b1111111:
-        return "every day"
-    return ", ".join(name for n, name in enumerate(names) if mask & (1 << n))
 
 
 def set_timezone(member: Member, timezone: str) -> Reply:

@@ -10,13 +10,11 @@ from __future__ import annotations
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.replies import Reply, ReplyAction
 from bot.scheduling.localtime import resolve
 from bot.services.context import Core, UserError
 from bot.services.members import require_active
-from bot.services.streaks import active_dates_by_member
+from bot.services.weekdays import describe_days
 from bot.storage.models import Member, Workspace
 
 TONIGHT = time(20, 0)
@@ -38,10 +36,10 @@ def wants_reminder_on(member: Member, weekday: int) -> bool:
     return bool(member.reminder_days & (1 << weekday))
 
 
-def set_days(member: Member, mask: int, described: str) -> Reply:
+def set_days(member: Member, mask: int) -> Reply:
     member.reminder_days = mask
     return Reply(
-        title=f"Reminders: {described}",
+        title=f"Reminders: {describe_days(mask)}",
         lines=["On other days you get no reminder or nudge; your plan and streak are the same."],
     )
 
@@ -71,9 +69,7 @@ def set_nudge_time(workspace: Workspace, at: time | None) -> Reply:
     )
 
 
-async def snooze(
-    db: AsyncSession, core: Core, workspace: Workspace, member: Member, choice: str | None
-) -> Reply:
+def snooze(core: Core, workspace: Workspace, member: Member, choice: str | None) -> Reply:
     require_active(member)
     if choice is None:
         pinned = [a.model_copy(update={"workspace": workspace.external_id}) for a in SNOOZE_ACTIONS]
@@ -81,7 +77,8 @@ async def snooze(
     zone = ZoneInfo(member.timezone)
     now = core.clock.now()
     today = now.astimezone(zone).date()
-    if today in (await active_dates_by_member(db, [member.id], since=today))[member.id]:
+    # Kept on the row by every check-in and log (bot.services.last_active).
+    if member.last_active_on is not None and member.last_active_on >= today:
         raise UserError("You've already checked in or logged time today: nothing to remind")
     if member.snooze_date == today and member.snoozed_until is not None:
         raise UserError(

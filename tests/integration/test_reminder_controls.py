@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.commands.parsing import ParseError
-from bot.commands.weekdays import DAY_NAMES, EVERY_DAY, parse_days
+from bot.commands.weekdays import parse_days
 from bot.scheduling.jobs import enqueue_due
+from bot.services.weekdays import DAY_NAMES, EVERY_DAY
 from bot.storage.outbox import MessageKind, OutboxMessage
 from tests.conftest import Bot, caller_for
 
