@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import random
 import statistics
@@ -52,15 +53,19 @@ from bot.storage.base import Base
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models import Workspace
 
-#: As migration 0013 fills members.last_active_on (the rows are loaded past the services).
-LAST_ACTIVE_BACKFILL = (
-    "UPDATE members SET last_active_on ="
-    " (SELECT max(local_date) FROM hour_logs WHERE hour_logs.member_id = members.id)",
-    "UPDATE members SET last_active_on ="
-    " (SELECT max(local_date) FROM checkins WHERE checkins.member_id = members.id)"
-    " WHERE EXISTS (SELECT 1 FROM checkins WHERE checkins.member_id = members.id"
-    " AND (members.last_active_on IS NULL OR checkins.local_date > members.last_active_on))",
-)
+
+def _last_active_backfill() -> tuple[str, ...]:
+    """The statements migration 0013 fills members.last_active_on with: the rows here
+    are loaded past the services, which keep it."""
+    path = Path(__file__).resolve().parent.parent / "migrations/versions/0013_last_active.py"
+    spec = importlib.util.spec_from_file_location("migration_0013", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return tuple(module.BACKFILL)
+
+
 START = date(2027, 1, 4)
 DAYS = 112
 NOW = datetime(2027, 4, 25, 18, 0, tzinfo=UTC)  # day 112, a Sunday evening
@@ -185,7 +190,7 @@ async def seed(engine: AsyncEngine, members: int, days: int = DAYS) -> int:
                 await raw.executemany(sql, [tuple(_sqlite(v) for v in row) for row in rows])
         for index in indexes:
             await connection.execute(CreateIndex(index))
-        for statement in LAST_ACTIVE_BACKFILL:
+        for statement in _last_active_backfill():
             await connection.execute(text(statement))
         if engine.dialect.name == "postgresql":
             for table in tables:
