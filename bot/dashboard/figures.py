@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.at_risk import members_by_status
 from bot.services.context import Core
 from bot.services.hours import week_start
 from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, WeeklyTotal, Workspace
@@ -43,12 +44,7 @@ class Overview:
 
 async def overview(db: AsyncSession, core: Core, workspace: Workspace) -> Overview:
     today = core.local_today(workspace.timezone)
-    counts = await db.execute(
-        select(Member.status, func.count())
-        .where(Member.workspace_id == workspace.id)
-        .group_by(Member.status)
-    )
-    by_status = {status.value: 0 for status in MemberStatus} | {s: int(n) for s, n in counts}
+    by_status = await members_by_status(db, workspace)
     monday = week_start(today)
     minutes = await db.scalar(
         select(func.coalesce(func.sum(WeeklyTotal.minutes), 0))

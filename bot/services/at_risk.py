@@ -228,19 +228,24 @@ def set_digest(workspace: Workspace, where: str, channel: str | None) -> Reply:
     return Reply(title="Weekly digest to a channel", lines=[f"It goes to <#{channel}>."])
 
 
-async def digest_reply(db: AsyncSession, core: Core, workspace: Workspace) -> Reply:
-    """The weekly organiser digest: the cohort in numbers and who is slipping."""
-    people = await slipping(db, core, workspace)
+async def members_by_status(db: AsyncSession, workspace: Workspace) -> dict[str, int]:
+    """How many members are active, paused and left (every status, zeros included)."""
     counts = await db.execute(
         select(Member.status, func.count())
         .where(Member.workspace_id == workspace.id)
         .group_by(Member.status)
     )
-    by_status = {status: int(n) for status, n in counts.all()}
+    return {status.value: 0 for status in MemberStatus} | {s: int(n) for s, n in counts.all()}
+
+
+async def digest_reply(db: AsyncSession, core: Core, workspace: Workspace) -> Reply:
+    """The weekly organiser digest: the cohort in numbers and who is slipping."""
+    people = await slipping(db, core, workspace)
+    by_status = await members_by_status(db, workspace)
     cohort = (
-        f"{by_status.get(MemberStatus.ACTIVE.value, 0)} active, "
-        f"{by_status.get(MemberStatus.PAUSED.value, 0)} paused, "
-        f"{by_status.get(MemberStatus.LEFT.value, 0)} left."
+        f"{by_status[MemberStatus.ACTIVE.value]} active, "
+        f"{by_status[MemberStatus.PAUSED.value]} paused, "
+        f"{by_status[MemberStatus.LEFT.value]} left."
     )
     lines = [cohort]
     if people:
