@@ -1,4 +1,5 @@
-"""The dashboard's pages on `pathbot run`'s HTTP server.
+"""The dashboard on `pathbot run`'s HTTP server: sign-in, sessions, CSRF, headers, routes
+(the pages themselves are in `pages.py`).
 
 Sign-in is by a one-time link from /dashboard (organisers) or /me (members); it sets a
 sealed session cookie naming one workspace, and every page reads only that workspace
@@ -17,19 +18,14 @@ from typing import Any
 
 from aiohttp import web
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from bot.cards import render_card
-from bot.dashboard import figures
-from bot.scheduling.outbox import retry_dead
-from bot.services import at_risk, leaderboard, progress, replays, report
+from bot.dashboard.pages import Pages, see_other
+from bot.services import replays
 from bot.services.context import Core
 from bot.services.dashboard_links import SESSION_TTL, Grant, Role
 from bot.services.hours import hours_text
-from bot.storage.models import Member, Workspace
-from bot.storage.outbox import OutboxMessage, OutboxStatus
+from bot.storage.models import Workspace
 
 COOKIE = "pathbot_dashboard"
 HEADERS = {
@@ -73,21 +69,22 @@ class Dashboard:
         }
 
     def add_routes(self, app: web.Application) -> None:
+        pages = Pages(self._core, self._render, self._message)
         app.on_response_prepare.append(_security_headers)
         get, post = app.router.add_get, app.router.add_post
         get("/dashboard/static/{name}", self._static_file)
         get("/dashboard/login", self._login)
         post("/dashboard/logout", self._logout)
-        get("/dashboard", self._page(self._overview, Role.ORGANISER))
-        get("/dashboard/members", self._page(self._members, Role.ORGANISER))
-        get("/dashboard/slipping", self._page(self._slipping, Role.ORGANISER))
-        get("/dashboard/leaderboard", self._page(self._leaderboard, Role.ORGANISER))
-        get("/dashboard/leaderboard.png", self._page(self._leaderboard_png, Role.ORGANISER))
-        get("/dashboard/deliveries", self._page(self._deliveries, Role.ORGANISER))
-        post("/dashboard/deliveries/retry", self._page(self._retry, Role.ORGANISER, form=True))
-        get("/dashboard/report.csv", self._page(self._report, Role.ORGANISER))
-        get("/dashboard/me", self._page(self._me, Role.MEMBER))
-        get("/dashboard/me/progress.png", self._page(self._me_png, Role.MEMBER))
+        get("/dashboard", self._page(pages.overview, Role.ORGANISER))
+        get("/dashboard/members", self._page(pages.members, Role.ORGANISER))
+        get("/dashboard/slipping", self._page(pages.slipping, Role.ORGANISER))
+        get("/dashboard/leaderboard", self._page(pages.leaderboard, Role.ORGANISER))
+        get("/dashboard/leaderboard.png", self._page(pages.leaderboard_png, Role.ORGANISER))
+        get("/dashboard/deliveries", self._page(pages.deliveries, Role.ORGANISER))
+        post("/dashboard/deliveries/retry", self._page(pages.retry, Role.ORGANISER, form=True))
+        get("/dashboard/report.csv", self._page(pages.report, Role.ORGANISER))
+        get("/dashboard/me", self._page(pages.me, Role.MEMBER))
+        get("/dashboard/me/progress.png", self._page(pages.me_png, Role.MEMBER))
 
     # -- sign-in -----------------------------------------------------------------------
 
@@ -115,7 +112,7 @@ class Dashboard:
                 401,
             )
         home = "/dashboard" if grant.role is Role.ORGANISER else "/dashboard/me"
-        response = _see_other(home)
+        response = see_other(home)
         response.set_cookie(
             COOKIE,
             links.session(grant),
@@ -199,138 +196,6 @@ class Dashboard:
             raise web.HTTPNotFound()
         body, content_type = found
         return web.Response(body=body, content_type=content_type)
-
-    async def _overview(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        found = await figures.overview(db, self._core, ws)
-        return self._render("overview.html", "The cohort at a glance", grant, "/dashboard", o=found)
-
-    async def _members(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        asked = request.query.get("page", "1")
-        page = int(asked) if asked.isdecimal() and len(asked) <= 6 else 1
-        found = await figures.heatmap(db, self._core, ws, page)
-        return self._render("members.html", "Members by week", grant, "/dashboard/members", h=found)
-
-    async def _slipping(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        people = await at_risk.slipping(db, self._core, ws)
-        return self._render(
-            "slipping.html", "Who is slipping", grant, "/dashboard/slipping", people=people
-        )
-
-    async def _leaderboard(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        board = await leaderboard.board(db, self._core, ws, leaderboard.Period.THIS)
-        return self._render(
-            "leaderboard.html",
-            "Leaderboard, this week",
-            grant,
-            "/dashboard/leaderboard",
-            board=board,
-        )
-
-    async def _leaderboard_png(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        found = await leaderboard.board(db, self._core, ws, leaderboard.Period.THIS)
-        card = leaderboard.render(found).card
-        if card is None:  # nobody on the board yet: the page shows no picture either
-            raise web.HTTPNotFound()
-        return web.Response(body=render_card(card), content_type="image/png")
-
-    async def _deliveries(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        found = await figures.deliveries(db, ws)
-        retried = request.query.get("retried", "")
-        note = f"Message {retried} is queued again." if retried.isdecimal() else ""
-        return self._render(
-            "deliveries.html", "Deliveries", grant, "/dashboard/deliveries", d=found, retried=note
-        )
-
-    async def _retry(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        posted = await request.post()
-        wanted = str(posted.get("id", ""))
-        row_id = await db.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.id
-                == (int(wanted) if wanted.isdecimal() and len(wanted) < 12 else -1),
-                OutboxMessage.workspace_id == ws.id,  # never another workspace's row
-                OutboxMessage.status == OutboxStatus.DEAD.value,
-            )
-        )
-        if row_id is None:
-            return self._message(
-                "No such dead message here", "It may have been retried already.", 404
-            )
-        await retry_dead(db, self._core.clock.now(), [row_id])
-        # Returned, not raised: raising would roll the retry back.
-        return _see_other(f"/dashboard/deliveries?retried={row_id}")
-
-    async def _report(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        attachment = (await report.cohort_report(db, self._core, ws)).attachment
-        assert attachment is not None
-        return web.Response(
-            text=attachment.content,
-            content_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
-        )
-
-    async def _member(self, db: AsyncSession, grant: Grant, ws: Workspace) -> Member | None:
-        return await db.scalar(
-            select(Member)
-            .where(Member.workspace_id == ws.id, Member.user_id == grant.user_id)
-            .options(selectinload(Member.pauses))
-        )
-
-    async def _me(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        member = await self._member(db, grant, ws)
-        if member is None:
-            return self._render(
-                "message.html",
-                "You haven't joined yet",
-                grant,
-                status=404,
-                message="You haven't joined yet",
-                hint="Start with /join in chat.",
-            )
-        found = await progress.member_progress(db, self._core, member, ws)
-        week = self._core.curriculum.week(found.week) if found.week else None
-        return self._render(
-            "me.html",
-            f"{member.display_name}'s path",
-            grant,
-            "/dashboard/me",
-            p=found,
-            path=progress.path_text(found),
-            pace=progress.pace(found),
-            week=week,
-        )
-
-    async def _me_png(
-        self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
-    ) -> web.StreamResponse:
-        member = await self._member(db, grant, ws)
-        if member is None:
-            raise web.HTTPNotFound()
-        card = (await progress.progress(db, self._core, member, ws)).card
-        assert card is not None
-        return web.Response(body=render_card(card), content_type="image/png")
-
-
-def _see_other(path: str) -> web.Response:
-    return web.Response(status=303, headers={"Location": path})
 
 
 def _csrf(grant: Grant) -> str:
