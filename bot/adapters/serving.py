@@ -15,23 +15,28 @@ the same set, so calling one runner with both tokens set still runs one schedule
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from contextlib import AsyncExitStack, contextmanager
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.adapters.platforms import (
+    PlatformSession,
+    Route,
+    configured_platforms,
+    http_routes,
+    opener,
+)
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.curriculum.loader import CurriculumError
 from bot.dashboard.web import Dashboard
 from bot.errors import Fatal, Unreachable
-from bot.ops.http import Handler, LateRoute, Probe, Readiness, add_routes, serving_http
+from bot.ops.http import LateRoute, Readiness, add_routes, serving_http
 from bot.ops.readiness import (
     IndexState,
     LlmGauges,
@@ -49,55 +54,9 @@ from bot.storage.migrate import DatabaseNotReady
 
 log = logging.getLogger(__name__)
 
-#: An HTTP route a platform serves on `pathbot run`'s server: (method, path).
-Route = tuple[str, str]
-
 #: Backoff while a platform cannot be reached at start.
 RETRY_FIRST_S = 1.0
 RETRY_MAX_S = 60.0
-
-#: Platform -> (the setting that turns it on, the module with `open_platform(settings, core)`).
-PLATFORMS: dict[str, tuple[str, str]] = {
-    "discord": ("DISCORD_TOKEN", "bot.adapters.discord.runner"),
-    "slack": ("SLACK_BOT_TOKEN", "bot.adapters.slack.runner"),
-}
-
-
-async def _always_ready() -> tuple[bool, str]:
-    return True, "serving"
-
-
-@dataclass(frozen=True)
-class PlatformSession:
-    name: str
-    sender: Sender
-    #: Serves until the platform connection ends for good (or the task is cancelled).
-    serve: Callable[[], Awaitable[None]]
-    #: Is the connection up right now? (for /readyz)
-    ready: Probe = _always_ready
-    #: Handlers for the routes (method, path) the platform's module lists in
-    #: `http_routes(settings)`.
-    http_routes: Mapping[Route, Handler] = field(default_factory=dict)
-    #: This process's share of the platform's send budget (messages a second), when it
-    #: is not the whole default (one of several Discord shard processes).
-    rate_per_s: float | None = None
-
-
-class PlatformOpener(Protocol):
-    def __call__(
-        self, settings: Settings, core: Core
-    ) -> AbstractAsyncContextManager[PlatformSession]: ...
-
-
-def configured_platforms(settings: Settings) -> list[str]:
-    # The setting's field is its environment name in lower case (DISCORD_TOKEN -> discord_token).
-    tokens = {name: getattr(settings, setting.lower()) for name, (setting, _) in PLATFORMS.items()}
-    return [
-        name
-        for name, token in tokens.items()
-        if (token and token.get_secret_value().strip())
-        or (name == "slack" and settings.slack_installs)
-    ]
 
 
 async def run_platform(settings: Settings, name: str) -> None:
@@ -107,23 +66,6 @@ async def run_platform(settings: Settings, name: str) -> None:
         log.info("%s is served together with %s, in one process", name, platforms[0])
         return
     await serve(settings, platforms if name in platforms else [name])
-
-
-def _opener(name: str) -> PlatformOpener:
-    opener: PlatformOpener = importlib.import_module(PLATFORMS[name][1]).open_platform
-    return opener
-
-
-def require_installed(platforms: Sequence[str]) -> None:
-    """One clear line, before anything starts, for a token whose adapter is missing."""
-    for name in platforms:
-        setting, module = PLATFORMS[name]
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError:
-            raise Fatal(
-                f"{setting} is set but the {name} adapter is not installed in this build"
-            ) from None
 
 
 async def serve(settings: Settings, platforms: Sequence[str]) -> None:
@@ -205,7 +147,7 @@ async def serve_core(
         app = web.Application()
         add_routes(app, core.metrics, readiness)
         Dashboard(core).add_routes(app)
-        late = {route: LateRoute() for name in platforms for route in _http_routes(name, settings)}
+        late = {route: LateRoute() for name in platforms for route in http_routes(name, settings)}
         for (method, path), route in late.items():
             app.router.add_route(method, path, route.handle)
         url = await stack.enter_async_context(
@@ -248,13 +190,6 @@ async def serve_core(
             task.result()
 
 
-def _http_routes(name: str, settings: Settings) -> list[Route]:
-    routes: Callable[[Settings], list[Route]] | None = getattr(
-        importlib.import_module(PLATFORMS[name][1]), "http_routes", None
-    )
-    return routes(settings) if routes is not None else []
-
-
 class _Connecting:
     """A platform's readiness while it is being opened, then the session's own."""
 
@@ -282,7 +217,7 @@ async def _serve_platform(
     async with AsyncExitStack() as stack:
         while True:
             try:
-                session = await stack.enter_async_context(_opener(name)(settings, core))
+                session = await stack.enter_async_context(opener(name)(settings, core))
                 break
             except Unreachable as error:
                 connecting.detail = f"{error}; trying again in {delay:.0f} s"

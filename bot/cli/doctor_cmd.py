@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
 
 
 async def _all_checks(settings: Settings) -> list[Check]:
-    from bot.adapters.serving import configured_platforms
+    from bot.adapters.platforms import configured_platforms
     from bot.ops.doctor import Check, Status, database_checks
     from bot.ops.platform_checks import (
         channel_settings,

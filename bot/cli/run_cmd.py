@@ -1,6 +1,6 @@
 """`pathbot run`: start the bot on the configured platforms, or the console chat.
 
-Platforms are turned on by their token (`bot.adapters.serving.PLATFORMS`); all of
+Platforms are turned on by their token (`bot.adapters.platforms.PLATFORMS`); all of
 them are served by one process on one core with one scheduler. A token whose
 adapter is not installed stops with one clear line instead of pretending to run.
 """
@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def run() -> None:
         """Run the bot: Discord/Slack when their token is set, else a console chat."""
-        from bot.adapters.serving import configured_platforms
+        from bot.adapters.platforms import configured_platforms
         from bot.cli.settings import settings_or_fail
         from bot.ops.logs import configure_from
 
@@ -46,7 +46,8 @@ def _local_user() -> str:
 def _serve(platforms: list[str], settings: Settings) -> None:
     import asyncio
 
-    from bot.adapters.serving import require_installed, serve
+    from bot.adapters.platforms import require_installed
+    from bot.adapters.serving import serve
     from bot.cli.errors import fail
     from bot.errors import Fatal
 

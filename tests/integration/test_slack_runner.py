@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.serving import configured_platforms
+from bot.adapters.platforms import configured_platforms
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.runner import build_adapter, http_events, run, serve, socket_mode
 from bot.caller import Caller

@@ -23,7 +23,8 @@ import yarl
 from bot.adapters.discord.client import PathbotDiscordClient, ShardedPathbotClient
 from bot.adapters.discord.protocols import CommandHandler, DmScopes
 from bot.adapters.discord.sender import DiscordSender
-from bot.adapters.serving import PlatformSession, run_platform
+from bot.adapters.platforms import PlatformSession
+from bot.adapters.serving import run_platform
 from bot.caller import Platform
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.table import CommandSpec

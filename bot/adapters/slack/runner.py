@@ -23,7 +23,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.serving import PlatformSession, Route, run_platform
+from bot.adapters.platforms import PlatformSession, Route
+from bot.adapters.serving import run_platform
 from bot.adapters.slack.app import SlackAdapter
 from bot.adapters.slack.clients import Installed
 from bot.adapters.slack.install import INSTALL_PATH, REDIRECT_PATH, oauth_settings
