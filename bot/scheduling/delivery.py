@@ -92,8 +92,6 @@ class DeliveryWorker:
         # (SQLite has no row locks; on PostgreSQL SKIP LOCKED does the same across processes).
         self._concurrency = max(concurrency, 1)
         self._in_flight: set[int] = set()
-        #: Each workspace's id on its platform, by ours (never changes once made).
-        self._external_ids: dict[int, str] = {}
         self._claiming = asyncio.Lock()
         #: Said once per outage, not once per poll of every loop.
         self._database_down = False
@@ -127,8 +125,11 @@ class DeliveryWorker:
                     # crashed and lost the mark, the row is resent with the same idempotency
                     # key. A crash of this process loses nothing either way.
                     await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+                # With the workspace's id on its platform: a sender speaking for many
+                # workspaces (Slack installed in several) needs to know which.
                 query = (
-                    select(OutboxMessage)
+                    select(OutboxMessage, Workspace.external_id)
+                    .join(Workspace, Workspace.id == OutboxMessage.workspace_id)
                     .where(
                         OutboxMessage.status == OutboxStatus.PENDING.value,
                         OutboxMessage.next_attempt_at <= now,
@@ -136,23 +137,24 @@ class DeliveryWorker:
                     )
                     .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
                     .limit(1)
-                    .with_for_update(skip_locked=True)
+                    .with_for_update(skip_locked=True, of=OutboxMessage)
                 )
                 # The query and the in-flight mark must not interleave with this process's
                 # other loops, or two of them could pick the same row.
                 async with self._claiming:
                     if self._in_flight:
                         query = query.where(OutboxMessage.id.not_in(list(self._in_flight)))
-                    row = (await session.scalars(query)).first()
-                    if row is None:
+                    found = (await session.execute(query)).first()
+                    if found is None:
                         return None
+                    row, workspace = found
                     claimed = row.id
                     self._in_flight.add(claimed)
                 if row.expires_at is not None and row.expires_at <= now:
                     row.status = OutboxStatus.EXPIRED.value
                     outcome = Outcome.EXPIRED
                 else:
-                    outcome = await self._attempt(session, row)
+                    outcome = await self._attempt(session, row, workspace)
                 self._observe(row, outcome)
                 return outcome
         finally:
@@ -160,12 +162,11 @@ class DeliveryWorker:
             if claimed is not None:
                 self._in_flight.discard(claimed)
 
-    async def _attempt(self, session: AsyncSession, row: OutboxMessage) -> Outcome:
+    async def _attempt(self, session: AsyncSession, row: OutboxMessage, workspace: str) -> Outcome:
         sender = self._senders[row.platform]
         limiter = self._limiters.get(row.platform)
         if limiter is not None:
             await limiter.acquire()
-        workspace = await self._external_id(session, row.workspace_id)
         target, reply = Target.parse(row.target, workspace), reply_of(row)
         started = self._clock.now()
         try:
@@ -224,15 +225,6 @@ class DeliveryWorker:
         row.attempts += 1
         row.last_error = None
         return Outcome.SENT
-
-    async def _external_id(self, session: AsyncSession, workspace_id: int) -> str:
-        known = self._external_ids.get(workspace_id)
-        if known is None:
-            found = await session.scalar(
-                select(Workspace.external_id).where(Workspace.id == workspace_id)
-            )
-            known = self._external_ids[workspace_id] = found or ""
-        return known
 
     async def _went_out_already(
         self, sender: Sender, row: OutboxMessage, target: Target, reply: Reply, now: datetime
