@@ -36,6 +36,19 @@ class Slipping:
     reasons: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Watched:
+    """A member last active yesterday, whose streak may end tonight."""
+
+    member_id: int
+    name: str
+    user_id: str
+    start: date
+    counts_from: date | None
+    today: date
+    paused: tuple[date, ...]
+
+
 async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[Slipping]:
     """Every active member who is slipping, by name. Built to stay fast at 10,000
     members: plain rows rather than ORM objects, one plan per start date and pauses,
@@ -72,12 +85,13 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
     todays: dict[str, date] = {}
     expected: dict[tuple[date, tuple[date, ...], date, int | None, date | None], int] = {}
     found: list[Slipping] = []
-    streak_watch: list[tuple[int, str, str, date, list[Pause]]] = []
-    for member_id, name, user_id, start, zone, total, goal, counts_from, last in rows:
+    streak_watch: list[Watched] = []
+    for row in rows:
+        member_id, name, user_id, start, zone, total, goal, counts_from, last = row
         member_today = todays.get(zone) or todays.setdefault(zone, core.local_today(zone))
         entry = Slipping(name, user_id, last)
+        paused = tuple(paused_dates(pauses.get(member_id, []), member_today))
         if start <= member_today:
-            paused = tuple(paused_dates(pauses.get(member_id, []), member_today))
             key = (start, paused, member_today, goal, counts_from)
             if key not in expected:
                 calendar = PathCalendar.build(start, core.curriculum.total_days, list(paused))
@@ -94,11 +108,12 @@ async def slipping(db: AsyncSession, core: Core, workspace: Workspace) -> list[S
             note = (blocked[member_id] or "").strip()
             entry.reasons.append("blocked" + (f": {note[:120]}" if note else ""))
         if entry.last_active == member_today - timedelta(days=1):
-            streak_watch.append((member_id, name, user_id, member_today, pauses.get(member_id, [])))
+            streak_watch.append(
+                Watched(member_id, name, user_id, start, counts_from, member_today, paused)
+            )
         if entry.reasons:
             found.append(entry)
-    starts = {row[0]: (row[3], row[7]) for row in rows}
-    found += await _streaks_at_stake(db, core, workspace, streak_watch, starts, found)
+    found += await _streaks_at_stake(db, core, workspace, streak_watch, found)
     return found
 
 
@@ -130,8 +145,7 @@ async def _streaks_at_stake(
     db: AsyncSession,
     core: Core,
     workspace: Workspace,
-    watch: list[tuple[int, str, str, date, list[Pause]]],
-    starts: dict[int, tuple[date, date | None]],
+    watch: list[Watched],
     found: list[Slipping],
 ) -> list[Slipping]:
     """Members last active yesterday whose long streak ends tonight without a check-in.
@@ -139,16 +153,18 @@ async def _streaks_at_stake(
     longer one is said as "21+"."""
     if not watch:
         return []
-    since = max(today for *_, today, _ in watch) - STREAK_WINDOW
-    dates = await active_dates_by_member(db, [member_id for member_id, *_ in watch], since)
+    since = max(member.today for member in watch) - STREAK_WINDOW
+    dates = await active_dates_by_member(db, [member.member_id for member in watch], since)
     listed = {entry.user_id: entry for entry in found}
     extra = []
-    for member_id, name, user_id, today, member_pauses in watch:
-        paused = paused_dates(member_pauses, today)
-        start, counts_from = starts[member_id]
-        calendar = PathCalendar.build(start, core.curriculum.total_days, paused)
+    for member in watch:
+        calendar = PathCalendar.build(member.start, core.curriculum.total_days, list(member.paused))
         streak = compute_streaks(
-            calendar, today, dates[member_id], workspace.streak_freezes_per_week, counts_from
+            calendar,
+            member.today,
+            dates[member.member_id],
+            workspace.streak_freezes_per_week,
+            member.counts_from,
         )
         if streak.current < LONG_STREAK:
             continue
@@ -156,10 +172,11 @@ async def _streaks_at_stake(
             f"{streak.current}" if streak.current < STREAK_WINDOW.days else f"{STREAK_WINDOW.days}+"
         )
         reason = f"a {length}-day streak ends tonight without a check-in"
-        if user_id in listed:
-            listed[user_id].reasons.append(reason)
+        if member.user_id in listed:
+            listed[member.user_id].reasons.append(reason)
         else:
-            extra.append(Slipping(name, user_id, today - timedelta(days=1), [reason]))
+            yesterday = member.today - timedelta(days=1)
+            extra.append(Slipping(member.name, member.user_id, yesterday, [reason]))
     return extra
 
 
