@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.at_risk import members_by_status
 from bot.services.context import Core
 from bot.services.hours import week_start
+from bot.services.timeline import cohort_week
 from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, WeeklyTotal, Workspace
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 
@@ -55,7 +56,7 @@ async def overview(db: AsyncSession, core: Core, workspace: Workspace) -> Overvi
             Member.status == MemberStatus.ACTIVE.value,
         )
     )
-    path_week = _path_week(core, workspace, today)
+    path_week = cohort_week(core.curriculum, workspace, today)
     target = None
     if path_week is not None:
         hours = core.curriculum.week(path_week).hours
@@ -81,13 +82,6 @@ async def overview(db: AsyncSession, core: Core, workspace: Workspace) -> Overvi
         for day in (first + timedelta(days=offset) for offset in range(7))
     ]
     return Overview(by_status, active, monday, path_week, int(minutes or 0), target, rates)
-
-
-def _path_week(core: Core, workspace: Workspace, today: date) -> int | None:
-    if workspace.cohort_start is None or today < workspace.cohort_start:
-        return None
-    week = (today - workspace.cohort_start).days // 7 + 1
-    return week if week <= len(core.curriculum.weeks()) else None
 
 
 @dataclass(frozen=True)

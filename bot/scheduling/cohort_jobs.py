@@ -17,6 +17,7 @@ from bot.scheduling.planning import PlannerBase
 from bot.scheduling.senders import Target
 from bot.services import buddies, celebrations
 from bot.services.at_risk import digest_reply
+from bot.services.timeline import cohort_week
 from bot.storage.models import Celebration, Member, MemberStatus, WorkspaceAdmin
 
 
@@ -32,10 +33,7 @@ class CohortMessages(PlannerBase):
         today, due = weekly
         monday = today - timedelta(days=today.weekday())
         groups = await buddies.pair_week(self.db, self.core, ws, monday)
-        started = ws.cohort_start is not None and ws.cohort_start <= today
-        path_week = (today - ws.cohort_start).days // 7 + 1 if started and ws.cohort_start else None
-        if path_week is not None and path_week > len(self.core.curriculum.weeks()):
-            path_week = None
+        path_week = cohort_week(self.core.curriculum, ws, today)
         messages = []
         for group in groups:
             ids = [buddy.user_id for buddy in group]

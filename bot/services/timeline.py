@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from bot.curriculum.models import Curriculum
 from bot.curriculum.planner_calendar import PathCalendar
 from bot.curriculum.planner_models import DayStatus
-from bot.storage.models import Member, Pause
+from bot.storage.models import Member, Pause, Workspace
 
 #: An open pause (still paused) covers this many days past "today" for planning.
 OPEN_PAUSE_HORIZON = timedelta(days=400)
@@ -45,3 +45,13 @@ def current_week(calendar: PathCalendar, today: date) -> int | None:
     if day is None:
         return None if status is DayStatus.NOT_STARTED else calendar.total_days // 7
     return (day - 1) // 7 + 1
+
+
+def cohort_week(curriculum: Curriculum, workspace: Workspace, today: date) -> int | None:
+    """The path week the workspace's cohort is in today (None before it starts or after
+    the path ends)."""
+    start = workspace.cohort_start
+    if start is None or today < start:
+        return None
+    week = (today - start).days // 7 + 1
+    return week if week <= len(curriculum.weeks()) else None
