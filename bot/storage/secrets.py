@@ -21,11 +21,14 @@ class SecretKeyError(ValueError):
     """PATHBOT_SECRET_KEY is missing, too short, or not the key a secret was sealed with."""
 
 
+def derived_key(key: str, purpose: str) -> bytes:
+    """32 bytes for one purpose: the same setting can seal tokens, sign links and sign
+    install states without one use weakening another."""
+    return hashlib.sha256(f"pathbot:{purpose}:{key}".encode()).digest()
+
+
 def _fernet(key: str, purpose: str) -> Fernet:
-    # One derived key per purpose: the same setting can seal tokens and sign links
-    # without one use weakening the other.
-    digest = hashlib.sha256(f"pathbot:{purpose}:{key}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
+    return Fernet(base64.urlsafe_b64encode(derived_key(key, purpose)))
 
 
 class SecretBox:

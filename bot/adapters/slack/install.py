@@ -5,7 +5,6 @@ workspace's token and says what to do next (in the browser, and in a DM from the
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 
@@ -25,7 +24,7 @@ from bot.adapters.slack.scopes import bot_scopes
 from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import Fatal
-from bot.storage.secrets import SecretBox, SecretKeyError
+from bot.storage.secrets import SecretBox, SecretKeyError, derived_key
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +134,7 @@ def oauth_settings(
         raise Fatal(f"installing into many Slack workspaces: {error}") from None
     # The first key only: adding a key to rotate must not void install links under way.
     first = (key or "").split(",")[0].strip()
-    state_key = hashlib.sha256(f"pathbot:slack-oauth-state:{first}".encode()).digest()
+    state_key = derived_key(first, "slack-oauth-state")
     public = (settings.public_url or "").rstrip("/")
     return AsyncOAuthSettings(
         client_id=(settings.slack_client_id or "").strip(),
