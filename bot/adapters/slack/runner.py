@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 import aiohttp
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web.async_client import AsyncWebClient
@@ -101,17 +102,24 @@ def build_adapter(
     dm_store: DmChannelStore | None = None,
     people: KnownPeople | None = None,
     needs_person: Collection[str] | None = None,
+    oauth: AsyncOAuthSettings | None = None,
 ) -> SlackAdapter:
-    token = _secret(settings.slack_bot_token)
+    """With `oauth`, each installed workspace's own token (the app's client has none);
+    else SLACK_BOT_TOKEN."""
+    token = None if oauth is not None else _secret(settings.slack_bot_token)
+    client = client or AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    store = oauth.installation_store if oauth is not None else None
     return SlackAdapter(
         handler,
-        client=client or AsyncWebClient(token=token, base_url=settings.slack_api_url),
+        client=client,
         signing_secret=_secret(settings.slack_signing_secret),
         clock=clock,
         command_names=command_names,
         dm_store=dm_store,
         people=people,
         needs_person=needs_person,
+        clients=Installed(store, client) if store is not None else None,
+        oauth=oauth,
     )
 
 
@@ -186,15 +194,6 @@ async def check_stored_tokens(adapter: SlackAdapter) -> None:
 
 def _adapter(settings: Settings, core: Core, dispatcher: Dispatcher) -> SlackAdapter:
     """One SLACK_BOT_TOKEN, or (SLACK_CLIENT_ID) each installed workspace's own token."""
-    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
-    options = {
-        "command_names": names,
-        "dm_store": DmChannels(core.sessions, Platform.SLACK.value, core.clock),
-        "people": KnownPeople(core.sessions, Platform.SLACK.value),
-        "needs_person": _needs_person(dispatcher.commands()),
-    }
-    if not settings.slack_installs:
-        return build_adapter(settings, dispatcher, core.clock, **options)  # type: ignore[arg-type]
     installed: list[SlackAdapter] = []
     welcoming: set[asyncio.Future[None]] = set()
 
@@ -210,17 +209,18 @@ def _adapter(settings: Settings, core: Core, dispatcher: Dispatcher) -> SlackAda
         welcoming.add(task)
         task.add_done_callback(welcoming.discard)
 
-    oauth = oauth_settings(settings, core.sessions, core.clock, on_install)
-    assert oauth.installation_store is not None
-    base = AsyncWebClient(base_url=settings.slack_api_url)  # no token: each team has its own
-    adapter = SlackAdapter(
+    names = [name for spec in dispatcher.commands() for name in (spec.name, *spec.aliases)]
+    adapter = build_adapter(
+        settings,
         dispatcher,
-        client=base,
-        signing_secret=_secret(settings.slack_signing_secret),
-        clock=core.clock,
-        clients=Installed(oauth.installation_store, base),
-        oauth=oauth,
-        **options,  # type: ignore[arg-type]
+        core.clock,
+        command_names=names,
+        dm_store=DmChannels(core.sessions, Platform.SLACK.value, core.clock),
+        people=KnownPeople(core.sessions, Platform.SLACK.value),
+        needs_person=_needs_person(dispatcher.commands()),
+        oauth=oauth_settings(settings, core.sessions, core.clock, on_install)
+        if settings.slack_installs
+        else None,
     )
     installed.append(adapter)
     return adapter
