@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from bot.commands import help as help_text
 from bot.commands.admin_commands import ADMIN_COMMANDS
+from bot.commands.habit_commands import HABIT_COMMANDS
 from bot.commands.invocation import Invocation
 from bot.commands.member_commands import MEMBER_COMMANDS
 from bot.commands.table import CommandSpec, CommandTable, Kind, Param, Permission
@@ -38,7 +39,12 @@ def build_table(curriculum: Curriculum | None = None) -> CommandTable:
         aliases=("start",),
         writes=False,
     )
-    specs: tuple[CommandSpec, ...] = (help_spec, *MEMBER_COMMANDS, *ADMIN_COMMANDS)
+    specs: tuple[CommandSpec, ...] = (
+        help_spec,
+        *MEMBER_COMMANDS,
+        *HABIT_COMMANDS,
+        *ADMIN_COMMANDS,
+    )
     if curriculum is not None:
         specs = tuple(_with_path_weeks(spec, curriculum) for spec in specs)
     table = CommandTable(specs)

@@ -3,32 +3,23 @@
 from __future__ import annotations
 
 from bot.commands.invocation import Invocation
-from bot.commands.parsing import ParseError, parse_duration, parse_time_of_day
+from bot.commands.settings_commands import SETTINGS
 from bot.commands.table import CommandSpec, Kind, Param, Permission
-from bot.commands.timezones import parse_timezone
-from bot.commands.weekdays import parse_days
 from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply
 from bot.services import (
     ask,
-    buddies,
-    calendar_file,
     celebrations,
     checkins,
-    dashboard_access,
     exercises,
-    goals,
     hours,
     leaderboard,
     member_messages,
     members,
-    pace,
     plan,
     privacy,
     progress,
-    reminder_controls,
 )
-from bot.services.context import UserError
 from bot.storage.models import MemberStatus
 
 
@@ -43,45 +34,6 @@ async def _join(inv: Invocation) -> Reply:
         inv.args.clock_time("reminder"),
         inv.args.text("pace"),
     )
-
-
-async def _pace(inv: Invocation) -> Reply:
-    return await pace.set_pace(
-        inv.db, inv.core, inv.workspace, inv.joined, inv.args.require_text("pace")
-    )
-
-
-async def _settings(inv: Invocation) -> Reply:
-    member = inv.joined
-    key, value = inv.args.text("setting"), inv.args.text("value")
-    if key is None:
-        return members.show_settings(member)
-    if value is None:
-        raise UserError(f"Give a value for {key}", "e.g. /settings timezone Europe/Berlin")
-    if key == "timezone":
-        return members.set_timezone(member, parse_timezone(value).key)
-    if key == "reminder":
-        return members.set_reminder(member, parse_time_of_day(value))
-    if key == "name":
-        return members.set_name(member, value)
-    if key == "reminders":
-        return members.set_reminders(member, _on_off(value, "reminders"))
-    if key == "days":
-        return reminder_controls.set_days(member, parse_days(value))
-    if key == "celebrate":
-        member.celebrate = _on_off(value, "celebrate")
-        state = "posted in the cohort channel" if member.celebrate else "kept to yourself"
-        return Reply(title=f"Milestones {state}", lines=["/settings celebrate on|off"])
-    if key == "nudge":
-        return reminder_controls.set_nudges(member, _on_off(value, "nudge"))
-    return await members.set_leaderboard(inv.db, member, _on_off(value, "leaderboard"))
-
-
-def _on_off(value: str, setting: str) -> bool:
-    choice = value.strip().lower()
-    if choice not in {"on", "off", "yes", "no", "show", "hide"}:
-        raise ParseError(f"Use /settings {setting} on or /settings {setting} off")
-    return choice in {"on", "yes", "show"}
 
 
 async def _pause(inv: Invocation) -> Reply:
@@ -155,31 +107,6 @@ async def _export(inv: Invocation) -> Reply:
     return await privacy.export(inv.db, inv.core, inv.workspace, inv.joined)
 
 
-async def _buddy(inv: Invocation) -> Reply:
-    choice = inv.args.text("state")
-    if choice is None:
-        return await buddies.show(inv.db, inv.core, inv.workspace, inv.joined)
-    return buddies.set_buddy(inv.joined, choice == "on")
-
-
-async def _snooze(inv: Invocation) -> Reply:
-    return reminder_controls.snooze(inv.core, inv.workspace, inv.joined, inv.args.text("when"))
-
-
-async def _goal(inv: Invocation) -> Reply:
-    text = inv.args.require_text("goal").strip()
-    minutes = None if text.lower() in {"off", "none", "path"} else parse_duration(text)
-    return goals.set_goal(inv.joined, minutes)
-
-
-async def _me(inv: Invocation) -> Reply:
-    return dashboard_access.member_link(inv.core, inv.workspace, inv.joined)
-
-
-async def _calendar(inv: Invocation) -> Reply:
-    return calendar_file.plan_calendar(inv.core, inv.workspace, inv.joined)
-
-
 async def _forgetme(inv: Invocation) -> Reply:
     if inv.args.text("confirm") != privacy.CONFIRM_WORD:
         return privacy.forget_warning()
@@ -215,43 +142,7 @@ MEMBER_COMMANDS = (
             "/join own",
         ),
     ),
-    CommandSpec(
-        "pace",
-        "Joined late: keep the cohort's pace (counting from your join day) or your own plan.",
-        _pace,
-        params=(Param("pace", Kind.CHOICE, "cohort or own.", choices=("cohort", "own")),),
-        examples=("/pace own", "/pace cohort"),
-    ),
-    CommandSpec(
-        "settings",
-        "Show or change your time zone, reminder time, reminders on/off, name or leaderboard.",
-        _settings,
-        params=(
-            Param(
-                "setting",
-                Kind.CHOICE,
-                "What to change.",
-                required=False,
-                choices=(
-                    "timezone",
-                    "reminder",
-                    "reminders",
-                    "days",
-                    "nudge",
-                    "celebrate",
-                    "name",
-                    "leaderboard",
-                ),
-            ),
-            Param("value", Kind.TEXT, "The new value.", required=False, rest=True),
-        ),
-        examples=(
-            "/settings",
-            "/settings reminder 7:30",
-            "/settings reminders on",
-            "/settings leaderboard off",
-        ),
-    ),
+    SETTINGS,
     CommandSpec("pause", "Pause your path: no reminders, your streak is safe.", _pause),
     CommandSpec("resume", "Resume after a pause; the plan picks up where you left it.", _resume),
     CommandSpec("leave", "Leave the path (your data stays until /forgetme).", _leave),
@@ -339,47 +230,6 @@ MEMBER_COMMANDS = (
         _export,
         writes=False,
         slow=True,
-    ),
-    CommandSpec(
-        "buddy",
-        "A weekly accountability buddy: on, off, or (alone) who yours is this week.",
-        _buddy,
-        params=(Param("state", Kind.CHOICE, "on or off.", required=False, choices=("on", "off")),),
-        examples=("/buddy on", "/buddy", "/buddy off"),
-    ),
-    CommandSpec(
-        "snooze",
-        "Put today's reminder off: in 1 hour, 3 hours, or tonight (once a day).",
-        _snooze,
-        params=(
-            Param(
-                "when",
-                Kind.CHOICE,
-                "1h, 3h or tonight.",
-                required=False,
-                choices=("1h", "3h", "tonight"),
-            ),
-        ),
-        examples=("/snooze", "/snooze 1h"),
-    ),
-    CommandSpec(
-        "goal",
-        "Your own weekly target (used instead of the path's), or off.",
-        _goal,
-        params=(Param("goal", Kind.TEXT, "Hours a week (8h, 6h30), or off.", rest=True),),
-        examples=("/goal 8h", "/goal off"),
-    ),
-    CommandSpec(
-        "me",
-        "A private link to your page: progress, streak calendar and plan.",
-        _me,
-        writes=False,
-    ),
-    CommandSpec(
-        "calendar",
-        "Your plan as a calendar file (each study day at your reminder time).",
-        _calendar,
-        writes=False,
     ),
     CommandSpec(
         "forgetme",

@@ -24,6 +24,12 @@ POST_TIME = time(20, 0)
 STREAKS = (30, 7)
 
 
+def set_celebrate(member: Member, on: bool) -> Reply:
+    member.celebrate = on
+    state = "posted in the cohort channel" if on else "kept to yourself"
+    return Reply(title=f"Milestones {state}", lines=["/settings celebrate on|off"])
+
+
 async def after_log(
     db: AsyncSession, core: Core, workspace: Workspace, member: Member, day: date, minutes: int
 ) -> None:
