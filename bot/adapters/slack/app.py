@@ -30,9 +30,9 @@ from bot.adapters.slack.install import NOT_INSTALLED, cached_authorize
 from bot.adapters.slack.installations import InstallationStore
 from bot.adapters.slack.modals import LOG_MODAL, field_errors, log_line, log_modal
 from bot.adapters.slack.people import DEFAULT_TTL, PeopleCache
-from bot.adapters.slack.posting import SlackPoster
+from bot.adapters.slack.posting import SlackPoster, bolt_logger
 from bot.adapters.slack.protocols import CommandHandler
-from bot.adapters.slack.render import ACTION_ID_PREFIX, CommandSpelling, render
+from bot.adapters.slack.render import ACTION_ID_PREFIX, CommandSpelling
 from bot.adapters.slack.requests import (
     command_word,
     plain_text,
@@ -51,20 +51,6 @@ DEFAULT_COMMAND = "/pathbot"
 _INTERNAL_ERROR = Reply.error(
     "Something went wrong on my side.", "Please try again; tell an admin if it keeps happening."
 )
-
-
-class _DropTokenNotice(logging.Filter):
-    # Bolt reads SLACK_BOT_TOKEN from the environment even when given a client, then
-    # warns that it ignores it; with our own client that is expected, not news.
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("As you gave `client` as well")
-
-
-def _bolt_logger() -> logging.Logger:
-    logger = logging.getLogger("bot.adapters.slack.bolt")
-    if not any(isinstance(f, _DropTokenNotice) for f in logger.filters):
-        logger.addFilter(_DropTokenNotice())
-    return logger
 
 
 class SlackAdapter(SlackPoster):
@@ -99,25 +85,22 @@ class SlackAdapter(SlackPoster):
         #: Home tabs being drawn again after a command, kept so none is collected midway.
         self._refreshing: set[asyncio.Future[None]] = set()
         self._home_viewers: set[tuple[str, str]] = set()
+        logger = bolt_logger()
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret,
             request_verification_enabled=True,
             name="pathbot",
-            logger=_bolt_logger(),
+            logger=logger,
             oauth_settings=oauth,
             # An AsyncAuthorize instance, which bolt accepts beside oauth_settings; its
             # annotation only names plain functions.
-            authorize=cached_authorize(oauth, client, _bolt_logger()),  # type: ignore[arg-type]
+            authorize=cached_authorize(oauth, client, logger),  # type: ignore[arg-type]
             user_facing_authorize_error_message=NOT_INSTALLED,
         )
-        self._oauth = oauth
         #: The installed workspaces (Slack's OAuth), if this app installs into many.
-        self.installations = (
-            oauth.installation_store
-            if oauth is not None and isinstance(oauth.installation_store, InstallationStore)
-            else None
-        )
+        store = oauth.installation_store if oauth is not None else None
+        self.installations = store if isinstance(store, InstallationStore) else None
         # Before any listener: a request Slack repeats (a retry, a replay) is acked again
         # and nothing else; `log 30m` retried once must not log an hour.
         self.app.use(self._drop_repeats)
@@ -158,7 +141,7 @@ class SlackAdapter(SlackPoster):
         )
         reply = await self._handle(caller, line)
         reply = await self._deliver_files_by_dm(caller.workspace_id, caller.user_id, reply)
-        await self._answer(respond, reply, caller)
+        await self.answer(respond, reply, caller)
 
     async def _drop_repeats(
         self, body: Mapping[str, Any], next: Callable[[], Awaitable[None]]
@@ -181,11 +164,9 @@ class SlackAdapter(SlackPoster):
                 else ("the app's tokens were revoked")
             )
             await self._handler.workspace_gone(Platform.SLACK, team, why)
-            if self._oauth is not None and self._oauth.installation_store is not None:
+            if self.installations is not None:
                 # Its token is dead: forgotten, so nothing tries it again.
-                await self._oauth.installation_store.async_delete_installation(
-                    enterprise_id=None, team_id=team
-                )
+                await self.installations.forget(team)
             self.clients.forget(team)
 
     async def _on_user_change(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
@@ -242,29 +223,7 @@ class SlackAdapter(SlackPoster):
             # No message to answer under (e.g. a button outside a message): their DM.
             await self.send(f"dm:{user_id}", reply, caller.workspace_id)
             return
-        await self._answer(respond, reply, caller)
-
-    async def _answer(self, respond: AsyncRespond, reply: Reply, caller: Caller) -> None:
-        """Answer through the request's response_url; one Slack no longer takes (used
-        five times, or older than 30 minutes: a slow /ask) goes to the member's DM."""
-        message = render(reply)
-        answered = await respond(
-            text=message.text,
-            blocks=message.blocks,
-            response_type="ephemeral" if message.ephemeral else "in_channel",
-            replace_original=False,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-        if answered.status_code == 200:
-            return
-        # Never the URL itself in the log: it answers as the app for half an hour.
-        log.warning(
-            "Slack refused the response_url (%s %s): answering by DM",
-            answered.status_code,
-            str(answered.body)[:40],
-        )
-        await self.send(f"dm:{caller.user_id}", reply, caller.workspace_id)
+        await self.answer(respond, reply, caller)
 
     async def _caller(
         self, *, team_id: str, user_id: str, user_name: str, channel_id: str | None, line: str

@@ -1,6 +1,6 @@
 """The Slack adapter's outbound half: a target resolved (a channel, or a member's DM
-opened once and remembered), a reply posted as Block Kit, a file uploaded, each with
-the token of the workspace it is for."""
+opened once and remembered), a reply posted as Block Kit or through a response_url,
+a file uploaded, each with the token of the workspace it is for; and bolt's logger."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import logging
 import re
 
 import aiohttp
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.clients import NotInstalled, OneToken, SlackClients
 from bot.adapters.slack.render import render
+from bot.caller import Caller
 from bot.cards import card_filename, render_card
 from bot.replies import Reply
 from bot.storage.dm_channels import DmChannelStore
@@ -98,6 +100,28 @@ class SlackPoster:
             cached = self._dm_channels[(team, users)] = str(response["channel"]["id"])
         return cached
 
+    async def answer(self, respond: AsyncRespond, reply: Reply, caller: Caller) -> None:
+        """Answer through the request's response_url; one Slack no longer takes (used
+        five times, or older than 30 minutes: a slow /ask) goes to the member's DM."""
+        message = render(reply)
+        answered = await respond(
+            text=message.text,
+            blocks=message.blocks,
+            response_type="ephemeral" if message.ephemeral else "in_channel",
+            replace_original=False,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        if answered.status_code == 200:
+            return
+        # Never the URL itself in the log: it answers as the app for half an hour.
+        log.warning(
+            "Slack refused the response_url (%s %s): answering by DM",
+            answered.status_code,
+            str(answered.body)[:40],
+        )
+        await self.send(f"dm:{caller.user_id}", reply, caller.workspace_id)
+
     async def send(self, target: str, reply: Reply, team: str = "") -> str:
         """Post `reply` to a channel or a member's DM in `team`; returns the message ts."""
         clients = await self.clients.for_team(team)
@@ -133,3 +157,17 @@ def _files(reply: Reply) -> list[tuple[str, str | bytes]]:
     if reply.card is not None:
         files.append((card_filename(reply.card), render_card(reply.card)))
     return files
+
+
+class _DropTokenNotice(logging.Filter):
+    # Bolt reads SLACK_BOT_TOKEN from the environment even when given a client, then
+    # warns that it ignores it; with our own client that is expected, not news.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well")
+
+
+def bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.adapters.slack.bolt")
+    if not any(isinstance(f, _DropTokenNotice) for f in logger.filters):
+        logger.addFilter(_DropTokenNotice())
+    return logger
