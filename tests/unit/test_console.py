@@ -124,9 +124,9 @@ def test_run_with_a_token_but_no_adapter_says_so(
 ) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setitem(
-        __import__("bot.adapters.serving", fromlist=["PLATFORMS"]).PLATFORMS,
+        __import__("bot.adapters.platforms", fromlist=["PLATFORMS"]).PLATFORMS,
         "slack",
-        ("SLACK_BOT_TOKEN", "bot.adapters.nonexistent.runner"),
+        (("SLACK_BOT_TOKEN",), "bot.adapters.nonexistent.runner"),
     )
     code, _, err = run("run")
     assert code == 1
