@@ -53,7 +53,7 @@ async def _workspace_tz(inv: Invocation) -> Reply:
 async def _freezes(inv: Invocation) -> Reply:
     count = inv.args.integer("count")
     assert count is not None  # required parameter
-    return workspaces.set_freezes(inv.workspace, count)
+    return await workspaces.set_freezes(inv.db, inv.workspace, count)
 
 
 async def _admin_add(inv: Invocation) -> Reply:

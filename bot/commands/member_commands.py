@@ -69,7 +69,7 @@ async def _checkin(inv: Invocation) -> Reply:
     status = checkins.parse_status(inv.args.require_text("status"))
     reply = await checkins.check_in(inv.db, inv.core, inv.joined, status, inv.args.text("note"))
     today = inv.core.local_today(inv.joined.timezone)
-    await celebrations.after_activity(inv.db, inv.core, inv.workspace, inv.joined, today)
+    await celebrations.after_activity(inv.db, inv.core, inv.joined, today)
     return reply
 
 
@@ -78,7 +78,7 @@ async def _log(inv: Invocation) -> Reply:
     assert minutes is not None  # required parameter
     day = inv.args.day("date") or inv.core.local_today(inv.joined.timezone)
     reply = await hours.log_hours(inv.db, inv.core, inv.joined, minutes, inv.args.text("note"), day)
-    await celebrations.after_log(inv.db, inv.core, inv.workspace, inv.joined, day, minutes)
+    await celebrations.after_log(inv.db, inv.core, inv.joined, day, minutes)
     return reply
 
 

@@ -16,7 +16,7 @@ from bot.services.timeline import cohort_week
 from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, WeeklyTotal, Workspace
 from bot.storage.outbox import OutboxMessage, OutboxStatus
 
-#: Members per page of the heatmap.
+#: Members per page (the heatmap, who is slipping).
 PAGE = 50
 
 

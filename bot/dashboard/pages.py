@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from bot.cards import render_card
 from bot.dashboard import figures
 from bot.scheduling.outbox import retry_dead
-from bot.services import at_risk, leaderboard, progress, report
+from bot.services import leaderboard, progress, report, slipping
 from bot.services.context import Core
 from bot.services.dashboard_links import Grant
 from bot.storage.models import Member, Workspace
@@ -52,9 +52,24 @@ class Pages:
     async def slipping(
         self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
     ) -> web.StreamResponse:
-        people = await at_risk.slipping(db, self._core, ws)
+        asked = request.query.get("page", "1")
+        page = max(int(asked), 1) if asked.isdecimal() and len(asked) <= 6 else 1
+        found = await slipping.slipping(db, self._core, ws, figures.PAGE, (page - 1) * figures.PAGE)
+        pages = max(1, -(-found.total // figures.PAGE))
+        if page > pages:  # past the last page (the list shrank): show the last one
+            page = pages
+            found = await slipping.slipping(
+                db, self._core, ws, figures.PAGE, (page - 1) * figures.PAGE
+            )
         return self._render(
-            "slipping.html", "Who is slipping", grant, "/dashboard/slipping", people=people
+            "slipping.html",
+            "Who is slipping",
+            grant,
+            "/dashboard/slipping",
+            people=found.people,
+            total=found.total,
+            page=page,
+            pages=pages,
         )
 
     async def leaderboard(

@@ -13,10 +13,9 @@ from bot.replies import Reply
 from bot.services.context import Core
 from bot.services.hours import hours_text
 from bot.services.plan import week_minutes
-from bot.services.streaks import active_dates_by_member, compute_streaks
 from bot.services.timeline import calendar_for, path_week_of
 from bot.storage.atomic import upsert
-from bot.storage.models import Celebration, Member, Workspace
+from bot.storage.models import Celebration, Member
 from bot.text import neutralize_mentions
 
 #: When the day's milestones are posted, in the workspace's zone.
@@ -30,9 +29,7 @@ def set_celebrate(member: Member, on: bool) -> Reply:
     return Reply(title=f"Milestones {state}", lines=["/settings celebrate on|off"])
 
 
-async def after_log(
-    db: AsyncSession, core: Core, workspace: Workspace, member: Member, day: date, minutes: int
-) -> None:
+async def after_log(db: AsyncSession, core: Core, member: Member, day: date, minutes: int) -> None:
     """A log of `minutes` on `day`: its path week's hours reached, or a streak."""
     week = path_week_of(
         calendar_for(member, core.curriculum, core.local_today(member.timezone)), day
@@ -43,21 +40,16 @@ async def after_log(
         if week_total - minutes < target <= week_total:
             await _record(db, member, day, *_week_milestone(core, week, target))
             return
-    await after_activity(db, core, workspace, member, day)
+    await after_activity(db, core, member, day)
 
 
-async def after_activity(
-    db: AsyncSession, core: Core, workspace: Workspace, member: Member, day: date
-) -> None:
+async def after_activity(db: AsyncSession, core: Core, member: Member, day: date) -> None:
     """A check-in or a log on `day`: a streak of 7 or 30 days reached today."""
     today = core.local_today(member.timezone)
     if day != today or not member.celebrate:
         return
-    dates = (await active_dates_by_member(db, [member.id]))[member.id]
-    calendar = calendar_for(member, core.curriculum, today)
-    streak = compute_streaks(
-        calendar, today, dates, workspace.streak_freezes_per_week, member.counts_from
-    ).current
+    # The check-in or log has just kept the streak through today (streak_memo).
+    streak = member.streak_days if member.streak_through == today else None
     if streak in STREAKS:
         await _record(db, member, day, f"streak-{streak}", f"is on a {streak}-day streak")
 

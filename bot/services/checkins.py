@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import ActionStyle, Reply, ReplyAction
-from bot.services import last_active
+from bot.services import last_active, streak_memo
 from bot.services.context import Core, UserError
 from bot.services.members import require_active
 from bot.services.text_rules import accept_note
@@ -79,6 +79,7 @@ async def check_in(
     row.note = note
     row.updated_at = core.clock.now()
     await last_active.touch(db, member.id, today)
+    await streak_memo.refresh(db, core, member)
     lines = [_REPLIES[status]]
     if note:
         lines.append(f"Note: {neutralize_mentions(note)}")

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.replies import Reply, ReplyField
-from bot.services import last_active
+from bot.services import last_active, streak_memo
 from bot.services.context import Core, UserError
 from bot.services.members import require_active
 from bot.services.text_rules import accept_note
@@ -91,6 +91,7 @@ async def log_hours(
     )
     await _add_to_totals(db, member, day, minutes)
     await last_active.touch(db, member.id, day)
+    await streak_memo.refresh(db, core, member)
     lines = [
         f"{hours_text(minutes)} on {day.isoformat()}"
         + (f": {neutralize_mentions(note)}" if note else "")
@@ -130,6 +131,7 @@ async def undo_last(db: AsyncSession, core: Core, member: Member) -> Reply:
     minutes, day = removed
     await _add_to_totals(db, member, day, -minutes)
     await last_active.recount(db, member.id)
+    await streak_memo.refresh(db, core, member)
     return Reply(
         title="Undone",
         lines=[f"Removed {hours_text(minutes)} on {day.isoformat()}."],
@@ -145,6 +147,7 @@ async def replan_logs(db: AsyncSession, core: Core, member: Member) -> None:
     for log in await db.scalars(select(HourLog).where(HourLog.member_id == member.id)):
         log.path_week = path_week_of(calendar, log.local_date)
         log.block_index = _block_index(core, calendar.locate(log.local_date)[1], log.path_week)
+    await streak_memo.refresh(db, core, member)
 
 
 def _block_index(core: Core, path_day: int | None, week: int | None) -> int | None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from bot.caller import Caller
 from bot.replies import Reply, ReplyField
+from bot.services import streak_memo
 from bot.services.context import Core, UserError
 from bot.services.text_rules import MAX_NAME, accept_name
 from bot.services.weekdays import describe_days
@@ -124,6 +125,7 @@ async def join(
     member.status = MemberStatus.ACTIVE.value
     member.timezone = zone
     member.start_date = start
+    streak_memo.forget(member)
     if not keeps_place:
         member.counts_from = today if late else None
     if reminder is not None or is_new:
@@ -250,6 +252,7 @@ def pause(core: Core, member: Member) -> Reply:
     today = core.local_today(member.timezone)
     member.pauses.append(Pause(start_date=today, end_date=None))
     member.status = MemberStatus.PAUSED.value
+    streak_memo.forget(member)
     return Reply(
         title="Paused",
         lines=[
@@ -287,6 +290,7 @@ async def leave(db: AsyncSession, core: Core, member: Member) -> Reply:
 
 def _close_pause(member: Member, today: date) -> None:
     """End an open pause yesterday: today is an ordinary day again."""
+    streak_memo.forget(member)
     for item in list(member.pauses):
         if item.end_date is None:
             if item.start_date >= today:

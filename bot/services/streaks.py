@@ -35,9 +35,13 @@ def compute_streaks(
     active_dates: Collection[date],
     freezes_per_week: int,
     counts_from: date | None = None,
+    since: date | None = None,
 ) -> StreakStats:
     """`counts_from`: days before it (a late joiner keeping the cohort's pace) move
-    the path on but are never missed."""
+    the path on but are never missed. `since`: only the days from the start of its path
+    week are walked (those before are unknown, not missed, so each week's freezes
+    still go to that week's own misses); the figures are then the walk's, and the
+    current streak is exact when it began inside the walk."""
     # One pass with a running path day (instead of calendar.locate per date):
     # leaderboards run this for every member near the top.
     paused = set(calendar.paused)
@@ -45,6 +49,11 @@ def compute_streaks(
     used: dict[int, int] = {}
     one = timedelta(days=1)
     day = calendar.start
+    if since is not None:
+        located = calendar.locate(since)[1]  # None before the start and past the end
+        if located is not None:
+            path_day = (located - 1) // 7 * 7
+            day = calendar.date_of(path_day + 1)
     while day <= today:
         if day in paused:
             day += one

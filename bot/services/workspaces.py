@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from bot.caller import Caller, Platform
 from bot.replies import Reply, ReplyField
+from bot.services import streak_memo
 from bot.services.context import Core, UserError
 from bot.services.progress import days_text
 from bot.storage.atomic import upsert
@@ -143,9 +144,12 @@ def set_timezone(workspace: Workspace, timezone: str) -> Reply:
     return Reply(title="Workspace time zone set", lines=[f"The workspace now runs on {timezone}."])
 
 
-def set_freezes(workspace: Workspace, count: int) -> Reply:
+async def set_freezes(db: AsyncSession, workspace: Workspace, count: int) -> Reply:
     if not 0 <= count <= MAX_FREEZES_PER_WEEK:
         raise UserError(f"Streak freezes per week go from 0 to {MAX_FREEZES_PER_WEEK}")
+    if count != workspace.streak_freezes_per_week:
+        # Every past streak is counted again with the new allowance.
+        await streak_memo.forget_workspace(db, workspace.id)
     workspace.streak_freezes_per_week = count
     return Reply(
         title="Streak freezes set",

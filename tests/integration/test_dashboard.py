@@ -10,11 +10,12 @@ from urllib.parse import quote
 import aiohttp
 import pytest
 
+from bot.commands.dispatcher import Dispatcher
 from bot.curriculum.models import Curriculum
 from bot.dashboard.web import HEADERS
 from bot.services.dashboard_links import Role
 from bot.storage.outbox import OutboxMessage, OutboxStatus
-from tests.conftest import Database
+from tests.conftest import Database, caller_for
 from tests.fakes.dashboard_site import Site, dashboard_site
 
 
@@ -168,3 +169,29 @@ async def test_an_empty_board_and_odd_input_never_break_a_page(
             for odd in ("²", "-1", "9" * 30, "abc"):
                 async with http.get(f"{site.url}/dashboard/members?page={quote(odd)}") as page:
                     assert page.status == 200, odd
+
+
+async def test_who_is_slipping_comes_in_pages(site: Site) -> None:
+    # 60 more members who never logged an hour: all behind and silent since the start.
+    for n in range(60):
+        caller = caller_for(f"z{n:02d}")
+        assert (await Dispatcher(site.core).handle(caller, "/join 2027-01-04 UTC 08:00")).ok
+    async with _browser() as http:
+        await _signed_in(http, site.link())
+        pages = []
+        for asked in ("1", "2", "3", "0", "x"):
+            async with http.get(f"{site.url}/dashboard/slipping?page={asked}") as page:
+                assert page.status == 200
+                pages.append(await page.text())
+    first, second, past_the_end, zero, junk = pages
+    # ada, bob, cy are behind too (dee is paused): 63 in all, 50 to a page, by name.
+    assert "63 slipping, 50 on this page." in first
+    assert first.count("<tr><td>") == 50
+    assert ">Ada<" in first
+    assert "63 slipping, 13 on this page." in second
+    assert second.count("<tr><td>") == 13
+    assert ">Z59<" in second
+    assert ">Ada<" not in second
+    assert 'href="?page=2" aria-current="page"' in second
+    assert past_the_end == second  # the last page, not an empty one
+    assert zero == junk == first

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -24,8 +25,17 @@ class CheckIn(Base):
     """One per member per local date; checking in again the same day updates it."""
 
     __tablename__ = "checkins"
-    # The unique constraint doubles as the "already checked in today?" index.
-    __table_args__ = (UniqueConstraint("member_id", "local_date"),)
+    # The unique constraint doubles as the "already checked in today?" index; the
+    # partial one finds the week's few blocked check-ins without reading the rest.
+    __table_args__ = (
+        UniqueConstraint("member_id", "local_date"),
+        Index(
+            "ix_checkins_blocked_local_date",
+            "local_date",
+            postgresql_where=text("status = 'blocked'"),
+            sqlite_where=text("status = 'blocked'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))

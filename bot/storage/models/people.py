@@ -116,6 +116,10 @@ class Member(Base):
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The latest day with a check-in or a log (kept by bot.services.last_active).
     last_active_on: Mapped[date | None] = mapped_column(Date)
+    #: Their streak through `streak_through`, trusted only while that is still
+    #: `last_active_on` (kept by bot.services.streak_memo).
+    streak_days: Mapped[int | None] = mapped_column(Integer)
+    streak_through: Mapped[date | None] = mapped_column(Date)
     #: Their own weekly target (/goal), used instead of the path week's hours.
     weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
     leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
