@@ -36,6 +36,7 @@ from bot.config import Settings
 from bot.curriculum.loader import CurriculumError
 from bot.dashboard.web import Dashboard
 from bot.errors import Fatal, Unreachable
+from bot.ops.heap import settle_heap
 from bot.ops.http import LateRoute, Readiness, add_routes, serving_http
 from bot.ops.readiness import (
     IndexState,
@@ -119,6 +120,12 @@ async def _serve(settings: Settings, platforms: Sequence[str]) -> None:
             llm = asker.llm if asker is not None else None
             if llm is not None:
                 core.metrics.on_scrape(LlmGauges(llm.breaker))
+            frozen = settle_heap()
+            log.info(
+                "start-up heap set aside from the garbage collector: %d objects",
+                frozen,
+                extra={"fields": {"heap_frozen": frozen}},
+            )
             await serve_core(settings, core, platforms, warm_up=warm_up)
     except CurriculumError as error:
         raise Fatal(f"the curriculum can't be loaded: {error}") from None

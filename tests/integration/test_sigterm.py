@@ -81,6 +81,10 @@ async def test_sigterm_stops_pathbot_run_within_ten_seconds(tmp_path: Path) -> N
     assert took < 10, took
     assert any(m.startswith("SIGTERM: stopping") for m in messages), messages
     assert "stopped cleanly" in messages
+    # The start-up heap is set aside from the collector (bot.ops.heap).
+    frozen = [int(str(line["heap_frozen"])) for line in started if "heap_frozen" in line]
+    assert frozen, started
+    assert frozen[0] > 10_000, frozen
     # The SQLite single-process lock is free again: a new process may start at once.
     path = sqlite_lock_path(f"sqlite+aiosqlite:///{database}")
     assert path is not None
