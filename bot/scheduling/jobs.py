@@ -31,10 +31,10 @@ from bot.services.plan import render_day
 from bot.services.reminder_controls import later_action
 from bot.services.reminders import (
     DueMember,
-    day_plan_for,
     dm_recipients,
     last_week_leaderboard,
     members_due_reminder,
+    reminder_day,
     weekly_summary,
 )
 from bot.services.timeline import calendar_for
@@ -185,8 +185,7 @@ class _Planner(CohortMessages):
         return messages
 
     async def _reminder(self, member: DueMember) -> Reply:
-        plan = await day_plan_for(self.db, self.core, member.member_id)
-        day = render_day(plan, self.core) if plan is not None else Reply(title="Today")
+        day = await reminder_day(self.db, self.core, member.member_id) or Reply(title="Today")
         return Reply(
             title=f"Hi {member.display_name}, your plan for today",
             lines=[day.title, *day.lines, CHECKIN_HINT],

@@ -44,13 +44,24 @@ async def today(db: AsyncSession, core: Core, member: Member) -> Reply:
             title="Paused",
             lines=[f"Day {plan.day} of your path waits for you.", "Run /resume when you're back."],
         )
-    return render_day(plan, core, await _numbers(db, core, member, plan.week))
+    return render_day(plan, core, await _numbers(db, core, member, plan.week), member)
+
+
+def target_text(core: Core, member: Member, week: int | None) -> str | None:
+    """The member's weekly target: their own goal (/goal), or the path week's hours."""
+    if member.weekly_goal_minutes is not None:
+        return f"{hours_text(member.weekly_goal_minutes)} (your goal)"
+    return str(core.curriculum.week(week).hours) if week else None
 
 
 def render_day(
-    plan: DayPlan, core: Core, numbers: dict[str, tuple[int, bool]] | None = None
+    plan: DayPlan,
+    core: Core,
+    numbers: dict[str, tuple[int, bool]] | None = None,
+    member: Member | None = None,
 ) -> Reply:
-    """A day plan as a reply; `numbers` maps exercise titles to (number, finished)."""
+    """A day plan as a reply; `numbers` maps exercise titles to (number, finished). For
+    a `member`, the week's target is theirs (their /goal, if they set one)."""
     if plan.status is not DayStatus.ACTIVE or plan.week is None:
         title = {
             DayStatus.NOT_STARTED: "Not started yet",
@@ -73,8 +84,11 @@ def render_day(
         lines.append(f"📖 {resource.text or resource.title}")
     lines.extend(plan.notes)
     fields = [ReplyField(name="Planned today", value=format_minutes(plan.total_minutes))]
-    if plan.week_hours is not None:
-        fields.append(ReplyField(name="Week target", value=str(plan.week_hours)))
+    target = str(plan.week_hours) if plan.week_hours is not None else None
+    if member is not None:
+        target = target_text(core, member, plan.week)
+    if target is not None:
+        fields.append(ReplyField(name="Week target", value=target))
     return Reply(
         title=f"Day {plan.day}, week {plan.week}: {plan.week_title} ({plan.date:%a %Y-%m-%d})",
         lines=lines,

@@ -14,7 +14,7 @@ from bot.curriculum.planner_models import DayStatus
 from bot.replies import ProgressCard, Reply, ReplyField
 from bot.services.context import Core
 from bot.services.hours import hours_text
-from bot.services.plan import week_minutes
+from bot.services.plan import target_text, week_minutes
 from bot.services.streaks import StreakStats, active_dates_by_member, compute_streaks
 from bot.services.timeline import calendar_for, current_week
 from bot.storage.models import HourLog, Member, Workspace
@@ -120,12 +120,6 @@ def target_minutes(core: Core, member: Member, week: int | None) -> tuple[int, i
         return None
     hours = core.curriculum.week(week).hours
     return round(hours.min * 60), round(hours.max * 60)
-
-
-def target_text(core: Core, member: Member, week: int | None) -> str | None:
-    if member.weekly_goal_minutes is not None:
-        return f"{hours_text(member.weekly_goal_minutes)} (your goal)"
-    return str(core.curriculum.week(week).hours) if week else None
 
 
 async def _recent(db: AsyncSession, member_id: int, today: date, active: set[date]) -> list[int]:

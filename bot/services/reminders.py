@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
-from bot.curriculum.planner_models import DayPlan, DayStatus
+from bot.curriculum.planner_models import DayStatus
 from bot.replies import Reply, ReplyField
 from bot.services.context import Core
 from bot.services.hours import hours_text
 from bot.services.leaderboard import Period, board, render
-from bot.services.plan import member_day_plan
+from bot.services.plan import member_day_plan, render_day
 from bot.services.progress import days_text, member_progress, pace
 from bot.services.streaks import active_dates_by_member
 from bot.services.timeline import calendar_for
@@ -87,11 +87,12 @@ async def members_due_reminder(db: AsyncSession, core: Core, workspace_id: int) 
     return due
 
 
-async def day_plan_for(db: AsyncSession, core: Core, member_id: int) -> DayPlan | None:
+async def reminder_day(db: AsyncSession, core: Core, member_id: int) -> Reply | None:
+    """The member's plan for today as their reminder shows it (their own week target)."""
     member = await db.scalar(
         select(Member).where(Member.id == member_id).options(selectinload(Member.pauses))
     )
-    return None if member is None else member_day_plan(core, member)
+    return None if member is None else render_day(member_day_plan(core, member), core, None, member)
 
 
 async def last_week_leaderboard(db: AsyncSession, core: Core, workspace: Workspace) -> Reply:

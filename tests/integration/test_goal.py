@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.replies import ProgressCard
+from bot.replies import ProgressCard, Reply
 from tests.conftest import Bot, caller_for
 
 ADA = caller_for("ada")
@@ -44,10 +44,17 @@ async def test_a_goal_replaces_the_paths_target_everywhere(pathbot: Bot) -> None
     assert card.week_target == (300, 300)
     slipping = await pathbot.say(BOSS, "/at-risk")
     assert not any(line.startswith("Ada:") for line in slipping.lines)
+    today = await pathbot.say(ADA, "/today")
+    assert _target(today) == "5h (your goal)"  # as her reminders and calendar say it
 
     assert (await pathbot.say(ADA, "/goal off")).ok
     back = await pathbot.say(ADA, "/progress")
     assert "behind the plan" in back.lines[0]
+    assert _target(await pathbot.say(ADA, "/today")) == "10–12 h"
+
+
+def _target(reply: Reply) -> str:
+    return next(field.value for field in reply.fields if field.name == "Week target")
 
 
 async def test_absurd_goals_are_refused_and_change_nothing(pathbot: Bot) -> None:

@@ -133,6 +133,10 @@ async def test_sixteen_weeks_of_keeping_people_going(pathbot: Bot) -> None:
         "CEST",
     )
 
+    # Reminders carry each member's own week target: cy's is her goal.
+    assert all("Week target: 8h (your goal)" in m.text for m in _to(sent, "reminder", "cy"))
+    assert not any("your goal" in m.text for m in bob)
+
     # The late joiner: reminded from the day she joined (at the scheduler's next run:
     # her 07:00 had passed) to the cohort's last day, not before.
     dee = _to(sent, "reminder", "dee")

@@ -250,9 +250,9 @@ async def test_reminder_candidates(pathbot: Bot) -> None:
         summary = await reminders.weekly_summary(db, pathbot.core, due[0].member_id)
         assert summary is not None
         assert "Next: week 2" in summary.text()
-        plan = await reminders.day_plan_for(db, pathbot.core, due[0].member_id)
-        assert plan is not None
-        assert plan.week == 1
+        day = await reminders.reminder_day(db, pathbot.core, due[0].member_id)
+        assert day is not None
+        assert day.title.startswith("Day 3, week 1:")
         board = await reminders.last_week_leaderboard(db, pathbot.core, workspace)
         assert "last week" in board.title
 
