@@ -69,7 +69,7 @@ async def run(url: str, label: str, members: int, samples: int) -> None:
             links.public_url = base
             jar = aiohttp.CookieJar(unsafe=True)
             async with aiohttp.ClientSession(cookie_jar=jar) as http:
-                async with http.get(links.link(1, "u1", Role.ORGANISER)) as page:
+                async with http.get(links.link(1, "u1", Role.ORGANISER, generation=0)) as page:
                     assert page.status == 200, await page.text()
                 print(f"  {'page':<26}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}")
                 for path in PAGES:

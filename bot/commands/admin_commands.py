@@ -93,6 +93,10 @@ async def _dashboard(inv: Invocation) -> Reply:
     return dashboard_access.organiser_link(inv.core, inv.workspace, inv.caller.user_id)
 
 
+async def _dashboard_signout(inv: Invocation) -> Reply:
+    return dashboard_access.sign_everyone_out(inv.workspace)
+
+
 async def _report(inv: Invocation) -> Reply:
     return await report.cohort_report(inv.db, inv.core, inv.workspace)
 
@@ -232,6 +236,12 @@ ADMIN_COMMANDS = (
         _dashboard,
         permission=Permission.ADMIN,
         writes=False,
+    ),
+    CommandSpec(
+        "dashboard-signout",
+        "Sign everyone out of the web dashboard (a lost laptop, a shared link).",
+        _dashboard_signout,
+        permission=Permission.ADMIN,
     ),
     CommandSpec(
         "report",

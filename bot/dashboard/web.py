@@ -102,6 +102,9 @@ class Dashboard:
                 401,
             )
         async with self._core.sessions() as db, db.begin():
+            workspace = await db.get(Workspace, grant.workspace_id)
+            if workspace is None or workspace.dashboard_generation != grant.generation:
+                return self._signed_out()
             first = await replays.first_time(
                 db, f"dashboard-link:{grant.nonce}", self._core.clock.now()
             )
@@ -164,6 +167,8 @@ class Dashboard:
                 workspace = await db.get(Workspace, grant.workspace_id)
                 if workspace is None or not workspace.active:
                     return self._message("This workspace is gone", "", 404)
+                if workspace.dashboard_generation != grant.generation:
+                    return self._signed_out()
                 return await page(request, db, grant, workspace)
 
         return handle
@@ -186,6 +191,14 @@ class Dashboard:
             title=title, nav=nav, here=here, csrf=_csrf(grant) if grant else "", **context
         )
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+    def _signed_out(self) -> web.Response:
+        return self._message(
+            "You were signed out",
+            "An admin was removed or an organiser signed everyone out of the dashboard. "
+            "Ask the bot for a new link: /dashboard, or /me.",
+            401,
+        )
 
     def _message(self, title: str, hint: str, status: int) -> web.Response:
         return self._render("message.html", title, None, status=status, message=title, hint=hint)

@@ -20,7 +20,7 @@ def _not_set_up() -> Reply:
 def organiser_link(core: Core, workspace: Workspace, user_id: str) -> Reply:
     if core.links is None:
         return _not_set_up()
-    url = core.links.link(workspace.id, user_id, Role.ORGANISER)
+    url = core.links.link(workspace.id, user_id, Role.ORGANISER, workspace.dashboard_generation)
     return Reply(
         title="Your dashboard link",
         lines=[
@@ -31,10 +31,22 @@ def organiser_link(core: Core, workspace: Workspace, user_id: str) -> Reply:
     )
 
 
+def sign_everyone_out(workspace: Workspace) -> Reply:
+    """/dashboard-signout: every dashboard session and unused link of the workspace ends."""
+    workspace.dashboard_generation += 1
+    return Reply(
+        title="Everyone is signed out of the dashboard",
+        lines=[
+            "Every open dashboard page and unused link of this workspace stops working.",
+            "Anyone who still needs it asks the bot again: /dashboard, or /me.",
+        ],
+    )
+
+
 def member_link(core: Core, workspace: Workspace, member: Member) -> Reply:
     if core.links is None:
         return _not_set_up()
-    url = core.links.link(workspace.id, member.user_id, Role.MEMBER)
+    url = core.links.link(workspace.id, member.user_id, Role.MEMBER, workspace.dashboard_generation)
     return Reply(
         title="Your page",
         lines=[

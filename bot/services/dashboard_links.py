@@ -3,7 +3,9 @@
 A link carries who it is for (workspace, member, organiser or member role) sealed and
 timed by Fernet under PATHBOT_SECRET_KEY: good for 15 minutes, and once (its nonce is
 taken through `seen_requests` when used). Following it sets a session cookie, sealed
-the same way, good for 12 hours and for that workspace only.
+the same way, good for 12 hours and for that workspace only. Both carry the workspace's
+`dashboard_generation` when the link was made: once it moves on (an admin removed,
+/dashboard-signout), the web layer refuses them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Grant:
     role: Role
     #: The link's (or session's) own random id: one use for links, CSRF for sessions.
     nonce: str
+    #: The workspace's dashboard generation when the link was made.
+    generation: int
 
 
 class DashboardLinks:
@@ -48,8 +52,8 @@ class DashboardLinks:
         self.public_url = public_url.rstrip("/")
         self._clock = clock
 
-    def link(self, workspace_id: int, user_id: str, role: Role) -> str:
-        token = self._seal(self._links, Grant(workspace_id, user_id, role, _nonce()))
+    def link(self, workspace_id: int, user_id: str, role: Role, generation: int) -> str:
+        token = self._seal(self._links, Grant(workspace_id, user_id, role, _nonce(), generation))
         return f"{self.public_url}{LOGIN_PATH}?token={quote(token)}"
 
     def open_link(self, token: str) -> Grant | None:
@@ -59,23 +63,24 @@ class DashboardLinks:
 
     def session(self, grant: Grant) -> str:
         """A session cookie's value for `grant`, with a fresh nonce (the CSRF secret)."""
-        return self._seal(
-            self._sessions, Grant(grant.workspace_id, grant.user_id, grant.role, _nonce())
-        )
+        fresh = Grant(grant.workspace_id, grant.user_id, grant.role, _nonce(), grant.generation)
+        return self._seal(self._sessions, fresh)
 
     def open_session(self, value: str) -> Grant | None:
         return self._open(self._sessions, value, SESSION_TTL)
 
     def _seal(self, box: SecretBox, grant: Grant) -> str:
-        body = json.dumps([grant.workspace_id, grant.user_id, grant.role.value, grant.nonce])
+        body = json.dumps(
+            [grant.workspace_id, grant.user_id, grant.role.value, grant.nonce, grant.generation]
+        )
         return box.seal_at(body, int(self._clock.now().timestamp()))
 
     def _open(self, box: SecretBox, token: str, ttl: timedelta) -> Grant | None:
         now = int(self._clock.now().timestamp())
         try:
             body = box.open_at(token, int(ttl.total_seconds()), now)
-            workspace_id, user_id, role, nonce = json.loads(body)
-            return Grant(int(workspace_id), str(user_id), Role(role), str(nonce))
+            workspace_id, user_id, role, nonce, generation = json.loads(body)
+            return Grant(int(workspace_id), str(user_id), Role(role), str(nonce), int(generation))
         except (InvalidToken, ValueError, TypeError):
             return None
 

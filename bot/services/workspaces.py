@@ -179,7 +179,16 @@ async def remove_admin(db: AsyncSession, workspace: Workspace, user_id: str) -> 
         .where(WorkspaceAdmin.user_id == user_id)
     )
     await db.refresh(workspace, ["admins"])
-    return Reply(title="Admin removed", lines=[f"{user_id} is no longer an admin here."])
+    # Their dashboard session goes with them (and, the session being the workspace's
+    # generation, everyone else's: the other organisers ask the bot again).
+    workspace.dashboard_generation += 1
+    return Reply(
+        title="Admin removed",
+        lines=[
+            f"{user_id} is no longer an admin here.",
+            "Everyone was signed out of the web dashboard: ask the bot again with /dashboard.",
+        ],
+    )
 
 
 async def mark_inactive(db: AsyncSession, workspace: Workspace, reason: str, now: datetime) -> None:

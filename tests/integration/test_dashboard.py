@@ -195,3 +195,40 @@ async def test_who_is_slipping_comes_in_pages(site: Site) -> None:
     assert 'href="?page=2" aria-current="page"' in second
     assert past_the_end == second  # the last page, not an empty one
     assert zero == junk == first
+
+
+async def test_removing_an_admin_or_signing_out_ends_every_session(site: Site) -> None:
+    dispatcher = Dispatcher(site.core)
+    boss = caller_for("boss", admin=True)
+    assert (await dispatcher.handle(boss, "/admin-add carol")).ok
+    carol = caller_for("carol")
+    carols_link = (await dispatcher.handle(carol, "/dashboard")).lines[0].split(": ")[1]
+    spare_link = (await dispatcher.handle(boss, "/dashboard")).lines[0].split(": ")[1]
+    async with _browser() as carols, _browser() as adas:
+        await _signed_in(carols, carols_link)
+        await _signed_in(adas, site.link("ada", Role.MEMBER))
+        async with carols.get(f"{site.url}/dashboard") as page:
+            assert page.status == 200
+
+        removed = await dispatcher.handle(boss, "/admin-remove carol")
+        assert removed.ok, removed.text()
+        assert "Everyone was signed out of the web dashboard" in removed.text()
+
+        async with carols.get(f"{site.url}/dashboard/members") as page:
+            assert page.status == 401
+            assert "You were signed out" in await page.text()
+        async with adas.get(f"{site.url}/dashboard/me") as page:
+            assert page.status == 401  # the whole workspace signs in again
+    async with _browser() as http:
+        async with http.get(spare_link) as page:  # made before, never used: refused
+            assert page.status == 401
+            assert "You were signed out" in await page.text()
+        fresh = (await dispatcher.handle(boss, "/dashboard")).lines[0].split(": ")[1]
+        await _signed_in(http, fresh)  # a new link works at once
+
+        signed_out = await dispatcher.handle(boss, "/dashboard-signout")
+        assert signed_out.ok
+        async with http.get(f"{site.url}/dashboard") as page:
+            assert page.status == 401
+    refused = await dispatcher.handle(caller_for("ada"), "/dashboard-signout")
+    assert not refused.ok  # organisers only

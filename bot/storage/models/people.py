@@ -62,6 +62,9 @@ class Workspace(Base):
     digest_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     #: The evening nudge for members with no check-in yet (/nudge-time); None: none.
     nudge_time: Mapped[time | None] = mapped_column(Time)
+    #: Carried by every dashboard link and session; one more (an admin removed, or
+    #: /dashboard-signout) ends them all.
+    dashboard_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     admins: Mapped[list[WorkspaceAdmin]] = relationship(
         back_populates="workspace", cascade="all, delete-orphan", passive_deletes=True
