@@ -42,7 +42,7 @@ def plan_calendar(core: Core, workspace: Workspace, member: Member) -> Reply:
         if plan.status is not DayStatus.ACTIVE:
             continue
         start = datetime.combine(on, member.reminder_time, tzinfo=zone)
-        shown = render_day(plan, core, member=member)
+        shown = render_day(plan, core)
         event = Event()
         # Stable per member and path day: importing the file again updates, not doubles.
         event.add("uid", f"{workspace.platform}-{workspace.external_id}-{member.user_id}-day{day}")

@@ -1,10 +1,11 @@
-"""Do the stored totals agree with the rows they summarise? (`pathbot doctor`, the tests.)
+"""Do the stored figures agree with the rows they summarise? (`pathbot doctor`, the tests.)
 
 Every member's all-time total and weekly totals are kept in step with their hour
-logs by the hours service, for fast leaderboards; this recomputes them from the
-rows and reports each difference, along with days over 24 h and leaderboard flags
-out of step. Streaks are not stored (they are computed from the rows on every
-read), so there is nothing of theirs to disagree.
+logs by the hours service, for fast leaderboards; `audit_totals` recomputes them from
+the rows and reports each difference, along with days over 24 h and leaderboard flags
+out of step. `audit_kept` does the same for what who-is-slipping reads from the
+member's row: their last active day, and their streak while it is kept (it needs the
+curriculum, for the path's length).
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
+from bot.curriculum.models import Curriculum
 from bot.services.hours import MAX_DAY_MINUTES, week_start
+from bot.services.streaks import active_dates_by_member, compute_streaks
+from bot.services.timeline import calendar_for
 from bot.storage.models import HourLog, Member, MemberStatus, WeeklyTotal, Workspace
 
 
@@ -82,4 +87,40 @@ async def audit_totals(db: AsyncSession) -> list[Discrepancy]:
             for what, stored, expected in checks
             if stored != expected
         )
+    return found
+
+
+async def audit_kept(db: AsyncSession, curriculum: Curriculum) -> list[Discrepancy]:
+    """Each member's last active day, and their streak where it is kept (its day still
+    their last active one), against their check-ins and logs."""
+    members = (
+        await db.execute(
+            select(Member, Workspace)
+            .join(Workspace, Workspace.id == Member.workspace_id)
+            .options(selectinload(Member.pauses))
+        )
+    ).all()
+    dates = await active_dates_by_member(db, [member.id for member, _ in members])
+    found: list[Discrepancy] = []
+    for member, workspace in members:
+        where = f"{workspace.platform}:{workspace.external_id}"
+        active = dates[member.id]
+        last = max(active, default=None)
+        if member.last_active_on != last:
+            found.append(
+                Discrepancy(
+                    where, member.user_id, "last active", str(member.last_active_on), str(last)
+                )
+            )
+        elif last is not None and member.streak_through == last:
+            calendar = calendar_for(member, curriculum, last)
+            streak = compute_streaks(
+                calendar, last, active, workspace.streak_freezes_per_week, member.counts_from
+            ).current
+            if member.streak_days != streak:
+                found.append(
+                    Discrepancy(
+                        where, member.user_id, "kept streak", str(member.streak_days), str(streak)
+                    )
+                )
     return found

@@ -22,7 +22,7 @@ from bot.services.checkins import CheckInStatus
 from bot.services.context import Core
 from bot.services.hours import hours_text
 from bot.services.progress import expected_minutes
-from bot.services.streaks import active_dates_by_member, compute_streaks
+from bot.services.streaks import active_dates_by_member, compute_streaks, walk_start
 from bot.services.timeline import paused_dates
 from bot.storage.models import CheckIn, Member, MemberStatus, Pause, Workspace
 
@@ -215,23 +215,30 @@ async def _blocked(db: AsyncSession, today: date) -> dict[int, str | None]:
 
 
 async def _streaks_from_logs(db: AsyncSession, workspace: Workspace, watch: list[Watched]) -> None:
-    """Streaks of members last active yesterday, from the last STREAK_WINDOW days of
-    their logs: enough to know a streak is long."""
-    # A walk starts at the start of a path week, at most six days before its window.
-    since = min(member.today for member in watch) - STREAK_WINDOW - timedelta(days=6)
-    dates = await active_dates_by_member(db, [member.member_id for member in watch], since)
+    """Streaks of members last active yesterday, from about STREAK_WINDOW days of their
+    logs: enough to know a streak is long. One that reaches back past what was read is
+    said as at least that long ("25+")."""
+    window = {
+        member.member_id: walk_start(member.calendar, member.today - STREAK_WINDOW)[0]
+        for member in watch
+    }
+    dates = await active_dates_by_member(db, list(window), min(window.values()))
     for member in watch:
-        streak = compute_streaks(
+        stats = compute_streaks(
             member.calendar,
             member.today,
             dates[member.member_id],
             workspace.streak_freezes_per_week,
             member.counts_from,
             since=member.today - STREAK_WINDOW,
-        ).current
-        if streak >= LONG_STREAK:
-            # Only the window was read, so a streak as long as it may be longer.
-            window = STREAK_WINDOW.days
+        )
+        began = window[member.member_id]
+        whole = (
+            stats.broken
+            or began == member.calendar.start
+            or (member.counts_from is not None and member.counts_from >= began)
+        )
+        if stats.current >= LONG_STREAK:
             member.entry.reasons.append(
-                _streak_reason(f"{streak}" if streak < window else f"{window}+")
+                _streak_reason(f"{stats.current}" if whole else f"{stats.current}+")
             )

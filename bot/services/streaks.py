@@ -27,6 +27,19 @@ class StreakStats:
     #: Days with activity on or after the start.
     active: int = 0
     frozen: int = 0
+    #: A missed day with no freeze left ended a streak (so `current` began after it).
+    broken: bool = False
+
+
+def walk_start(calendar: PathCalendar, since: date) -> tuple[date, int]:
+    """Where a walk over the days from `since` begins: the first date of the path week
+    holding it (pauses before it push that date back), and the path days before it.
+    The path's own start when `since` is before it or past its end."""
+    located = calendar.locate(since)[1]
+    if located is None:
+        return calendar.start, 0
+    before = (located - 1) // 7 * 7
+    return calendar.date_of(before + 1), before
 
 
 def compute_streaks(
@@ -38,22 +51,21 @@ def compute_streaks(
     since: date | None = None,
 ) -> StreakStats:
     """`counts_from`: days before it (a late joiner keeping the cohort's pace) move
-    the path on but are never missed. `since`: only the days from the start of its path
-    week are walked (those before are unknown, not missed, so each week's freezes
-    still go to that week's own misses); the figures are then the walk's, and the
-    current streak is exact when it began inside the walk."""
+    the path on but are never missed. `since`: only the days from `walk_start` are
+    walked (those before are unknown, not missed, so each week's freezes still go to
+    that week's own misses); the figures are then the walk's, and the current streak
+    is exact when it began inside the walk (it was `broken`, or the walk began at the
+    path's start or at `counts_from`)."""
     # One pass with a running path day (instead of calendar.locate per date):
     # leaderboards run this for every member near the top.
     paused = set(calendar.paused)
     current = longest = missed = active = frozen = path_day = 0
+    broken = False
     used: dict[int, int] = {}
     one = timedelta(days=1)
     day = calendar.start
     if since is not None:
-        located = calendar.locate(since)[1]  # None before the start and past the end
-        if located is not None:
-            path_day = (located - 1) // 7 * 7
-            day = calendar.date_of(path_day + 1)
+        day, path_day = walk_start(calendar, since)
     while day <= today:
         if day in paused:
             day += one
@@ -74,8 +86,9 @@ def compute_streaks(
                 frozen += 1
             else:
                 current = 0
+                broken = True
         day += one
-    return StreakStats(current, longest, missed, active, frozen)
+    return StreakStats(current, longest, missed, active, frozen, broken)
 
 
 async def active_dates_by_member(

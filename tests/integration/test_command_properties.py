@@ -22,7 +22,7 @@ from bot.clock import FakeClock
 from bot.commands.dispatcher import Dispatcher
 from bot.curriculum.models import Curriculum
 from bot.services.context import Core
-from bot.services.integrity import audit_totals
+from bot.services.integrity import audit_kept, audit_totals
 from bot.storage.base import Base
 from bot.storage.engine import make_engine, make_sessions
 from bot.storage.models import CheckIn, FinishedExercise, HourLog, Member, Pause, WeeklyTotal
@@ -51,6 +51,7 @@ lines = st.one_of(
     st.just("/forgetme confirm"),
     st.just("/export"),
     st.just("/admin-add {me}"),
+    st.builds("/freezes {}".format, st.integers(0, 2)),
 )
 steps = st.lists(
     st.tuples(st.integers(0, len(MEMBERS) - 1), lines, st.integers(0, 30)),
@@ -107,7 +108,7 @@ async def _run(
         # Everyone starts joined, so the random steps act instead of being refused.
         joins = [(who, "/join 2027-01-04", 0) for who in range(len(MEMBERS))]
         for who, template, hours_later in [*joins, *sequence]:
-            caller = ADMIN if template.startswith("/admin") else MEMBERS[who]
+            caller = ADMIN if template.startswith(("/admin", "/freezes")) else MEMBERS[who]
             line = template.format(MEMBERS[who].user_id, me=MEMBERS[who].user_id)
             before = await _rows(engine)
             reply = await dispatcher.handle(caller, line)
@@ -126,6 +127,7 @@ async def _run(
                 assert user_id not in everything, (user_id, line)
             async with core.sessions() as db:
                 assert await audit_totals(db) == [], line
+                assert await audit_kept(db, core.curriculum) == [], line
             await _check_export(core, dispatcher, who)
             clock.advance(timedelta(hours=hours_later))
     finally:
