@@ -52,8 +52,12 @@ async def _fire(database: Database, lines: list[str]) -> list[list[object]]:
             return asyncio.run(burst(database.url, NOW, [caller_for("ada")], part))
 
         parts = [lines[start::5] for start in range(5)]
+        answers: list[list[object]] = [[] for _ in lines]
         with ThreadPoolExecutor(5) as pool:
-            return [row for rows in pool.map(one_thread, parts) for row in rows]
+            # Each thread answered its part in order: back beside their lines they go.
+            for start, rows in enumerate(pool.map(one_thread, parts)):
+                answers[start::5] = rows
+        return answers
     # Two processes on one PostgreSQL, 25 commands at once each.
     processes = [
         await asyncio.create_subprocess_exec(
@@ -77,7 +81,10 @@ async def _fire(database: Database, lines: list[str]) -> list[list[object]]:
         )
     )
     assert all(p.returncode == 0 for p in processes)
-    return [row for out, _ in outputs for row in json.loads(out)]
+    # Each process answered its half in order: put the answers back beside their lines.
+    results: list[list[object]] = [[] for _ in lines]
+    results[0::2], results[1::2] = (json.loads(out) for out, _ in outputs)
+    return results
 
 
 async def test_concurrent_logs_and_undos_keep_totals_true(own_database: Database) -> None:
@@ -108,9 +115,11 @@ async def test_concurrent_logs_and_undos_keep_totals_true(own_database: Database
     assert busiest is not None
     assert busiest <= 24 * 60
     assert problems == []
+    refused = [(line, title) for line, ok, title in shown if not ok]
     print(
         f"\n{own_database.backend}: {COMMANDS} commands, {logged} logs and {undone} undos "
-        f"stood, {rows} rows, total {stored_total} min, busiest day {busiest} min"
+        f"stood, {rows} rows, total {stored_total} min, busiest day {busiest} min; "
+        f"refused: {refused or 'none'}"
     )
 
 
