@@ -24,6 +24,7 @@ from bot.services.hours import hours_text
 from bot.services.progress import expected_minutes
 from bot.services.streaks import active_dates_by_member, compute_streaks, walk_start
 from bot.services.timeline import paused_dates
+from bot.services.weekdays import EVERY_DAY, count_days, describe_days
 from bot.storage.models import CheckIn, Member, MemberStatus, Pause, Workspace
 
 #: A streak worth warning about (the hours-behind and silent-days thresholds are each
@@ -101,6 +102,7 @@ _COLUMNS = (
     Member.last_active_on,
     Member.streak_days,
     Member.streak_through,
+    Member.reminder_days,
 )
 
 
@@ -127,7 +129,7 @@ async def slipping(
     )
     for order, row in enumerate(result):
         member_id, name, user_id, start, zone, minutes, goal, counts_from, last = row[:9]
-        streak_days, streak_through = row[9:]
+        streak_days, streak_through, days = row[9:]
         today = todays.get(zone) or todays.setdefault(zone, core.local_today(zone))
         paused = tuple(paused_dates(pauses[member_id], today)) if member_id in pauses else ()
         behind = silent = 0
@@ -136,7 +138,9 @@ async def slipping(
         if start <= today:
             calendar, expected, on_path = plans.get((start, paused, today, goal, counts_from))
             behind = expected - minutes if expected - minutes > behind_limit else 0
-            silent = (today - (last or max(start, counts_from or start))).days
+            # Silence counts only the days they chose to work (/settings days).
+            since = last or max(start, counts_from or start)
+            silent = (today - since).days if days == EVERY_DAY else count_days(days, since, today)
             silent = silent if silent >= silent_limit else 0
             # Active yesterday: their streak ends tonight without a check-in (past the
             # path's end a missed day breaks nothing).
@@ -151,7 +155,7 @@ async def slipping(
             total += 1
             if limit is not None and len(shown) >= skip + limit:
                 continue
-        reasons = _reasons(behind, silent, member_id in blocked, blocked.get(member_id))
+        reasons = _reasons(behind, silent, days, member_id in blocked, blocked.get(member_id))
         entry = Slipping(name, user_id, last, reasons)
         if streak:
             entry.reasons.append(_streak_reason(streak))
@@ -170,12 +174,13 @@ async def slipping(
     return SlippingList(total, people if limit is None else people[:limit])
 
 
-def _reasons(behind: int, silent: int, blocked: bool, note: str | None) -> list[str]:
+def _reasons(behind: int, silent: int, days: int, blocked: bool, note: str | None) -> list[str]:
     reasons = []
     if behind:
         reasons.append(f"{hours_text(behind)} behind the plan")
     if silent:
-        reasons.append(f"silent for {silent} days")
+        chosen = "" if days == EVERY_DAY else f" ({describe_days(days)} only)"
+        reasons.append(f"silent for {silent} days{chosen}")
     if blocked:
         note = (note or "").strip()
         reasons.append("blocked" + (f": {note[:120]}" if note else ""))

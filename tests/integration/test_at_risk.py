@@ -170,3 +170,23 @@ async def test_a_later_check_in_clears_blocked(pathbot: Bot) -> None:
     assert (await pathbot.say(cy, "/checkin done")).ok
     after = await pathbot.say(BOSS, "/at-risk")
     assert not any(line.startswith("Cy:") and "blocked" in line for line in after.lines)
+
+
+async def test_silence_counts_only_the_days_a_member_chose(pathbot: Bot) -> None:
+    pathbot.clock.set(datetime(2027, 1, 4, 8, tzinfo=UTC))
+    assert (await pathbot.say(BOSS, "/workspace-tz UTC")).ok
+    for user in ("ada", "bob"):
+        assert (await pathbot.say(caller_for(user), "/join 2027-01-04 UTC 08:00")).ok
+    assert (await pathbot.say(caller_for("ada"), "/settings days weekdays")).ok
+    await _day(pathbot, date(2027, 1, 8), {"ada": ["/log 10h"], "bob": ["/log 10h"]})  # Fri
+    pathbot.clock.set(datetime(2027, 1, 11, 12, tzinfo=UTC))  # Monday
+
+    monday = await pathbot.say(BOSS, "/at-risk")
+    assert not any(line.startswith("Ada:") for line in monday.lines), monday.text()
+    assert any(line.startswith("Bob: silent for 3 days") for line in monday.lines)
+
+    pathbot.clock.set(datetime(2027, 1, 19, 12, tzinfo=UTC))  # Tuesday, a week later
+    later = await pathbot.say(BOSS, "/at-risk")
+    ada = next(line for line in later.lines if line.startswith("Ada:"))
+    assert "silent for 7 days (weekdays only)" in ada  # Mon-Fri, Mon, Tue
+    assert "silent for 11 days" in next(line for line in later.lines if line.startswith("Bob:"))

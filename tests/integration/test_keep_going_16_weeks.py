@@ -164,6 +164,8 @@ async def test_sixteen_weeks_of_keeping_people_going(pathbot: Bot) -> None:
         assert "behind" not in (_line(digest, "Cy") or "")
         # dee is judged only from the day she joined: never behind.
         assert "behind" not in (_line(digest, "Dee") or "")
+        # ada works the weekdays she chose: a weekend is no silence on Monday morning.
+        assert "silent" not in (_line(digest, "Ada") or "")
         # eve is silent from the 8th: listed once three days have passed, with her
         # last activity, and more days each week.
         eve = _line(digest, "Eve") or ""
