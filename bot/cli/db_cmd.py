@@ -1,4 +1,5 @@
-"""`pathbot db upgrade|downgrade|current`: the database schema, through Alembic."""
+"""`pathbot db upgrade|downgrade|current`: the database schema, through Alembic; and
+`pathbot db recount`, which reads the figures kept on members' rows from the rows again."""
 
 from __future__ import annotations
 
@@ -40,6 +41,23 @@ def register(app: typer.Typer) -> None:
             await migrate.downgrade(engine, revision)
             now = await migrate.current_revision(engine)
             typer.echo(f"database downgraded: now at {now or 'base (empty)'}")
+
+        _run(go)
+
+    @db.command()
+    def recount() -> None:
+        """Read each member's last active day from their rows again and forget every kept
+        streak (when `pathbot doctor` says the kept figures disagree)."""
+        from bot.services.integrity import reread_kept
+        from bot.storage.engine import make_sessions
+
+        async def go(engine: AsyncEngine) -> None:
+            async with make_sessions(engine)() as session, session.begin():
+                members = await reread_kept(session)
+            typer.echo(
+                f"{members} members: last active days read from their rows again, kept "
+                "streaks forgotten (each is kept again at the member's next check-in or log)"
+            )
 
         _run(go)
 

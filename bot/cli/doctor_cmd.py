@@ -50,6 +50,7 @@ def register(app: typer.Typer) -> None:
 
 async def _all_checks(settings: Settings) -> list[Check]:
     from bot.adapters.platforms import configured_platforms
+    from bot.curriculum.loader import CurriculumError, load_curriculum
     from bot.ops.doctor import Check, Status, database_checks
     from bot.ops.platform_checks import (
         channel_settings,
@@ -60,7 +61,11 @@ async def _all_checks(settings: Settings) -> list[Check]:
     from bot.ops.slack_checks import slack_checks
 
     url = settings.resolved_database_url
-    checks = await database_checks(url)
+    try:
+        curriculum = load_curriculum(settings.curriculum)
+    except CurriculumError:
+        curriculum = None  # the kept streaks need the path's length; the rest does not
+    checks = await database_checks(url, curriculum)
     channels = await channel_settings(url)
     platforms = configured_platforms(settings)
     if "discord" in platforms:

@@ -12,7 +12,8 @@ from enum import StrEnum
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.services.integrity import audit_totals
+from bot.curriculum.models import Curriculum
+from bot.services.integrity import Discrepancy, audit_kept, audit_totals
 from bot.storage import migrate
 from bot.storage.engine import make_engine, make_sessions
 
@@ -42,8 +43,9 @@ def healthy(checks: list[Check]) -> bool:
     return all(check.status is not Status.FAIL for check in checks)
 
 
-async def database_checks(url: str) -> list[Check]:
-    """Reachable, migrated to the code's head, and its stored totals true to the rows."""
+async def database_checks(url: str, curriculum: Curriculum | None = None) -> list[Check]:
+    """Reachable, migrated to the code's head, and its stored totals true to the rows;
+    with the curriculum, the figures kept on members' rows too."""
     engine = make_engine(url)
     try:
         try:
@@ -67,6 +69,7 @@ async def database_checks(url: str) -> list[Check]:
         checks.append(Check("migrations", Status.OK, f"at head ({head})"))
         async with make_sessions(engine)() as db:
             differences = await audit_totals(db)
+            kept = await audit_kept(db, curriculum) if curriculum is not None else None
         if not differences:
             checks.append(Check("totals", Status.OK, "every stored total matches its rows"))
         else:
@@ -80,6 +83,19 @@ async def database_checks(url: str) -> list[Check]:
                     + (f" (and {more} more)" if more > 0 else ""),
                 )
             )
+        if kept is not None:
+            checks.append(_kept_check(kept))
         return checks
     finally:
         await engine.dispose()
+
+
+def _kept_check(differences: list[Discrepancy]) -> Check:
+    if not differences:
+        return Check("kept figures", Status.OK, "every last active day and kept streak is true")
+    shown = "; ".join(d.describe() for d in differences[:SHOWN_DIFFERENCES])
+    return Check(
+        "kept figures",
+        Status.FAIL,
+        f"{len(differences)} disagree with their rows: {shown}; run `pathbot db recount`",
+    )

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +22,7 @@ from bot.curriculum.models import Curriculum
 from bot.services.hours import MAX_DAY_MINUTES, week_start
 from bot.services.streaks import active_dates_by_member, compute_streaks
 from bot.services.timeline import calendar_for
-from bot.storage.models import HourLog, Member, MemberStatus, WeeklyTotal, Workspace
+from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, WeeklyTotal, Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +124,26 @@ async def audit_kept(db: AsyncSession, curriculum: Curriculum) -> list[Discrepan
                     )
                 )
     return found
+
+
+async def reread_kept(db: AsyncSession) -> int:
+    """`pathbot db recount`: every member's last active day read again from their rows,
+    and every kept streak forgotten (each is kept again at the member's next check-in or
+    log; meanwhile who-is-slipping reads it from the logs). Returns how many members."""
+    last_log = (
+        select(func.max(HourLog.local_date)).where(HourLog.member_id == Member.id).scalar_subquery()
+    )
+    last_check = (
+        select(func.max(CheckIn.local_date)).where(CheckIn.member_id == Member.id).scalar_subquery()
+    )
+    latest = case(
+        (last_log.is_(None), last_check),
+        ((last_check.is_(None)) | (last_log > last_check), last_log),
+        else_=last_check,
+    )
+    result = await db.execute(
+        update(Member)
+        .values(last_active_on=latest, streak_through=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

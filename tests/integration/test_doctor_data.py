@@ -6,7 +6,7 @@ import asyncio
 import json
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from bot.cli.app import build_app
@@ -61,3 +61,36 @@ def test_doctor_says_the_database_cannot_be_reached(monkeypatch: pytest.MonkeyPa
     assert code == 1
     assert checks["database"]["status"] == "fail"
     assert "cannot reach it" in checks["database"]["detail"]
+
+
+async def test_doctor_finds_kept_figures_that_disagree_and_recount_mends_them(
+    pathbot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada = caller_for("ada")
+    for line in ("/join 2027-01-04", "/log 2h", "/checkin done"):
+        assert (await pathbot.say(ada, line)).ok
+    url = pathbot.database.url
+    code, checks = await asyncio.to_thread(_doctor, monkeypatch, url)
+    assert code == 0
+    assert checks["kept figures"]["status"] == "ok"
+
+    async with pathbot.core.sessions() as db, db.begin():
+        await db.execute(update(Member).values(streak_days=Member.streak_days + 5))
+    code, checks = await asyncio.to_thread(_doctor, monkeypatch, url)
+    assert code == 1
+    assert checks["kept figures"]["status"] == "fail"
+    assert "ada: kept streak is 6, the rows say 1" in checks["kept figures"]["detail"]
+    assert "pathbot db recount" in checks["kept figures"]["detail"]
+
+    result = await asyncio.to_thread(CliRunner().invoke, build_app(), ["db", "recount"])
+    assert result.exit_code == 0, result.output
+    assert "1 members: last active days read from their rows again" in result.output
+    code, checks = await asyncio.to_thread(_doctor, monkeypatch, url)
+    assert code == 0
+    assert checks["kept figures"]["status"] == "ok"
+    reply = await pathbot.say(ada, "/log 30m")  # kept again at the next log
+    assert reply.ok
+    async with pathbot.core.sessions() as db:
+        kept = (await db.execute(select(Member.streak_days, Member.streak_through))).one()
+    assert kept[0] == 1
+    assert kept[1] is not None
