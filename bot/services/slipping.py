@@ -10,7 +10,7 @@ row (`last_active_on`, `streak_days`), and a line of why written only for those 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import Select, exists, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,10 @@ from bot.storage.models import CheckIn, Member, MemberStatus, Pause, Workspace
 #: A streak worth warning about (the hours-behind and silent-days thresholds are each
 #: workspace's: /at-risk-rules).
 LONG_STREAK = 7
+#: From this hour of the member's evening, a long streak without today's check-in is at
+#: stake: earlier, most people simply have not checked in yet (a Monday-morning digest
+#: would list everyone active yesterday).
+AT_STAKE_FROM = time(18, 0)
 #: How far back a streak is read from the logs when the kept one cannot be trusted.
 STREAK_WINDOW = timedelta(days=21)
 #: How far back a `blocked` check-in counts.
@@ -116,7 +120,8 @@ async def slipping(
     blocked = await _blocked(db, core.local_today(workspace.timezone))
     behind_limit = workspace.risk_behind_hours * 60
     silent_limit = workspace.risk_silent_days
-    todays: dict[str, date] = {}
+    #: Per zone: today's date there, and whether its evening has come.
+    todays: dict[str, tuple[date, bool]] = {}
     plans = _Plans(core)
     shown: list[tuple[int, Slipping]] = []
     total = 0
@@ -130,7 +135,7 @@ async def slipping(
     for order, row in enumerate(result):
         member_id, name, user_id, start, zone, minutes, goal, counts_from, last = row[:9]
         streak_days, streak_through, days = row[9:]
-        today = todays.get(zone) or todays.setdefault(zone, core.local_today(zone))
+        today, evening = todays.get(zone) or todays.setdefault(zone, _day_in(core, zone))
         paused = tuple(paused_dates(pauses[member_id], today)) if member_id in pauses else ()
         behind = silent = 0
         streak = ""
@@ -142,9 +147,9 @@ async def slipping(
             since = last or max(start, counts_from or start)
             silent = (today - since).days if days == EVERY_DAY else count_days(days, since, today)
             silent = silent if silent >= silent_limit else 0
-            # Active yesterday: their streak ends tonight without a check-in (past the
-            # path's end a missed day breaks nothing).
-            if on_path and last is not None and (today - last).days == 1:
+            # Active yesterday and evening now: their streak ends tonight without a
+            # check-in (past the path's end a missed day breaks nothing).
+            if evening and on_path and last is not None and (today - last).days == 1:
                 if streak_through == last and streak_days is not None:
                     streak = str(streak_days) if streak_days >= LONG_STREAK else ""
                 else:
@@ -172,6 +177,11 @@ async def slipping(
         shown = sorted(shown + confirmed, key=lambda item: item[0])
     people = [entry for _, entry in shown][skip:]
     return SlippingList(total, people if limit is None else people[:limit])
+
+
+def _day_in(core: Core, zone: str) -> tuple[date, bool]:
+    now = core.local_now(zone)
+    return now.date(), now.time() >= AT_STAKE_FROM
 
 
 def _reasons(behind: int, silent: int, days: int, blocked: bool, note: str | None) -> list[str]:

@@ -59,10 +59,22 @@ def _evening(day: date) -> list[tuple[datetime, str, list[str]]]:
     return plan
 
 
-async def _run_the_cohort(pathbot: Bot) -> list[Delivered]:
+#: When the organiser asks /at-risk during the run (its replies are kept by time).
+ASKED = {
+    # Eve's last day was the 7th: on the 8th, at 17:30 and at 18:30 in New York.
+    datetime(2027, 2, 8, 22, 30, tzinfo=UTC),
+    datetime(2027, 2, 8, 23, 30, tzinfo=UTC),
+    # Sunday 21:00 in Berlin: everyone who works that day has checked in at 19:00.
+    datetime(2027, 2, 14, 20, 0, tzinfo=UTC),
+}
+
+
+async def _run_the_cohort(pathbot: Bot, asked: dict[datetime, str]) -> list[Delivered]:
     async def say(user: str, line: str) -> None:
         reply = await pathbot.say(BOSS if user == "boss" else caller_for(user), line)
         assert reply.ok, (user, line, reply.text())
+        if line == "/at-risk":
+            asked[pathbot.clock.now()] = reply.text()
 
     now = datetime(2027, 1, 3, 10, tzinfo=UTC)
     pathbot.clock.set(now)
@@ -88,6 +100,7 @@ async def _run_the_cohort(pathbot: Bot) -> list[Delivered]:
     ]
     for offset in range(112):
         moments += _evening(START + timedelta(days=offset))
+    moments += [(when, "boss", ["/at-risk"]) for when in ASKED]
     began = now
     for when, user, lines in sorted(moments):
         await simulate(pathbot.core, now, when)
@@ -114,7 +127,8 @@ def _line(digest: Delivered, name: str) -> str | None:
 
 @pytest.mark.slow
 async def test_sixteen_weeks_of_keeping_people_going(pathbot: Bot) -> None:
-    sent = await _run_the_cohort(pathbot)
+    asked: dict[datetime, str] = {}
+    sent = await _run_the_cohort(pathbot, asked)
     assert len({(m.kind, m.target, m.local_time) for m in sent}) == len(sent)  # nothing twice
 
     # Reminders on the days chosen: ada's on the 80 weekdays of the path, none at a
@@ -174,10 +188,17 @@ async def test_sixteen_weeks_of_keeping_people_going(pathbot: Bot) -> None:
         else:
             assert f"silent for {(monday - EVE_STOPS).days} days" in eve
             assert eve.endswith("(last active 2027-02-07)")
-    # The morning after her last day (03:00 in New York), eve's streak is at stake.
-    assert _line(by_day[date(2027, 2, 8)], "Eve") == (
-        "Eve: a 35-day streak ends tonight without a check-in (last active 2027-02-07)"
+    # A streak is at stake only in its member's evening: at 09:00 in Berlin it is 03:00
+    # in New York, 17:00 in Tokyo and Seoul, so no digest lists one.
+    assert not any("streak" in digest.text for digest in digests)
+    # Eve's, the day after her last, from 18:00 in New York: a streak of the whole path.
+    assert sorted(asked) == sorted(ASKED)
+    afternoon, evening, sunday = (asked[when] for when in sorted(ASKED))
+    assert "Eve:" not in afternoon
+    assert "Eve: a 35-day streak ends tonight without a check-in (last active 2027-02-07)" in (
+        evening
     )
+    assert "streak" not in sunday.split("Behind by")[0]  # all checked in, none at stake
     # cy's Sunday: at 17:00 Tokyo on Monday the 25th her latest check-in says blocked.
     assert (_line(by_day[date(2027, 1, 25)], "Cy") or "").startswith(
         "Cy: blocked: stuck on the tokenizer exercise"
@@ -188,12 +209,9 @@ async def test_sixteen_weeks_of_keeping_people_going(pathbot: Bot) -> None:
         monday for monday, digest in by_day.items() if "behind" in (_line(digest, "Ada") or "")
     ]
     assert behind == mondays[mondays.index(behind[0]) :]
-    # Bob, a member since the start who never misses, has his streak at stake on
-    # Monday mornings (he checks in at 19:00), and the number grows week by week.
-    assert "a 7-day streak ends tonight" in (_line(by_day[date(2027, 1, 11)], "Bob") or "")
-    assert "a 14-day streak" in (_line(by_day[date(2027, 1, 18)], "Bob") or "")
-    # Dee, keeping pace from 25 January, has a week's streak at stake a week later.
-    assert "a 7-day streak ends tonight" in (_line(by_day[date(2027, 2, 1)], "Dee") or "")
+    # Those who keep up are not listed at all: bob, and dee from the day she joined.
+    assert all(_line(digest, "Bob") is None for digest in digests)
+    assert all(_line(digest, "Dee") is None for digest in digests)
 
     # Buddies, every Monday: everyone who opted in, in pairs or a three, by time zone,
     # never the same pair two weeks running.
