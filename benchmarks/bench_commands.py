@@ -7,8 +7,9 @@ through the real Dispatcher and prints p50/p99 in milliseconds. On PostgreSQL it
 also times the weekly leaderboard with 100,000 members.
 
 The whole-cohort views (/at-risk and the weekly organiser digest) meet their worst
-case: nobody has checked in yet today, so every member is behind the plan and the
-~6 in 7 who were active yesterday each have a streak ending tonight.
+case: nobody has checked in yet today, so every member is behind the plan, and the
+~6 in 7 who were active yesterday each have a streak ending tonight where it is
+evening (18:00 UTC: in three of the four zones).
 
     python benchmarks/bench_commands.py              # 10,000 members, both backends
     python benchmarks/bench_commands.py --quick      # 1,000 members
