@@ -78,7 +78,7 @@ async def check_in(
     row.status = status.value
     row.note = note
     row.updated_at = core.clock.now()
-    await last_active.touch(db, member.id, today)
+    await last_active.touch(db, member, today)
     await streak_memo.refresh(db, core, member)
     lines = [_REPLIES[status]]
     if note:

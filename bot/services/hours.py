@@ -90,7 +90,7 @@ async def log_hours(
         )
     )
     await _add_to_totals(db, member, day, minutes)
-    await last_active.touch(db, member.id, day)
+    await last_active.touch(db, member, day)
     await streak_memo.refresh(db, core, member)
     lines = [
         f"{hours_text(minutes)} on {day.isoformat()}"
@@ -130,7 +130,7 @@ async def undo_last(db: AsyncSession, core: Core, member: Member) -> Reply:
         raise UserError("There's no hour log left to undo", "Log time with /log 1h.")
     minutes, day = removed
     await _add_to_totals(db, member, day, -minutes)
-    await last_active.recount(db, member.id)
+    await last_active.recount(db, member)
     await streak_memo.refresh(db, core, member)
     return Reply(
         title="Undone",

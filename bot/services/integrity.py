@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from bot.curriculum.models import Curriculum
 from bot.services.hours import MAX_DAY_MINUTES, week_start
-from bot.services.streaks import active_dates_by_member, compute_streaks
-from bot.services.timeline import calendar_for
+from bot.services.streak_memo import through_last_day
+from bot.services.streaks import active_dates_by_member
 from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, WeeklyTotal, Workspace
 
 
@@ -113,10 +113,7 @@ async def audit_kept(db: AsyncSession, curriculum: Curriculum) -> list[Discrepan
                 )
             )
         elif last is not None and member.streak_through == last:
-            calendar = calendar_for(member, curriculum, last)
-            streak = compute_streaks(
-                calendar, last, active, workspace.streak_freezes_per_week, member.counts_from
-            ).current
+            streak = through_last_day(member, curriculum, workspace.streak_freezes_per_week, active)
             if member.streak_days != streak:
                 found.append(
                     Discrepancy(

@@ -7,32 +7,38 @@ from datetime import date
 
 from sqlalchemy import case, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.storage.models import CheckIn, HourLog, Member
 
 
-async def touch(db: AsyncSession, member_id: int, day: date) -> None:
+async def touch(db: AsyncSession, member: Member, day: date) -> None:
     """`day` had activity: the latest day moves to it if it is later (one atomic UPDATE,
-    so a log and a check-in at the same moment cannot undo each other)."""
+    so a log and a check-in at the same moment cannot undo each other). The loaded
+    member is left holding the day the row now has."""
     later = (Member.last_active_on.is_(None)) | (Member.last_active_on < day)
-    await db.execute(
+    latest = await db.scalar(
         update(Member)
-        .where(Member.id == member_id)
+        .where(Member.id == member.id)
         .values(last_active_on=case((later, day), else_=Member.last_active_on))
+        .returning(Member.last_active_on)
         .execution_options(synchronize_session=False)
     )
+    set_committed_value(member, "last_active_on", latest)
 
 
-async def recount(db: AsyncSession, member_id: int) -> None:
-    """After activity was removed (/undo): the latest day left, read from the rows."""
+async def recount(db: AsyncSession, member: Member) -> None:
+    """After activity was removed (/undo): the latest day left, read from the rows (and
+    left on the loaded member)."""
     activity = union_all(
-        select(CheckIn.local_date.label("day")).where(CheckIn.member_id == member_id),
-        select(HourLog.local_date.label("day")).where(HourLog.member_id == member_id),
+        select(CheckIn.local_date.label("day")).where(CheckIn.member_id == member.id),
+        select(HourLog.local_date.label("day")).where(HourLog.member_id == member.id),
     ).subquery()
-    latest = select(func.max(activity.c.day)).scalar_subquery()
-    await db.execute(
+    latest = await db.scalar(
         update(Member)
-        .where(Member.id == member_id)
-        .values(last_active_on=latest)
+        .where(Member.id == member.id)
+        .values(last_active_on=select(func.max(activity.c.day)).scalar_subquery())
+        .returning(Member.last_active_on)
         .execution_options(synchronize_session=False)
     )
+    set_committed_value(member, "last_active_on", latest)

@@ -11,10 +11,13 @@ from the logs, as before it was kept. So who-is-slipping reads a column for the
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
+from collections.abc import Collection
+from datetime import date
 
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.curriculum.models import Curriculum
 from bot.services.context import Core
 from bot.services.streaks import active_dates_by_member, compute_streaks
 from bot.services.timeline import calendar_for
@@ -24,21 +27,29 @@ from bot.storage.models import Member, Workspace
 async def refresh(db: AsyncSession, core: Core, member: Member) -> int | None:
     """Work the streak out through the member's last active day and keep it; returns it
     (None without any activity)."""
-    # last_active.touch moves the day with an UPDATE, so the loaded row may be behind.
-    last = await db.scalar(select(Member.last_active_on).where(Member.id == member.id))
-    set_committed_value(member, "last_active_on", last)
+    # The loaded member's day is the row's: bot.services.last_active keeps it so.
+    last = member.last_active_on
     if last is None:
         forget(member)
         return None
-    freezes = await db.scalar(
-        select(Workspace.streak_freezes_per_week).where(Workspace.id == member.workspace_id)
-    )
+    workspace = await db.get(Workspace, member.workspace_id)  # the command's, loaded
+    assert workspace is not None  # a member's workspace goes only with the member
     dates = (await active_dates_by_member(db, [member.id]))[member.id]
-    calendar = calendar_for(member, core.curriculum, last)
-    streak = compute_streaks(calendar, last, dates, freezes or 0, member.counts_from).current
+    streak = through_last_day(member, core.curriculum, workspace.streak_freezes_per_week, dates)
     member.streak_days = streak
     member.streak_through = last
     return streak
+
+
+def through_last_day(
+    member: Member, curriculum: Curriculum, freezes: int, dates: Collection[date]
+) -> int:
+    """The member's streak through their last active day, from all their active dates:
+    what is kept, and what the kept one is checked against (bot.services.integrity)."""
+    last = member.last_active_on
+    assert last is not None
+    calendar = calendar_for(member, curriculum, last)
+    return compute_streaks(calendar, last, dates, freezes, member.counts_from).current
 
 
 def forget(member: Member) -> None:
