@@ -20,6 +20,13 @@ from bot.storage.outbox import OutboxMessage, OutboxStatus
 PAGE = 50
 
 
+def on_pages(page: int, total: int) -> tuple[int, int]:
+    """(The page to show, how many there are) for `total` rows: the asked page, kept
+    between the first and the last (a list that shrank shows its last page)."""
+    pages = max(1, -(-total // PAGE))
+    return min(max(page, 1), pages), pages
+
+
 @dataclass(frozen=True)
 class DayRate:
     day: date
@@ -105,8 +112,7 @@ async def heatmap(db: AsyncSession, core: Core, workspace: Workspace, page: int)
     total = int(
         await db.scalar(select(func.count()).where(Member.workspace_id == workspace.id)) or 0
     )
-    pages = max(1, -(-total // PAGE))
-    page = min(max(page, 1), pages)
+    page, pages = on_pages(page, total)
     members = list(
         await db.execute(
             select(Member.id, Member.display_name, Member.status)

@@ -29,6 +29,16 @@ def see_other(path: str) -> web.Response:
     return web.Response(status=303, headers={"Location": path})
 
 
+def _asked_page(request: web.Request) -> int:
+    """The page a paged list was asked for: 1 unless a sensible number says otherwise."""
+    asked = request.query.get("page", "1")
+    return max(int(asked), 1) if asked.isdecimal() and len(asked) <= 6 else 1
+
+
+def _skip(page: int) -> int:
+    return (page - 1) * figures.PAGE
+
+
 class Pages:
     def __init__(self, core: Core, render: Render, message: Message) -> None:
         self._core = core
@@ -44,23 +54,17 @@ class Pages:
     async def members(
         self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
     ) -> web.StreamResponse:
-        asked = request.query.get("page", "1")
-        page = int(asked) if asked.isdecimal() and len(asked) <= 6 else 1
-        found = await figures.heatmap(db, self._core, ws, page)
+        found = await figures.heatmap(db, self._core, ws, _asked_page(request))
         return self._render("members.html", "Members by week", grant, "/dashboard/members", h=found)
 
     async def slipping(
         self, request: web.Request, db: AsyncSession, grant: Grant, ws: Workspace
     ) -> web.StreamResponse:
-        asked = request.query.get("page", "1")
-        page = max(int(asked), 1) if asked.isdecimal() and len(asked) <= 6 else 1
-        found = await slipping.slipping(db, self._core, ws, figures.PAGE, (page - 1) * figures.PAGE)
-        pages = max(1, -(-found.total // figures.PAGE))
-        if page > pages:  # past the last page (the list shrank): show the last one
-            page = pages
-            found = await slipping.slipping(
-                db, self._core, ws, figures.PAGE, (page - 1) * figures.PAGE
-            )
+        asked = _asked_page(request)
+        found = await slipping.slipping(db, self._core, ws, figures.PAGE, skip=_skip(asked))
+        page, pages = figures.on_pages(asked, found.total)
+        if page != asked:  # past the last page (the list shrank): the last one, then
+            found = await slipping.slipping(db, self._core, ws, figures.PAGE, skip=_skip(page))
         return self._render(
             "slipping.html",
             "Who is slipping",
