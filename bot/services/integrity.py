@@ -14,15 +14,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.curriculum.models import Curriculum
+from bot.services import last_active
 from bot.services.hours import MAX_DAY_MINUTES, week_start
 from bot.services.streak_memo import through_last_day
 from bot.services.streaks import active_dates_by_member
-from bot.storage.models import CheckIn, HourLog, Member, MemberStatus, WeeklyTotal, Workspace
+from bot.storage.models import HourLog, Member, MemberStatus, WeeklyTotal, Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +128,9 @@ async def reread_kept(db: AsyncSession) -> int:
     """`pathbot db recount`: every member's last active day read again from their rows,
     and every kept streak forgotten (each is kept again at the member's next check-in or
     log; meanwhile who-is-slipping reads it from the logs). Returns how many members."""
-    last_log = (
-        select(func.max(HourLog.local_date)).where(HourLog.member_id == Member.id).scalar_subquery()
-    )
-    last_check = (
-        select(func.max(CheckIn.local_date)).where(CheckIn.member_id == Member.id).scalar_subquery()
-    )
-    latest = case(
-        (last_log.is_(None), last_check),
-        ((last_check.is_(None)) | (last_log > last_check), last_log),
-        else_=last_check,
-    )
     result = await db.execute(
         update(Member)
-        .values(last_active_on=latest, streak_through=None)
+        .values(last_active_on=last_active.latest_day(), streak_through=None)
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)

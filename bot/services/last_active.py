@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import case, func, select, union_all, update
+from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,17 +27,30 @@ async def touch(db: AsyncSession, member: Member, day: date) -> None:
     set_committed_value(member, "last_active_on", latest)
 
 
+def latest_day() -> ColumnElement[date | None]:
+    """Each member's latest day with a check-in or a log, read from the rows: an
+    expression on `members` (two correlated maxima, which SQLite can do where a
+    correlated UNION in FROM it cannot)."""
+    last_log = (
+        select(func.max(HourLog.local_date)).where(HourLog.member_id == Member.id).scalar_subquery()
+    )
+    last_check = (
+        select(func.max(CheckIn.local_date)).where(CheckIn.member_id == Member.id).scalar_subquery()
+    )
+    return case(
+        (last_log.is_(None), last_check),
+        ((last_check.is_(None)) | (last_log > last_check), last_log),
+        else_=last_check,
+    )
+
+
 async def recount(db: AsyncSession, member: Member) -> None:
     """After activity was removed (/undo): the latest day left, read from the rows (and
     left on the loaded member)."""
-    activity = union_all(
-        select(CheckIn.local_date.label("day")).where(CheckIn.member_id == member.id),
-        select(HourLog.local_date.label("day")).where(HourLog.member_id == member.id),
-    ).subquery()
     latest = await db.scalar(
         update(Member)
         .where(Member.id == member.id)
-        .values(last_active_on=select(func.max(activity.c.day)).scalar_subquery())
+        .values(last_active_on=latest_day())
         .returning(Member.last_active_on)
         .execution_options(synchronize_session=False)
     )
